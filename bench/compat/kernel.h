@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The slice of the kernel API that the pci_ser variants use, for building
+ * them in user space.  Only what the variants need; nothing clever.
+ */
+#ifndef LUBENCH_COMPAT_KERNEL_H
+#define LUBENCH_COMPAT_KERNEL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <endian.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef uint16_t __le16;
+typedef uint32_t __le32;
+typedef uint64_t __le64;
+
+#define cpu_to_le16(x) htole16(x)
+#define cpu_to_le32(x) htole32(x)
+#define cpu_to_le64(x) htole64(x)
+#define le16_to_cpu(x) le16toh(x)
+#define le32_to_cpu(x) le32toh(x)
+#define le64_to_cpu(x) le64toh(x)
+
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define BUILD_BUG_ON(c)	_Static_assert(!(c), #c)
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define min(a, b)	((a) < (b) ? (a) : (b))
+#define max(a, b)	((a) > (b) ? (a) : (b))
+#define __always_unused	__attribute__((unused))
+
+typedef unsigned int gfp_t;
+#define GFP_KERNEL	0u
+
+static inline void *kvcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	(void)gfp;
+	return calloc(n ? n : 1, size ? size : 1);
+}
+
+static inline void *kvmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes = n * size;
+
+	(void)gfp;
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	return malloc(bytes ? bytes : 1);
+}
+
+static inline void *kzalloc(size_t size, gfp_t gfp)
+{
+	return kvcalloc(1, size, gfp);
+}
+
+static inline void kvfree(const void *p)
+{
+	free((void *)p);
+}
+
+static inline void kfree(const void *p)
+{
+	free((void *)p);
+}
+
+static inline unsigned long roundup_pow_of_two(unsigned long n)
+{
+	return n <= 1 ? 1 : 1UL << (64 - __builtin_clzl(n - 1));
+}
+
+static inline int ilog2(unsigned long n)
+{
+	return 63 - __builtin_clzl(n);
+}
+
+/* lib/sort.c's signature; the swap callback is not needed by qsort. */
+typedef int (*cmp_func_t)(const void *a, const void *b);
+static inline void sort(void *base, size_t num, size_t size, cmp_func_t cmp,
+			void *swap)
+{
+	(void)swap;
+	qsort(base, num, size, cmp);
+}
+
+#include "xarray.h"
+
+#endif /* LUBENCH_COMPAT_KERNEL_H */

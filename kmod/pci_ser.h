@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The table of preserved PCI devices and its layout variants.
+ *
+ * One struct pci_ser exists while any device is preserved.  Its layout is
+ * chosen by a struct pci_ser_ops; every variant lives in one file
+ * (pci_ser_<name>.c) and is listed once in pci_ser_variants.c.  The same
+ * files build into the kernel module and into user space.
+ */
+#ifndef LUBENCH_PCI_SER_H
+#define LUBENCH_PCI_SER_H
+
+#include "pci_ser_compat.h"
+
+/*
+ * A device is a PCI segment (domain) and a bus/device/function.  VMD
+ * creates domains from 0x10000 up, so the domain is 32 bits wide and the
+ * combined key needs 48 bits.
+ */
+struct pci_ser_id {
+	u32 domain;
+	u16 bdf;
+};
+
+static inline u64 pci_ser_key(u32 domain, u16 bdf)
+{
+	return (u64)domain << 16 | bdf;
+}
+
+/*
+ * An entry as it is laid out in the handover payload, little-endian.  The
+ * 16-bit tail is a reference count in the blockset layout and must be zero
+ * in the others.
+ */
+struct pci_ser_entry {
+	__le32 domain;
+	__le16 bdf;
+	__le16 tail;
+};
+
+static inline u64 pci_ser_entry_key(const struct pci_ser_entry *e)
+{
+	return pci_ser_key(le32_to_cpu(e->domain), le16_to_cpu(e->bdf));
+}
+
+static inline void pci_ser_entry_set(struct pci_ser_entry *e, u32 domain,
+				     u16 bdf, u16 tail)
+{
+	e->domain = cpu_to_le32(domain);
+	e->bdf = cpu_to_le16(bdf);
+	e->tail = cpu_to_le16(tail);
+}
+
+static inline bool pci_ser_entry_is(const struct pci_ser_entry *e,
+				    u32 domain, u16 bdf)
+{
+	return le32_to_cpu(e->domain) == domain && le16_to_cpu(e->bdf) == bdf;
+}
+
+/*
+ * Why a blob or payload was refused.  The strings are part of the output
+ * of `lubench inspect` and of the module's log.
+ */
+enum pci_ser_defect {
+	PCI_SER_OK = 0,
+	PCI_SER_TRUNCATED,
+	PCI_SER_BAD_MAGIC,
+	PCI_SER_BAD_VERSION,
+	PCI_SER_BAD_COMPATIBLE,
+	PCI_SER_UNKNOWN_COMPATIBLE,
+	PCI_SER_COMPATIBLE_MISMATCH,
+	PCI_SER_SIZE_MISMATCH,
+	PCI_SER_TOO_MANY,
+	PCI_SER_RESERVED,
+	PCI_SER_CHECKSUM,
+	PCI_SER_BAD_ENTRY,
+	PCI_SER_DUPLICATE,
+	PCI_SER_ORDER,
+	PCI_SER_NO_MEMORY,
+	PCI_SER_NR_DEFECTS,
+};
+
+const char *pci_ser_defect_str(enum pci_ser_defect d);
+
+struct pci_ser;
+
+typedef void (*pci_ser_visit_t)(void *arg, u32 domain, u16 bdf);
+
+/*
+ * A layout.  Every op but retrieve works on a table made by init.
+ *
+ * @init:	allocate an empty table for @ser->capacity devices.
+ * @preserve:	add a device: 0, -EBUSY if present, -ENOSPC if the table
+ *		already holds @ser->capacity devices (in that precedence).
+ * @unpreserve:	remove a device: 0 or -ENOENT.
+ * @find:	whether a device is in the table.  May update hints kept in
+ *		the table (cursor), so callers serialise it like the others.
+ * @payload_size: bytes serialize will write for the table as it is.
+ * @serialize:	write the payload (little-endian, self-contained).
+ * @retrieve:	the incoming side: validate @size bytes of payload for
+ *		@ser->capacity and @ser->nr_devices (set by the caller from
+ *		the header) and build the table.  On a defect return it,
+ *		leaving nothing allocated.
+ * @for_each:	call @fn for every device in the table, in layout order.
+ * @free:	release the table.
+ */
+struct pci_ser_ops {
+	const char *name;
+	const char *compatible;
+	int (*init)(struct pci_ser *ser);
+	int (*preserve)(struct pci_ser *ser, u32 domain, u16 bdf);
+	int (*unpreserve)(struct pci_ser *ser, u32 domain, u16 bdf);
+	bool (*find)(struct pci_ser *ser, u32 domain, u16 bdf);
+	size_t (*payload_size)(const struct pci_ser *ser);
+	void (*serialize)(const struct pci_ser *ser, void *payload);
+	enum pci_ser_defect (*retrieve)(struct pci_ser *ser,
+					const void *payload, size_t size);
+	void (*for_each)(const struct pci_ser *ser, pci_ser_visit_t fn,
+			 void *arg);
+	void (*free)(struct pci_ser *ser);
+};
+
+/*
+ * @priv is NULL while the table does not exist: before the first
+ * preserve, after the last unpreserve, after free.
+ */
+struct pci_ser {
+	const struct pci_ser_ops *ops;
+	u32 capacity;
+	u32 nr_devices;
+	void *priv;
+};
+
+/* The registration list (pci_ser_variants.c); NULL-terminated. */
+extern const struct pci_ser_ops *const pci_ser_variants[];
+const struct pci_ser_ops *pci_ser_variant(const char *name);
+const struct pci_ser_ops *pci_ser_variant_by_compatible(const char *compat);
+
+/*
+ * The file-lifecycle-bound front end with the rules of the series:
+ * a VF is -EINVAL, then the variant's -EBUSY / -ENOSPC.  The table is
+ * created at the first preserve with room for @capacity devices (the
+ * caller counts the devices present at that moment) and freed when the
+ * last device is unpreserved.
+ */
+int pci_ser_preserve(struct pci_ser *ser, u32 domain, u16 bdf, bool is_vf,
+		     u32 capacity);
+int pci_ser_unpreserve(struct pci_ser *ser, u32 domain, u16 bdf);
+bool pci_ser_find(struct pci_ser *ser, u32 domain, u16 bdf);
+void pci_ser_destroy(struct pci_ser *ser);
+void pci_ser_for_each(const struct pci_ser *ser, pci_ser_visit_t fn,
+		      void *arg);
+void pci_ser_for_each_entry(const struct pci_ser_entry *e, u32 nr,
+			    pci_ser_visit_t fn, void *arg);
+
+/* Helpers shared by the variants. */
+int pci_ser_cmp_entry(const void *a, const void *b);
+enum pci_ser_defect pci_ser_check_tails(const struct pci_ser_entry *e,
+					u32 nr);
+enum pci_ser_defect pci_ser_check_unique(const struct pci_ser_entry *e,
+					 u32 nr);
+enum pci_ser_defect pci_ser_check_sorted(const struct pci_ser_entry *e,
+					 u32 nr);
+
+extern const struct pci_ser_ops pci_ser_linear_ops;
+extern const struct pci_ser_ops pci_ser_sorted_ops;
+extern const struct pci_ser_ops pci_ser_xarray_ops;
+extern const struct pci_ser_ops pci_ser_hashed_ops;
+extern const struct pci_ser_ops pci_ser_blockset_ops;
+extern const struct pci_ser_ops pci_ser_cursor_ops;
+
+#endif /* LUBENCH_PCI_SER_H */
