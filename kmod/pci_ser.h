@@ -11,6 +11,7 @@
 #define LUBENCH_PCI_SER_H
 
 #include "pci_ser_compat.h"
+#include "pci_ser_variants.h"
 
 /*
  * A device is a PCI segment (domain) and a bus/device/function.  VMD
@@ -131,7 +132,7 @@ struct pci_ser {
 	void *priv;
 };
 
-/* The registration list (pci_ser_variants.c); NULL-terminated. */
+/* Every registered layout (pci_ser_variants.h), NULL-terminated. */
 extern const struct pci_ser_ops *const pci_ser_variants[];
 const struct pci_ser_ops *pci_ser_variant(const char *name);
 const struct pci_ser_ops *pci_ser_variant_by_compatible(const char *compat);
@@ -162,11 +163,7 @@ enum pci_ser_defect pci_ser_check_unique(const struct pci_ser_entry *e,
 enum pci_ser_defect pci_ser_check_sorted(const struct pci_ser_entry *e,
 					 u32 nr);
 
-extern const struct pci_ser_ops pci_ser_linear_ops;
-extern const struct pci_ser_ops pci_ser_sorted_ops;
-extern const struct pci_ser_ops pci_ser_xarray_ops;
-extern const struct pci_ser_ops pci_ser_hashed_ops;
-extern const struct pci_ser_ops pci_ser_blockset_ops;
-extern const struct pci_ser_ops pci_ser_cursor_ops;
+#define PCI_SER_DECLARE_OPS(name) extern const struct pci_ser_ops pci_ser_##name##_ops;
+PCI_SER_FOR_EACH_VARIANT(PCI_SER_DECLARE_OPS)
 
 #endif /* LUBENCH_PCI_SER_H */

@@ -1,16 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The registration list: one line per layout.  Order is the order of
- * `--variant all`, tables and plots.
- */
+/* The ops array, generated from the list in pci_ser_variants.h. */
 #include "pci_ser.h"
 
+#define PCI_SER_VARIANT_PTR(name) &pci_ser_##name##_ops,
+
 const struct pci_ser_ops *const pci_ser_variants[] = {
-	&pci_ser_linear_ops,
-	&pci_ser_sorted_ops,
-	&pci_ser_xarray_ops,
-	&pci_ser_hashed_ops,
-	&pci_ser_blockset_ops,
-	&pci_ser_cursor_ops,
+	PCI_SER_FOR_EACH_VARIANT(PCI_SER_VARIANT_PTR)
 	NULL,
 };

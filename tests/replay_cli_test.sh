@@ -1,0 +1,169 @@
+#!/bin/sh
+# End-to-end tests of `lubench replay` and `lubench inspect`: outputs
+# against hand-written expectations, exit codes, and bad input refused
+# with its reason before anything runs.
+#
+# usage: replay_cli_test.sh REPLAY INSPECT TRACEDIR
+set -eu
+
+if [ $# -ne 3 ]; then
+	echo "usage: $0 REPLAY INSPECT TRACEDIR" >&2
+	exit 2
+fi
+R=$1
+I=$2
+D=$3
+VARIANTS="all linear sorted xarray hashed blockset cursor"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok() {
+	pass=$((pass + 1))
+	echo "ok $((pass + fail)) $1"
+}
+
+not_ok() {
+	fail=$((fail + 1))
+	echo "not ok $((pass + fail)) $1"
+	[ -s "$tmp/err" ] && sed 's/^/#   stderr: /' "$tmp/err" | head -5
+	return 0
+}
+
+# expect_rc WANT DESC CMD...: run CMD (stdout to $tmp/out, stderr to
+# $tmp/err) and check its exit status.
+expect_rc() {
+	want=$1
+	desc=$2
+	shift 2
+	rc=0
+	timeout 120 "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	if [ "$rc" = "$want" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc (exit $rc, want $want)"
+	fi
+}
+
+# expect_err TEXT DESC: the last command's stderr has exactly this line.
+expect_err() {
+	if grep -qxF -- "$1" "$tmp/err"; then
+		ok "$2"
+	else
+		not_ok "$2 (stderr lacks '$1')"
+	fi
+}
+
+expect_no_stdout() {
+	if [ -s "$tmp/out" ]; then
+		not_ok "$1 (ops ran)"
+	else
+		ok "$1"
+	fi
+}
+
+# Golden traces, every variant and all of them in lockstep.
+for t in rules domains; do
+	for v in $VARIANTS; do
+		expect_rc 0 "$t --variant $v" "$R" --variant "$v" "$D/$t.trace"
+		if cmp -s "$tmp/out" "$D/$t.out"; then
+			ok "$t --variant $v output"
+		else
+			not_ok "$t --variant $v output"
+			diff "$D/$t.out" "$tmp/out" | head -5 | sed 's/^/#   /'
+		fi
+	done
+done
+
+# The handover: save in one layout, inspect, load in the next "kernel".
+for v in linear sorted xarray hashed blockset cursor; do
+	b="$tmp/$v.blob"
+	expect_rc 0 "$v: save" "$R" --variant "$v" --save "$b" \
+		"$D/handover-1.trace"
+	expect_rc 0 "$v: inspect" "$I" "$b"
+	if grep -qx "entries:      3" "$tmp/out" &&
+	   grep -qx "compatible:   lubench,pci-ser-$v-v1" "$tmp/out"; then
+		ok "$v: inspect shows the layout and 3 entries"
+	else
+		not_ok "$v: inspect shows the layout and 3 entries"
+	fi
+	for args in "--variant $v" "" "--variant all"; do
+		# shellcheck disable=SC2086 # $args is a list of words
+		expect_rc 0 "$v: load ($args)" "$R" $args --load "$b" \
+			"$D/handover-2.trace"
+		if cmp -s "$tmp/out" "$D/handover-2.out"; then
+			ok "$v: load ($args) output"
+		else
+			not_ok "$v: load ($args) output"
+		fi
+	done
+done
+
+# A blob refused by the layout that did not write it, and the reason.
+other=sorted
+expect_rc 2 "compatible mismatch" "$R" --variant "$other" \
+	--load "$tmp/hashed.blob" "$D/handover-2.trace"
+expect_err "$tmp/hashed.blob: compatible mismatch: blob is lubench,pci-ser-hashed-v1, variant sorted expects lubench,pci-ser-sorted-v1" \
+	"compatible mismatch names both"
+expect_no_stdout "compatible mismatch: nothing ran"
+
+printf 'capacity 5\nfind 0000:00:02.0\n' >"$tmp/cap5.trace"
+expect_rc 2 "capacity differs from the blob's" "$R" --load \
+	"$tmp/linear.blob" "$tmp/cap5.trace"
+expect_err "$tmp/cap5.trace: capacity 5 does not match the blob's 4" \
+	"capacity mismatch reason"
+expect_no_stdout "capacity mismatch: nothing ran"
+
+# Corrupted and truncated blobs: inspect and replay refuse them.
+cp "$tmp/hashed.blob" "$tmp/bad.blob"
+printf '\377' | dd of="$tmp/bad.blob" bs=1 seek=120 conv=notrunc 2>/dev/null
+expect_rc 2 "inspect: corrupted byte" "$I" "$tmp/bad.blob"
+expect_err "$tmp/bad.blob: invalid blob: checksum mismatch" \
+	"inspect names the checksum"
+expect_rc 2 "replay: corrupted blob" "$R" --load "$tmp/bad.blob" \
+	"$D/handover-2.trace"
+expect_no_stdout "corrupted blob: nothing ran"
+head -c 50 "$tmp/hashed.blob" >"$tmp/short.blob"
+expect_rc 2 "inspect: truncated" "$I" "$tmp/short.blob"
+expect_err "$tmp/short.blob: invalid blob: truncated" "inspect says truncated"
+printf 'not a blob at all' >"$tmp/junk.blob"
+expect_rc 2 "inspect: junk" "$I" "$tmp/junk.blob"
+expect_err "$tmp/junk.blob: invalid blob: bad magic" "inspect says bad magic"
+expect_rc 2 "inspect: missing file" "$I" "$tmp/nonexistent.blob"
+
+# Malformed traces are refused before any op runs.
+printf 'capacity 4\npreserve 0000:00:01.0\nfind 0000:00:01.8\n' \
+	>"$tmp/badfn.trace"
+expect_rc 2 "bad function" "$R" "$tmp/badfn.trace"
+expect_err "$tmp/badfn.trace:3: function number above 7: '0000:00:01.8'" \
+	"bad function reason"
+expect_no_stdout "bad trace: nothing ran"
+printf 'preserve 0000:00:01.0\n' >"$tmp/nocap.trace"
+expect_rc 2 "no capacity" "$R" "$tmp/nocap.trace"
+expect_err "$tmp/nocap.trace:1: no capacity line before the first op" \
+	"no capacity reason"
+expect_rc 2 "unknown variant" "$R" --variant nosuch "$D/rules.trace"
+expect_rc 2 "--save needs one variant" "$R" --save "$tmp/x.blob" \
+	"$D/rules.trace"
+expect_rc 2 "missing trace" "$R" "$tmp/nonexistent.trace"
+
+# A long random trace: every layout must agree on every op.
+awk -v seed=7 'BEGIN {
+	srand(seed); print "capacity 2500"
+	for (i = 0; i < 30000; i++) {
+		r = rand(); d = int(rand() * 3000)
+		dev = sprintf("%x:%02x:%02x.%x", (d % 4) * 65536 + (d % 3),
+			      int(d / 32) % 256, int(d / 8) % 32, d % 8)
+		vf = (d % 17 == 0) ? " vf" : ""
+		if (r < 0.5) print "preserve " dev vf
+		else if (r < 0.7) print "unpreserve " dev
+		else print "find " dev
+	}
+}' >"$tmp/random.trace"
+expect_rc 0 "random trace, all variants agree" "$R" --variant all \
+	"$tmp/random.trace"
+
+echo "# replay/inspect: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

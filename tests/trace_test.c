@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The trace parser: devices as lspci -D prints them, every malformed line
+ * refused with its line number and reason, and nothing parsed from a
+ * trace that has an error anywhere.
+ */
+#include <stdio.h>
+
+#include "trace.h"
+#include "kselftest_harness.h"
+
+static int parse_str(const char *text, struct trace *t, char *err, size_t n)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int ret;
+
+	if (!f)
+		return -2;
+	ret = trace_parse(f, "T", t, err, n);
+	fclose(f);
+	return ret;
+}
+
+TEST(devices)
+{
+	static const struct {
+		const char *in;
+		uint32_t domain;
+		uint16_t bdf;
+		const char *out;
+	} ok[] = {
+		{ "0000:00:00.0", 0, 0, "0000:00:00.0" },
+		{ "0:00:01.0", 0, 1 << 3, "0000:00:01.0" },
+		{ "10000:3a:00.7", 0x10000, 0x3a07, "10000:3a:00.7" },
+		{ "10000:3A:1F.7", 0x10000, 0x3aff, "10000:3a:1f.7" },
+		{ "FFFFFFFF:ff:1f.7", 0xffffffff, 0xffff, "ffffffff:ff:1f.7" },
+		{ "00000001:80:10.3", 1, 0x8083, "0001:80:10.3" },
+	};
+	static const char *const bad[] = {
+		"", "00:01.0", "0000:00:01", "0000:00:01:0", "123456789:00:00.0",
+		":00:00.0", "0000:0:00.0", "0000:000:00.0", "0000:00:20.0",
+		"0000:00:0.0", "0000:00:000.0", "0000:00:00.8", "0000:00:00.a",
+		"0000:00:00.", "0000:00:00.00", "0000:g0:00.0", "0000:00:00.0x",
+		"0000:00:00:00.0", "-1:00:00.0", "0x10:00:00.0",
+	};
+	char buf[PCI_DEV_STR_LEN];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		uint32_t d = 1234;
+		uint16_t b = 1234;
+
+		ASSERT_EQ(NULL, pci_dev_parse(ok[i].in, &d, &b)) {
+			TH_LOG("%s refused", ok[i].in);
+		}
+		EXPECT_EQ(ok[i].domain, d);
+		EXPECT_EQ(ok[i].bdf, b);
+		pci_dev_format(buf, d, b);
+		EXPECT_STREQ(ok[i].out, buf);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		uint32_t d;
+		uint16_t b;
+
+		EXPECT_NE(NULL, pci_dev_parse(bad[i], &d, &b)) {
+			TH_LOG("'%s' accepted", bad[i]);
+		}
+	}
+}
+
+TEST(good_trace)
+{
+	const char *text =
+		"# comment\n"
+		"\n"
+		"   capacity 4096   # slots\n"
+		"preserve 0000:00:01.0\n"
+		"preserve 10000:3a:00.7 vf    # a VF\n"
+		"\tunpreserve 0000:00:01.0\r\n"
+		"FIND 10000:3a:00.7\n"
+		"find 0:00:02.0";
+	char err[256] = "";
+	struct trace t;
+
+	ASSERT_EQ(0, parse_str(text, &t, err, sizeof(err))) {
+		TH_LOG("%s", err);
+	}
+	ASSERT_TRUE(t.has_capacity);
+	ASSERT_EQ(4096, t.capacity);
+	ASSERT_EQ(5, t.nr);
+	EXPECT_EQ(TRACE_PRESERVE, t.rec[0].op);
+	EXPECT_EQ(4, t.rec[0].line);
+	EXPECT_TRUE(t.rec[1].vf);
+	EXPECT_EQ(0x10000, t.rec[1].domain);
+	EXPECT_EQ(TRACE_UNPRESERVE, t.rec[2].op);
+	EXPECT_EQ(TRACE_FIND, t.rec[3].op);
+	EXPECT_EQ(8, t.rec[4].line);
+	trace_free(&t);
+}
+
+TEST(bad_traces)
+{
+	static const struct {
+		const char *text;
+		const char *err;
+	} cases[] = {
+		{ "capacity 4\nfrob 0000:00:00.0\n", "T:2: unknown op 'frob'" },
+		{ "capacity 4\npreserve\n", "T:2: missing device" },
+		{ "capacity 4\npreserve 0000:00:20.0\n",
+		  "T:2: device number above 1f: '0000:00:20.0'" },
+		{ "capacity 4\nfind 0000:00:00.8\n",
+		  "T:2: function number above 7: '0000:00:00.8'" },
+		{ "capacity 4\nfind 123456789:00:00.0\n",
+		  "T:2: bad domain (1 to 8 hex digits) in device: '123456789:00:00.0'" },
+		{ "capacity 4\nfind 00:00.0\n",
+		  "T:2: expected a device as DOMAIN:BUS:DEV.FN: '00:00.0'" },
+		{ "capacity 4\npreserve 0000:00:00.0 pf\n",
+		  "T:2: unexpected 'pf' after the device" },
+		{ "capacity 4\npreserve 0000:00:00.0 vf vf\n",
+		  "T:2: unexpected 'vf' after the device" },
+		{ "capacity\n", "T:1: capacity needs a number" },
+		{ "capacity 4 5\n", "T:1: unexpected text after the capacity" },
+		{ "capacity -4\n", "T:1: capacity must be a decimal number" },
+		{ "capacity 0x10\n", "T:1: capacity must be a decimal number" },
+		{ "capacity 99999999999999999999\n",
+		  "T:1: capacity above the maximum of 16777216" },
+		{ "capacity 16777217\n",
+		  "T:1: capacity above the maximum of 16777216" },
+		{ "capacity 4\ncapacity 4\n", "T:2: capacity given twice" },
+		{ "preserve 0000:00:00.0\ncapacity 4\n",
+		  "T:2: capacity must come before the first op" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char err[256] = "";
+		struct trace t;
+
+		EXPECT_EQ(-1, parse_str(cases[i].text, &t, err, sizeof(err)));
+		EXPECT_STREQ(cases[i].err, err);
+		/* Nothing of a refused trace survives. */
+		EXPECT_EQ(0, t.nr);
+		EXPECT_EQ(NULL, t.rec);
+	}
+}
+
+TEST(nul_byte)
+{
+	static const char text[] = "capacity 4\npreserve 0000:00:00.0\0junk\n";
+	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
+	char err[256] = "";
+	struct trace t;
+
+	ASSERT_NE(NULL, f);
+	EXPECT_EQ(-1, trace_parse(f, "T", &t, err, sizeof(err)));
+	EXPECT_STREQ("T:2: NUL byte in the line", err);
+	fclose(f);
+}
+
+TEST(empty_trace)
+{
+	char err[256] = "";
+	struct trace t;
+
+	ASSERT_EQ(0, parse_str("# nothing\n\n", &t, err, sizeof(err)));
+	EXPECT_EQ(0, t.nr);
+	EXPECT_FALSE(t.has_capacity);
+	trace_free(&t);
+}
+
+TEST_HARNESS_MAIN
