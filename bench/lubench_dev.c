@@ -1,0 +1,876 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The user-space side of /dev/lubench: a small library (lubench_dev.h)
+ * and, unless built with -DLUBENCH_DEV_NO_MAIN, the `lubench-dev` tool
+ * used inside the guest to inspect the module and time the table
+ * operations through ioctl, batched ioctl and io_uring.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lubench_dev.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+void lbdev_hdr_init(void *s, size_t size)
+{
+	uint32_t *hdr = s;
+
+	memset(s, 0, size);
+	hdr[0] = size;
+	hdr[1] = LUBENCH_ABI_VERSION;
+}
+
+int lbdev_open(struct lbdev *d, const char *path)
+{
+	memset(d, 0, sizeof(*d));
+	d->fd = open(path ? path : LUBENCH_DEV_PATH, O_RDWR | O_CLOEXEC);
+	return d->fd < 0 ? -errno : 0;
+}
+
+void lbdev_close(struct lbdev *d)
+{
+	if (d->have_ring)
+		io_uring_queue_exit(&d->ring);
+	d->have_ring = false;
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+}
+
+int lbdev_ioctl(struct lbdev *d, unsigned long cmd, void *arg)
+{
+	return ioctl(d->fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+int lbdev_info(struct lbdev *d, struct lubench_info *info)
+{
+	LBDEV_INIT(info);
+	return lbdev_ioctl(d, LUBENCH_IOC_INFO, info);
+}
+
+int lbdev_variant_get(struct lbdev *d, uint32_t index,
+		      struct lubench_variant *v)
+{
+	LBDEV_INIT(v);
+	v->index = index;
+	return lbdev_ioctl(d, LUBENCH_IOC_VARIANT, v);
+}
+
+int lbdev_variant_set(struct lbdev *d, const char *name)
+{
+	struct lubench_variant v;
+	int ret;
+
+	LBDEV_INIT(&v);
+	v.flags = LUBENCH_VARIANT_SET;
+	if (strlen(name) >= sizeof(v.name))
+		return -ENAMETOOLONG;
+	strcpy(v.name, name);
+	ret = lbdev_ioctl(d, LUBENCH_IOC_VARIANT, &v);
+	return ret ? ret : (int)v.index;
+}
+
+int lbdev_dev_op(struct lbdev *d, unsigned int op, uint32_t domain,
+		 uint16_t bdf, struct lubench_dev *out)
+{
+	static const unsigned long cmds[] = {
+		[LUBENCH_OP_PRESERVE]	= LUBENCH_IOC_PRESERVE,
+		[LUBENCH_OP_UNPRESERVE]	= LUBENCH_IOC_UNPRESERVE,
+		[LUBENCH_OP_FIND]	= LUBENCH_IOC_FIND,
+	};
+	struct lubench_dev dev;
+	int ret;
+
+	if (op < LUBENCH_OP_PRESERVE || op > LUBENCH_OP_FIND)
+		return -EINVAL;
+	LBDEV_INIT(&dev);
+	dev.domain = domain;
+	dev.bdf = bdf;
+	ret = lbdev_ioctl(d, cmds[op], &dev);
+	if (out)
+		*out = dev;
+	if (ret)
+		return ret;
+	return op == LUBENCH_OP_FIND ? (int)dev.found : 0;
+}
+
+int lbdev_batch(struct lbdev *d, struct lubench_op *ops, uint32_t nr,
+		uint32_t flags, struct lubench_batch *out)
+{
+	struct lubench_batch b;
+	int ret;
+
+	LBDEV_INIT(&b);
+	b.ops = (uintptr_t)ops;
+	b.nr = nr;
+	b.flags = flags;
+	ret = lbdev_ioctl(d, LUBENCH_IOC_BATCH, &b);
+	if (out)
+		*out = b;
+	return ret;
+}
+
+int lbdev_stats(struct lbdev *d, struct lubench_stats *s, bool reset)
+{
+	LBDEV_INIT(s);
+	s->flags = reset ? LUBENCH_STATS_RESET : 0;
+	return lbdev_ioctl(d, LUBENCH_IOC_STATS, s);
+}
+
+int lbdev_reset(struct lbdev *d, uint32_t flags)
+{
+	struct lubench_reset r;
+
+	LBDEV_INIT(&r);
+	r.flags = flags;
+	return lbdev_ioctl(d, LUBENCH_IOC_RESET, &r);
+}
+
+int lbdev_hotplug(struct lbdev *d, uint32_t nr, struct lubench_hotplug *out)
+{
+	struct lubench_hotplug h;
+	int ret;
+
+	LBDEV_INIT(&h);
+	h.nr = nr;
+	ret = lbdev_ioctl(d, LUBENCH_IOC_HOTPLUG, &h);
+	if (out)
+		*out = h;
+	return ret;
+}
+
+int lbdev_list(struct lbdev *d, uint32_t flags, struct lubench_devid **ids)
+{
+	struct lubench_devid *buf = NULL;
+	struct lubench_list l;
+	int ret;
+
+	/* Count, then fetch; retry if devices came in between. */
+	for (;;) {
+		uint32_t cap;
+
+		LBDEV_INIT(&l);
+		l.flags = flags;
+		ret = lbdev_ioctl(d, LUBENCH_IOC_LIST, &l);
+		if (ret)
+			return ret;
+		cap = l.total + 64;
+		free(buf);
+		buf = calloc(cap, sizeof(*buf));
+		if (!buf)
+			return -ENOMEM;
+		LBDEV_INIT(&l);
+		l.flags = flags;
+		l.ids = (uintptr_t)buf;
+		l.cap = cap;
+		ret = lbdev_ioctl(d, LUBENCH_IOC_LIST, &l);
+		if (ret) {
+			free(buf);
+			return ret;
+		}
+		if (l.total <= cap)
+			break;
+	}
+	*ids = buf;
+	return l.nr;
+}
+
+int lbdev_uring_init(struct lbdev *d, unsigned int entries)
+{
+	int ret;
+
+	if (d->have_ring)
+		io_uring_queue_exit(&d->ring);
+	d->have_ring = false;
+	ret = io_uring_queue_init(entries, &d->ring, 0);
+	if (ret)
+		return ret;
+	d->have_ring = true;
+	d->ring_entries = entries;
+	return 0;
+}
+
+static void lbdev_prep_cmd(struct lbdev *d, struct io_uring_sqe *sqe,
+			   uint32_t cmd_op, const struct lubench_ucmd *cmd)
+{
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, d->fd, NULL, 0, 0);
+	/* cmd_op shares its bytes with off, which the prep just zeroed. */
+	sqe->cmd_op = cmd_op;
+	memcpy(sqe->cmd, cmd, sizeof(*cmd));
+}
+
+int lbdev_uring_cmd(struct lbdev *d, uint32_t cmd_op,
+		    const struct lubench_ucmd *cmd, uint32_t uring_cmd_flags)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	if (!d->have_ring)
+		return -ENXIO;
+	sqe = io_uring_get_sqe(&d->ring);
+	if (!sqe)
+		return -EBUSY;
+	lbdev_prep_cmd(d, sqe, cmd_op, cmd);
+	sqe->uring_cmd_flags = uring_cmd_flags;
+	ret = io_uring_submit_and_wait(&d->ring, 1);
+	if (ret < 0)
+		return ret;
+	ret = io_uring_wait_cqe(&d->ring, &cqe);
+	if (ret)
+		return ret;
+	ret = cqe->res;
+	io_uring_cqe_seen(&d->ring, cqe);
+	return ret;
+}
+
+int lbdev_uring_ops(struct lbdev *d, struct lubench_op *ops, uint32_t nr)
+{
+	uint32_t base = 0, n, i;
+	int ret;
+
+	if (!d->have_ring)
+		return -ENXIO;
+	while (base < nr) {
+		n = nr - base;
+		if (n > d->ring_entries)
+			n = d->ring_entries;
+		for (i = 0; i < n; i++) {
+			const struct lubench_op *o = &ops[base + i];
+			struct lubench_ucmd c = {
+				.domain = o->domain,
+				.bdf = o->bdf,
+				.version = LUBENCH_UCMD_VERSION,
+			};
+			struct io_uring_sqe *sqe = io_uring_get_sqe(&d->ring);
+
+			if (!sqe)
+				return -EBUSY;
+			lbdev_prep_cmd(d, sqe, o->op, &c);
+			sqe->user_data = base + i;
+		}
+		ret = io_uring_submit_and_wait(&d->ring, n);
+		if (ret < 0)
+			return ret;
+		for (i = 0; i < n; i++) {
+			struct io_uring_cqe *cqe;
+
+			ret = io_uring_wait_cqe(&d->ring, &cqe);
+			if (ret)
+				return ret;
+			if (cqe->user_data < nr)
+				ops[cqe->user_data].result = cqe->res;
+			io_uring_cqe_seen(&d->ring, cqe);
+		}
+		base += n;
+	}
+	return 0;
+}
+
+int lbdev_uring_batch(struct lbdev *d, struct lubench_op *ops, uint32_t nr,
+		      uint32_t flags, struct lubench_batch *out)
+{
+	struct lubench_ucmd c = { .version = LUBENCH_UCMD_VERSION };
+	struct lubench_batch b;
+	int ret;
+
+	LBDEV_INIT(&b);
+	b.ops = (uintptr_t)ops;
+	b.nr = nr;
+	b.flags = flags;
+	c.batch = (uintptr_t)&b;
+	ret = lbdev_uring_cmd(d, LUBENCH_OP_BATCH, &c, 0);
+	if (out)
+		*out = b;
+	return ret;
+}
+
+int lbdev_parse_bdf(const char *s, uint32_t *domain, uint16_t *bdf)
+{
+	unsigned int dom, bus, dev, fn;
+	char tail;
+
+	if (sscanf(s, "%x:%x:%x.%x%c", &dom, &bus, &dev, &fn, &tail) != 4 ||
+	    bus > 0xff || dev > 0x1f || fn > 7)
+		return -EINVAL;
+	*domain = dom;
+	*bdf = bus << 8 | dev << 3 | fn;
+	return 0;
+}
+
+void lbdev_format_bdf(char *buf, size_t len, uint32_t domain, uint16_t bdf)
+{
+	snprintf(buf, len, "%04x:%02x:%02x.%u", domain, bdf >> 8,
+		 (bdf >> 3) & 0x1f, bdf & 7);
+}
+
+#ifndef LUBENCH_DEV_NO_MAIN
+
+static const char *const path_names[] = {
+	"ioctl", "batch", "uring", "uring-batch",
+};
+
+enum bench_path { P_IOCTL, P_BATCH, P_URING, P_URING_BATCH, P_NR };
+
+static const char *const phase_names[] = {
+	[LUBENCH_OP_PRESERVE]	= "preserve",
+	[LUBENCH_OP_UNPRESERVE]	= "unpreserve",
+	[LUBENCH_OP_FIND]	= "find",
+};
+
+static void usage(void)
+{
+	fprintf(stderr,
+"usage: lubench-dev [--dev PATH] COMMAND [ARGS]\n"
+"  info                      module, population and table state (JSON)\n"
+"  variants                  the layouts the module knows (JSON)\n"
+"  list [--own] [--no-vf]    devices the module sees, one per line\n"
+"  preserve|unpreserve|find DDDD:BB:DD.F\n"
+"  reset [table|stats|hotplug|all]...\n"
+"  hotplug N                 add N functions in new domains\n"
+"  stats [--reset]           kernel counters (JSON)\n"
+"  bench [--variant NAME|all] [--path ioctl|batch|uring|uring-batch|all]\n"
+"        [--n N] [--batch B] [--reps R] [--seed S] [--cpu C]\n"
+"        preserve, find and unpreserve N of the module's devices (default\n"
+"        all but VFs) in batches of B (default 256); one JSON line per\n"
+"        batch with user and in-kernel times, and one per phase\n");
+	exit(2);
+}
+
+static int fail(const char *what, int err)
+{
+	fprintf(stderr, "lubench-dev: %s: %s\n", what, strerror(-err));
+	return 1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void print_info(const struct lubench_info *in)
+{
+	printf("{\"type\":\"lubench-dev-info\",\"abi\":%u,\"functions\":%u,"
+	       "\"vfs\":%u,\"domains\":%u,\"root_buses\":%u,"
+	       "\"pci_devs\":%u,\"variants\":%u,\"variant\":%u,"
+	       "\"capacity\":%u,\"preserved\":%u,\"enum_ns\":%" PRIu64
+	       ",\"sriov_ns\":%" PRIu64 ",\"tsc_khz\":%" PRIu64 "}\n",
+	       in->abi_version, in->nr_functions, in->nr_vfs,
+	       in->nr_domains, in->nr_root_buses, in->nr_pci_devs,
+	       in->nr_variants, in->variant, in->capacity,
+	       in->nr_preserved, (uint64_t)in->enum_ns,
+	       (uint64_t)in->sriov_ns, (uint64_t)in->tsc_khz);
+}
+
+static int cmd_info(struct lbdev *d)
+{
+	struct lubench_info in;
+	int ret = lbdev_info(d, &in);
+
+	if (ret)
+		return fail("info", ret);
+	print_info(&in);
+	return 0;
+}
+
+static int cmd_variants(struct lbdev *d)
+{
+	struct lubench_variant v;
+	uint32_t i;
+	int ret;
+
+	for (i = 0; (ret = lbdev_variant_get(d, i, &v)) == 0; i++)
+		printf("{\"type\":\"lubench-dev-variant\",\"index\":%u,"
+		       "\"name\":\"%s\",\"compatible\":\"%s\"}\n",
+		       i, v.name, v.compatible);
+	return ret == -ENOENT ? 0 : fail("variant", ret);
+}
+
+static int cmd_list(struct lbdev *d, int argc, char **argv)
+{
+	struct lubench_devid *ids;
+	uint32_t flags = 0;
+	bool no_vf = false;
+	char name[32];
+	int i, n;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--own"))
+			flags |= LUBENCH_LIST_OWN;
+		else if (!strcmp(argv[i], "--no-vf"))
+			no_vf = true;
+		else
+			usage();
+	}
+	n = lbdev_list(d, flags, &ids);
+	if (n < 0)
+		return fail("list", n);
+	for (i = 0; i < n; i++) {
+		if (no_vf && (ids[i].flags & LUBENCH_DEVF_VF))
+			continue;
+		lbdev_format_bdf(name, sizeof(name), ids[i].domain,
+				 ids[i].bdf);
+		printf("%s%s%s\n", name,
+		       ids[i].flags & LUBENCH_DEVF_VF ? " vf" : "",
+		       ids[i].flags & LUBENCH_DEVF_OWN ? " own" : "");
+	}
+	free(ids);
+	return 0;
+}
+
+static int cmd_dev(struct lbdev *d, unsigned int op, int argc, char **argv)
+{
+	struct lubench_dev dev;
+	uint32_t domain;
+	uint16_t bdf;
+	int ret;
+
+	if (argc != 2 || lbdev_parse_bdf(argv[1], &domain, &bdf))
+		usage();
+	ret = lbdev_dev_op(d, op, domain, bdf, &dev);
+	printf("{\"type\":\"lubench-dev-op\",\"op\":\"%s\",\"dev\":\"%s\","
+	       "\"result\":%d,\"error\":\"%s\",\"found\":%u,\"vf\":%s,"
+	       "\"ns\":%" PRIu64 "}\n",
+	       phase_names[op], argv[1], ret, ret < 0 ? strerror(-ret) : "",
+	       dev.found, dev.dev_flags & LUBENCH_DEVF_VF ? "true" : "false",
+	       (uint64_t)dev.ns);
+	return ret < 0;
+}
+
+static int cmd_reset(struct lbdev *d, int argc, char **argv)
+{
+	uint32_t flags = 0;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "table"))
+			flags |= LUBENCH_RESET_TABLE;
+		else if (!strcmp(argv[i], "stats"))
+			flags |= LUBENCH_RESET_STATS;
+		else if (!strcmp(argv[i], "hotplug"))
+			flags |= LUBENCH_RESET_HOTPLUG;
+		else if (!strcmp(argv[i], "all"))
+			flags |= LUBENCH_RESET_ALL;
+		else
+			usage();
+	}
+	ret = lbdev_reset(d, flags ? flags : LUBENCH_RESET_ALL);
+	return ret ? fail("reset", ret) : 0;
+}
+
+static int cmd_hotplug(struct lbdev *d, int argc, char **argv)
+{
+	struct lubench_hotplug h;
+	int ret;
+
+	if (argc != 2)
+		usage();
+	ret = lbdev_hotplug(d, strtoul(argv[1], NULL, 0), &h);
+	if (ret)
+		return fail("hotplug", ret);
+	printf("{\"type\":\"lubench-dev-hotplug\",\"domain\":%u,\"added\":%u,"
+	       "\"ns\":%" PRIu64 "}\n", h.domain, h.nr_added, (uint64_t)h.ns);
+	return 0;
+}
+
+static int cmd_stats(struct lbdev *d, int argc, char **argv)
+{
+	struct lubench_stats s;
+	int i, ret;
+
+	ret = lbdev_stats(d, &s, argc > 1 && !strcmp(argv[1], "--reset"));
+	if (ret)
+		return fail("stats", ret);
+	printf("{\"type\":\"lubench-dev-stats\"");
+	for (i = 0; i < LUBENCH_NR_TABLE_OPS; i++)
+		printf(",\"%s\":{\"count\":%" PRIu64 ",\"failed\":%" PRIu64 "}",
+		       phase_names[i + 1], (uint64_t)s.op[i].count,
+		       (uint64_t)s.op[i].failed);
+	printf(",\"table_ns\":%" PRIu64 ",\"batches\":%" PRIu64
+	       ",\"batch_ns\":%" PRIu64 ",\"last_batch_ns\":%" PRIu64
+	       ",\"uring_cmds\":%" PRIu64 "}\n",
+	       (uint64_t)s.table_ns, (uint64_t)s.batches,
+	       (uint64_t)s.batch_ns, (uint64_t)s.last_batch_ns,
+	       (uint64_t)s.uring_cmds);
+	return 0;
+}
+
+/* --- bench ------------------------------------------------------------ */
+
+struct bench {
+	struct lbdev *d;
+	const char *variant;
+	enum bench_path path;
+	unsigned int rep;
+	uint32_t batch;
+	const struct lubench_devid *devs;
+	uint32_t n;
+	uint32_t *order;
+	uint64_t seed;
+	struct lubench_op *ops;
+	unsigned int errors;
+};
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static void shuffle(uint32_t *a, uint32_t n, uint64_t seed)
+{
+	uint64_t s = seed | 1;
+	uint32_t i, j, t;
+
+	for (i = 0; i < n; i++)
+		a[i] = i;
+	for (i = n; i > 1; i--) {
+		j = xorshift(&s) % i;
+		t = a[i - 1];
+		a[i - 1] = a[j];
+		a[j] = t;
+	}
+}
+
+/*
+ * One batch on the chosen path.  Sets *user (wall time of the submission
+ * as user space sees it), *table (kernel time in the pci_ser calls) and
+ * *kbatch (kernel time of the whole batch call, or -1 where the path has
+ * no single call to time).
+ */
+static int bench_batch(struct bench *b, unsigned int op, uint32_t k,
+		       uint64_t *user, uint64_t *table, int64_t *kbatch)
+{
+	struct lubench_stats s0, s1;
+	struct lubench_batch out;
+	struct lubench_dev dev;
+	uint64_t t0, t1;
+	uint32_t i;
+	int ret = 0;
+
+	*table = 0;
+	*kbatch = -1;
+	switch (b->path) {
+	case P_IOCTL:
+		t0 = now_ns();
+		for (i = 0; i < k; i++) {
+			b->ops[i].result = lbdev_dev_op(b->d, op,
+							b->ops[i].domain,
+							b->ops[i].bdf, &dev);
+			*table += dev.ns;
+		}
+		t1 = now_ns();
+		break;
+	case P_BATCH:
+		t0 = now_ns();
+		ret = lbdev_batch(b->d, b->ops, k, 0, &out);
+		t1 = now_ns();
+		*table = out.table_ns;
+		*kbatch = out.batch_ns;
+		break;
+	case P_URING:
+		ret = lbdev_stats(b->d, &s0, false);
+		if (ret)
+			return ret;
+		t0 = now_ns();
+		ret = lbdev_uring_ops(b->d, b->ops, k);
+		t1 = now_ns();
+		if (!ret)
+			ret = lbdev_stats(b->d, &s1, false);
+		*table = s1.table_ns - s0.table_ns;
+		break;
+	default:
+		t0 = now_ns();
+		ret = lbdev_uring_batch(b->d, b->ops, k, 0, &out);
+		t1 = now_ns();
+		*table = out.table_ns;
+		*kbatch = out.batch_ns;
+		break;
+	}
+	*user = t1 - t0;
+	return ret;
+}
+
+static int bench_phase(struct bench *b, unsigned int op)
+{
+	uint64_t sum_user = 0, sum_table = 0, user, table;
+	uint32_t base, k, i, failed_phase = 0, nb = 0;
+	int64_t kbatch, sum_kbatch = 0;
+	int ret;
+
+	shuffle(b->order, b->n, b->seed + op * 7919 + b->rep);
+	for (base = 0; base < b->n; base += k, nb++) {
+		uint32_t failed = 0;
+
+		k = b->n - base < b->batch ? b->n - base : b->batch;
+		for (i = 0; i < k; i++) {
+			const struct lubench_devid *id =
+				&b->devs[b->order[base + i]];
+
+			memset(&b->ops[i], 0, sizeof(b->ops[i]));
+			b->ops[i].domain = id->domain;
+			b->ops[i].bdf = id->bdf;
+			b->ops[i].op = op;
+		}
+		ret = bench_batch(b, op, k, &user, &table, &kbatch);
+		if (ret) {
+			fprintf(stderr, "lubench-dev: %s %s batch: %s\n",
+				path_names[b->path], phase_names[op],
+				strerror(-ret));
+			return ret;
+		}
+		/* Preserve and unpreserve give 0, find gives 1 (found). */
+		for (i = 0; i < k; i++)
+			if (b->ops[i].result != (op == LUBENCH_OP_FIND))
+				failed++;
+		failed_phase += failed;
+		sum_user += user;
+		sum_table += table;
+		if (kbatch >= 0)
+			sum_kbatch += kbatch;
+		printf("{\"type\":\"lubench-dev-batch\",\"variant\":\"%s\","
+		       "\"path\":\"%s\",\"phase\":\"%s\",\"rep\":%u,"
+		       "\"batch\":%u,\"ops\":%u,\"user_ns\":%" PRIu64
+		       ",\"kernel_table_ns\":%" PRIu64 ",\"kernel_batch_ns\":",
+		       b->variant, path_names[b->path], phase_names[op],
+		       b->rep, nb, k, user, table);
+		if (kbatch >= 0)
+			printf("%" PRId64, kbatch);
+		else
+			printf("null");
+		printf(",\"unexpected\":%u}\n", failed);
+	}
+	printf("{\"type\":\"lubench-dev-phase\",\"variant\":\"%s\","
+	       "\"path\":\"%s\",\"phase\":\"%s\",\"rep\":%u,\"n\":%u,"
+	       "\"batch\":%u,\"batches\":%u,\"user_ns\":%" PRIu64
+	       ",\"kernel_table_ns\":%" PRIu64 ",\"kernel_batch_ns\":",
+	       b->variant, path_names[b->path], phase_names[op], b->rep,
+	       b->n, b->batch, nb, sum_user, sum_table);
+	if (b->path == P_BATCH || b->path == P_URING_BATCH)
+		printf("%" PRId64, sum_kbatch);
+	else
+		printf("null");
+	printf(",\"user_ns_per_op\":%.1f,\"table_ns_per_op\":%.1f,"
+	       "\"unexpected\":%u}\n",
+	       b->n ? (double)sum_user / b->n : 0.0,
+	       b->n ? (double)sum_table / b->n : 0.0, failed_phase);
+	fflush(stdout);
+	b->errors += failed_phase;
+	return 0;
+}
+
+static int bench_one(struct bench *b)
+{
+	static const unsigned int phases[] = {
+		LUBENCH_OP_PRESERVE, LUBENCH_OP_FIND, LUBENCH_OP_UNPRESERVE,
+	};
+	unsigned int i;
+	int ret;
+
+	ret = lbdev_reset(b->d, LUBENCH_RESET_TABLE);
+	if (ret)
+		return fail("reset", ret);
+	ret = lbdev_variant_set(b->d, b->variant);
+	if (ret < 0)
+		return fail(b->variant, ret);
+	for (i = 0; i < ARRAY_SIZE(phases); i++) {
+		ret = bench_phase(b, phases[i]);
+		if (ret)
+			return 1;
+	}
+	return 0;
+}
+
+static int parse_path(const char *s)
+{
+	int i;
+
+	for (i = 0; i < P_NR; i++)
+		if (!strcmp(s, path_names[i]))
+			return i;
+	return strcmp(s, "all") ? -1 : P_NR;
+}
+
+static int cmd_bench(struct lbdev *d, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "variant", required_argument, NULL, 'v' },
+		{ "path", required_argument, NULL, 'p' },
+		{ "n", required_argument, NULL, 'n' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "reps", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "cpu", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bench b = { .d = d, .batch = 256, .seed = 1 };
+	const char *variant = "all";
+	struct lubench_devid *all;
+	struct lubench_variant v;
+	struct lubench_info info;
+	unsigned int reps = 1;
+	int path = P_NR, cpu = -1, c, n, i, p, ret, rc = 0;
+	uint32_t want = 0, vi;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			variant = optarg;
+			break;
+		case 'p':
+			path = parse_path(optarg);
+			break;
+		case 'n':
+			want = strtoul(optarg, NULL, 0);
+			break;
+		case 'b':
+			b.batch = strtoul(optarg, NULL, 0);
+			break;
+		case 'r':
+			reps = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			b.seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'c':
+			cpu = atoi(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (path < 0 || !b.batch || b.batch > LUBENCH_BATCH_MAX ||
+	    optind != argc)
+		usage();
+	if (cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			return fail("sched_setaffinity", -errno);
+	}
+
+	/* The module's own functions minus VFs: what can be preserved. */
+	n = lbdev_list(d, LUBENCH_LIST_OWN, &all);
+	if (n < 0)
+		return fail("list", n);
+	for (i = 0, b.n = 0; i < n; i++)
+		if (!(all[i].flags & LUBENCH_DEVF_VF))
+			all[b.n++] = all[i];
+	if (want && want > b.n) {
+		fprintf(stderr, "lubench-dev: only %u devices to preserve\n",
+			b.n);
+		free(all);
+		return 1;
+	}
+	if (want) {
+		/* Spread over the whole population rather than its head. */
+		for (i = 0; i < (int)want; i++)
+			all[i] = all[(uint64_t)i * b.n / want];
+		b.n = want;
+	}
+	b.devs = all;
+	b.order = calloc(b.n ? b.n : 1, sizeof(*b.order));
+	b.ops = calloc(b.batch, sizeof(*b.ops));
+	if (!b.order || !b.ops)
+		return fail("bench", -ENOMEM);
+	ret = lbdev_uring_init(d, b.batch < 4096 ? b.batch : 4096);
+	if (ret)
+		return fail("io_uring_queue_init", ret);
+	ret = lbdev_info(d, &info);
+	if (ret)
+		return fail("info", ret);
+	print_info(&info);
+
+	for (vi = 0; lbdev_variant_get(d, vi, &v) == 0; vi++) {
+		if (strcmp(variant, "all") && strcmp(variant, v.name))
+			continue;
+		b.variant = v.name;
+		for (p = 0; p < P_NR; p++) {
+			if (path != P_NR && path != p)
+				continue;
+			b.path = p;
+			for (b.rep = 0; b.rep < reps; b.rep++)
+				rc |= bench_one(&b);
+		}
+	}
+	if (!b.variant) {
+		fprintf(stderr, "lubench-dev: no variant %s\n", variant);
+		rc = 1;
+	}
+	lbdev_reset(d, LUBENCH_RESET_TABLE);
+	if (b.errors) {
+		fprintf(stderr, "lubench-dev: %u operations gave an unexpected result\n",
+			b.errors);
+		rc = 1;
+	}
+	free(b.ops);
+	free(b.order);
+	free(all);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = LUBENCH_DEV_PATH;
+	struct lbdev d;
+	int ret;
+
+	if (argc > 2 && !strcmp(argv[1], "--dev")) {
+		path = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 2)
+		usage();
+	ret = lbdev_open(&d, path);
+	if (ret)
+		return fail(path, ret);
+	argc--;
+	argv++;
+
+	if (!strcmp(argv[0], "info"))
+		ret = cmd_info(&d);
+	else if (!strcmp(argv[0], "variants"))
+		ret = cmd_variants(&d);
+	else if (!strcmp(argv[0], "list"))
+		ret = cmd_list(&d, argc, argv);
+	else if (!strcmp(argv[0], "preserve"))
+		ret = cmd_dev(&d, LUBENCH_OP_PRESERVE, argc, argv);
+	else if (!strcmp(argv[0], "unpreserve"))
+		ret = cmd_dev(&d, LUBENCH_OP_UNPRESERVE, argc, argv);
+	else if (!strcmp(argv[0], "find"))
+		ret = cmd_dev(&d, LUBENCH_OP_FIND, argc, argv);
+	else if (!strcmp(argv[0], "reset"))
+		ret = cmd_reset(&d, argc, argv);
+	else if (!strcmp(argv[0], "hotplug"))
+		ret = cmd_hotplug(&d, argc, argv);
+	else if (!strcmp(argv[0], "stats"))
+		ret = cmd_stats(&d, argc, argv);
+	else if (!strcmp(argv[0], "bench"))
+		ret = cmd_bench(&d, argc, argv);
+	else
+		usage();
+	lbdev_close(&d);
+	return ret;
+}
+
+#endif /* LUBENCH_DEV_NO_MAIN */

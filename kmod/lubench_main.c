@@ -1,0 +1,718 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lubench.ko: drives the pci_ser table of preserved devices with real
+ * struct pci_dev, through /dev/lubench (ioctl and io_uring uring_cmd).
+ * The devices come from lubench_vpci.c; the uapi is lubench_uapi.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/io_uring.h>
+#include <linux/kernel.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+#include <asm/tsc.h>
+
+#include "lubench.h"
+#include "lubench_uapi.h"
+#include "pci_ser.h"
+
+/* The uapi layouts the tools and the uring_cmd SQE rely on. */
+static_assert(sizeof(struct lubench_op) == 16);
+static_assert(sizeof(struct lubench_ucmd) == 16);
+static_assert(sizeof(struct lubench_devid) == 8);
+static_assert(sizeof(struct lubench_info) == 104);
+static_assert(sizeof(struct lubench_batch) == 80);
+
+static unsigned int nr_devices = 4096;
+module_param(nr_devices, uint, 0444);
+MODULE_PARM_DESC(nr_devices,
+		 "PCI functions to create, VFs included (default 4096, max 65536)");
+
+/*
+ * Every pci_dev in the system by pci_ser_key(domain, bdf), as a value
+ * entry holding LUBENCH_DEVF_* flags.  Kept by a PCI bus notifier, so
+ * resolving (domain, bdf) costs no walk over all devices, which at
+ * 16384 devices would dwarf the table operation being measured.
+ */
+static DEFINE_XARRAY(lb_devs);
+
+/* The table and everything that goes with it. */
+static struct {
+	struct mutex lock;
+	struct pci_ser ser;
+	unsigned int variant;
+	struct lubench_stats stats;
+} lb = {
+	.lock = __MUTEX_INITIALIZER(lb.lock),
+};
+
+/* Counted apart so that a uring_cmd takes the table lock only once. */
+static atomic64_t lb_uring_cmds = ATOMIC64_INIT(0);
+
+static unsigned long lb_key(struct pci_dev *pdev)
+{
+	return pci_ser_key(pci_domain_nr(pdev->bus), pci_dev_id(pdev));
+}
+
+static unsigned long lb_dev_flags(const struct pci_dev *pdev)
+{
+	unsigned long flags = 0;
+
+	if (pdev->is_virtfn)
+		flags |= LUBENCH_DEVF_VF;
+	if (lubench_vpci_owns(pdev))
+		flags |= LUBENCH_DEVF_OWN;
+	return flags;
+}
+
+static void lb_index_add(struct pci_dev *pdev)
+{
+	void *old = xa_store(&lb_devs, lb_key(pdev),
+			     xa_mk_value(lb_dev_flags(pdev)), GFP_KERNEL);
+
+	if (xa_is_err(old))
+		pci_warn_once(pdev, "lubench: cannot index device: %d\n",
+			      xa_err(old));
+}
+
+/*
+ * Issue 6 hooks in here: in the kernel after a live update, looking up
+ * each added device in the retrieved table stands for
+ * pci_setup_device() calling pci_ser_find().
+ */
+static int lb_pci_notify(struct notifier_block *nb, unsigned long action,
+			 void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(data);
+
+	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+		lb_index_add(pdev);
+		break;
+	case BUS_NOTIFY_DEL_DEVICE:
+		xa_erase(&lb_devs, lb_key(pdev));
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block lb_pci_nb = {
+	.notifier_call = lb_pci_notify,
+};
+
+/* LUBENCH_DEVF_* of a device, or -ENODEV. */
+static long lb_resolve(u32 domain, u16 bdf)
+{
+	void *e = xa_load(&lb_devs, pci_ser_key(domain, bdf));
+
+	return e ? (long)xa_to_value(e) : -ENODEV;
+}
+
+/* What the series does to size the table: count every device present. */
+static u32 lb_count_pci_devs(void)
+{
+	struct pci_dev *pdev = NULL;
+	u32 n = 0;
+
+	for_each_pci_dev(pdev)
+		n++;
+	return n;
+}
+
+static unsigned int lb_nr_variants(void)
+{
+	unsigned int n = 0;
+
+	while (pci_ser_variants[n])
+		n++;
+	return n;
+}
+
+/* Validate one operation and resolve its device: flags or -errno. */
+static long lb_check_op(const struct lubench_op *o)
+{
+	if (o->op < LUBENCH_OP_PRESERVE || o->op > LUBENCH_OP_FIND ||
+	    o->flags || o->reserved)
+		return -EINVAL;
+	return lb_resolve(o->domain, o->bdf);
+}
+
+/*
+ * Run @n checked operations under lb.lock; @devf[i] is lb_check_op()'s
+ * verdict.  Returns the number run (fewer when stopping on an error) and
+ * adds the time spent in the table to *@table_ns.  The first preserve
+ * counts the devices to size the table; that walk is the PCI core's cost,
+ * not the layout's, and is left out of the time.
+ */
+static u32 lb_run_ops(struct lubench_op *ops, const long *devf, u32 n,
+		      bool stop_on_error, u64 *table_ns)
+{
+	u64 t0, t, excl = 0;
+	u32 i, j, cap = 0;
+
+	lockdep_assert_held(&lb.lock);
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		struct lubench_op *o = &ops[i];
+
+		if (devf[i] < 0) {
+			o->result = devf[i];
+		} else if (o->op == LUBENCH_OP_PRESERVE) {
+			if (!lb.ser.priv) {
+				t = ktime_get_ns();
+				cap = lb_count_pci_devs();
+				excl += ktime_get_ns() - t;
+			}
+			o->result = pci_ser_preserve(&lb.ser, o->domain,
+						     o->bdf,
+						     devf[i] & LUBENCH_DEVF_VF,
+						     cap);
+		} else if (o->op == LUBENCH_OP_UNPRESERVE) {
+			o->result = pci_ser_unpreserve(&lb.ser, o->domain,
+						       o->bdf);
+		} else {
+			o->result = pci_ser_find(&lb.ser, o->domain, o->bdf);
+		}
+		if (o->result < 0 && stop_on_error) {
+			i++;
+			break;
+		}
+	}
+	t = ktime_get_ns() - t0 - excl;
+	*table_ns += t;
+	lb.stats.table_ns += t;
+
+	for (j = 0; j < i; j++) {
+		struct lubench_op *o = &ops[j];
+
+		if (o->op < LUBENCH_OP_PRESERVE || o->op > LUBENCH_OP_FIND)
+			continue;
+		lb.stats.op[o->op - 1].count++;
+		if (o->result < 0)
+			lb.stats.op[o->op - 1].failed++;
+	}
+	return i;
+}
+
+/* One operation, for the single-device ioctls and uring_cmd. */
+static int lb_one_op(u8 op, u32 domain, u16 bdf, long *devf, u64 *ns)
+{
+	struct lubench_op o = { .domain = domain, .bdf = bdf, .op = op };
+	u64 t = 0;
+
+	*devf = lb_check_op(&o);
+	mutex_lock(&lb.lock);
+	lb_run_ops(&o, devf, 1, false, &t);
+	mutex_unlock(&lb.lock);
+	if (ns)
+		*ns = t;
+	return o.result;
+}
+
+#define LB_CHUNK	256
+
+struct lb_chunk {
+	struct lubench_op ops[LB_CHUNK];
+	long devf[LB_CHUNK];
+};
+
+/* The body of LUBENCH_IOC_BATCH and of uring_cmd LUBENCH_OP_BATCH. */
+static int lb_batch(struct lubench_batch *b)
+{
+	struct lubench_op __user *uops = u64_to_user_ptr(b->ops);
+	bool stop = b->flags & LUBENCH_BATCH_STOP_ON_ERROR;
+	u64 t0 = ktime_get_ns();
+	struct lb_chunk *c;
+	u32 base, n, i, ran;
+	int ret = 0;
+
+	if (b->flags & ~LUBENCH_BATCH_STOP_ON_ERROR ||
+	    b->nr_done || b->nr_failed || b->batch_ns || b->table_ns ||
+	    memchr_inv(b->reserved, 0, sizeof(b->reserved)))
+		return -EINVAL;
+	if (b->nr > LUBENCH_BATCH_MAX)
+		return -E2BIG;
+	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+
+	for (base = 0; base < b->nr; base += n) {
+		n = min_t(u32, b->nr - base, LB_CHUNK);
+		if (copy_from_user(c->ops, uops + base, n * sizeof(*c->ops))) {
+			ret = -EFAULT;
+			break;
+		}
+		for (i = 0; i < n; i++)
+			c->devf[i] = lb_check_op(&c->ops[i]);
+		mutex_lock(&lb.lock);
+		ran = lb_run_ops(c->ops, c->devf, n, stop, &b->table_ns);
+		mutex_unlock(&lb.lock);
+		for (i = 0; i < ran; i++)
+			if (c->ops[i].result < 0)
+				b->nr_failed++;
+		b->nr_done += ran;
+		if (copy_to_user(uops + base, c->ops, ran * sizeof(*c->ops))) {
+			ret = -EFAULT;
+			break;
+		}
+		if (ran < n)
+			break;
+	}
+	kfree(c);
+	b->batch_ns = ktime_get_ns() - t0;
+
+	mutex_lock(&lb.lock);
+	lb.stats.batches++;
+	lb.stats.batch_ns += b->batch_ns;
+	lb.stats.last_batch_ns = b->batch_ns;
+	mutex_unlock(&lb.lock);
+	return ret;
+}
+
+/*
+ * Copy in a versioned struct of @size bytes and check its header.  The
+ * ioctl number already encodes the size; @size is checked too so that a
+ * caller built against another layout fails loudly.
+ */
+static int lb_copy_in(void *k, size_t size, void __user *u)
+{
+	const u32 *hdr = k;
+
+	if (copy_from_user(k, u, size))
+		return -EFAULT;
+	if (hdr[0] != size || hdr[1] != LUBENCH_ABI_VERSION)
+		return -EINVAL;
+	return 0;
+}
+
+static int lb_copy_out(void __user *u, const void *k, size_t size)
+{
+	return copy_to_user(u, k, size) ? -EFAULT : 0;
+}
+
+static long lb_ioc_info(void __user *u)
+{
+	struct lubench_vpci_info vi;
+	struct lubench_info in;
+	int ret;
+
+	ret = lb_copy_in(&in, sizeof(in), u);
+	if (ret)
+		return ret;
+	/* Everything after the header is out, hence must come in as 0. */
+	if (memchr_inv(&in.abi_version, 0, sizeof(in) - 8))
+		return -EINVAL;
+
+	lubench_vpci_get_info(&vi);
+	in.abi_version = LUBENCH_ABI_VERSION;
+	in.nr_functions = vi.nr_functions;
+	in.nr_vfs = vi.nr_vfs;
+	in.nr_domains = vi.nr_domains;
+	in.nr_root_buses = vi.nr_root_buses;
+	in.enum_ns = vi.enum_ns;
+	in.sriov_ns = vi.sriov_ns;
+	in.nr_pci_devs = lb_count_pci_devs();
+	in.nr_variants = lb_nr_variants();
+	in.tsc_khz = tsc_khz;
+	mutex_lock(&lb.lock);
+	in.variant = lb.variant;
+	in.capacity = lb.ser.priv ? lb.ser.capacity : 0;
+	in.nr_preserved = lb.ser.priv ? lb.ser.nr_devices : 0;
+	mutex_unlock(&lb.lock);
+	return lb_copy_out(u, &in, sizeof(in));
+}
+
+static long lb_ioc_variant(void __user *u)
+{
+	const struct pci_ser_ops *ops;
+	struct lubench_variant v;
+	unsigned int i;
+	int ret;
+
+	ret = lb_copy_in(&v, sizeof(v), u);
+	if (ret)
+		return ret;
+	if (v.flags & ~LUBENCH_VARIANT_SET ||
+	    memchr_inv(v.compatible, 0, sizeof(v.compatible)) ||
+	    memchr_inv(v.reserved, 0, sizeof(v.reserved)))
+		return -EINVAL;
+
+	if (!(v.flags & LUBENCH_VARIANT_SET)) {
+		if (memchr_inv(v.name, 0, sizeof(v.name)))
+			return -EINVAL;
+		if (v.index >= lb_nr_variants())
+			return -ENOENT;
+		ops = pci_ser_variants[v.index];
+	} else {
+		if (v.index || !memchr(v.name, 0, sizeof(v.name)))
+			return -EINVAL;
+		for (i = 0; pci_ser_variants[i]; i++)
+			if (!strcmp(pci_ser_variants[i]->name, v.name))
+				break;
+		ops = pci_ser_variants[i];
+		if (!ops)
+			return -ENOENT;
+		mutex_lock(&lb.lock);
+		if (lb.ser.priv) {
+			ret = -EBUSY;
+		} else {
+			lb.ser.ops = ops;
+			lb.variant = i;
+		}
+		mutex_unlock(&lb.lock);
+		if (ret)
+			return ret;
+		v.index = i;
+	}
+	strscpy(v.name, ops->name, sizeof(v.name));
+	strscpy(v.compatible, ops->compatible, sizeof(v.compatible));
+	return lb_copy_out(u, &v, sizeof(v));
+}
+
+static long lb_ioc_dev(u8 op, void __user *u)
+{
+	struct lubench_dev d;
+	long devf;
+	int ret;
+
+	ret = lb_copy_in(&d, sizeof(d), u);
+	if (ret)
+		return ret;
+	if (d.flags || d.found || d.dev_flags || d.ns ||
+	    memchr_inv(d.reserved, 0, sizeof(d.reserved)))
+		return -EINVAL;
+	ret = lb_one_op(op, d.domain, d.bdf, &devf, &d.ns);
+	if (ret < 0)
+		return ret;
+	d.found = op == LUBENCH_OP_FIND ? ret : 0;
+	d.dev_flags = devf;
+	return lb_copy_out(u, &d, sizeof(d));
+}
+
+static long lb_ioc_batch(void __user *u)
+{
+	struct lubench_batch b;
+	int ret;
+
+	ret = lb_copy_in(&b, sizeof(b), u);
+	if (ret)
+		return ret;
+	ret = lb_batch(&b);
+	if (ret)
+		return ret;
+	return lb_copy_out(u, &b, sizeof(b));
+}
+
+static long lb_ioc_stats(void __user *u)
+{
+	struct lubench_stats s;
+	u32 flags;
+	int ret;
+
+	ret = lb_copy_in(&s, sizeof(s), u);
+	if (ret)
+		return ret;
+	flags = s.flags;
+	if (flags & ~LUBENCH_STATS_RESET ||
+	    memchr_inv(&s.reserved0, 0, sizeof(s) - 12))
+		return -EINVAL;
+	mutex_lock(&lb.lock);
+	s = lb.stats;
+	s.uring_cmds = atomic64_read(&lb_uring_cmds);
+	if (flags & LUBENCH_STATS_RESET) {
+		memset(&lb.stats, 0, sizeof(lb.stats));
+		atomic64_set(&lb_uring_cmds, 0);
+	}
+	mutex_unlock(&lb.lock);
+	s.size = sizeof(s);
+	s.version = LUBENCH_ABI_VERSION;
+	s.flags = flags;
+	return lb_copy_out(u, &s, sizeof(s));
+}
+
+static long lb_ioc_reset(void __user *u)
+{
+	struct lubench_reset r;
+	int ret;
+
+	ret = lb_copy_in(&r, sizeof(r), u);
+	if (ret)
+		return ret;
+	if (!r.flags || r.flags & ~LUBENCH_RESET_ALL || r.reserved0 ||
+	    memchr_inv(r.reserved, 0, sizeof(r.reserved)))
+		return -EINVAL;
+	mutex_lock(&lb.lock);
+	if (r.flags & LUBENCH_RESET_TABLE)
+		pci_ser_destroy(&lb.ser);
+	if (r.flags & LUBENCH_RESET_STATS) {
+		memset(&lb.stats, 0, sizeof(lb.stats));
+		atomic64_set(&lb_uring_cmds, 0);
+	}
+	mutex_unlock(&lb.lock);
+	if (r.flags & LUBENCH_RESET_HOTPLUG)
+		lubench_vpci_remove_hotplug();
+	return 0;
+}
+
+static long lb_ioc_hotplug(void __user *u)
+{
+	struct lubench_hotplug h;
+	u64 t;
+	int ret;
+
+	ret = lb_copy_in(&h, sizeof(h), u);
+	if (ret)
+		return ret;
+	if (h.flags || h.domain || h.nr_added || h.ns ||
+	    memchr_inv(h.reserved, 0, sizeof(h.reserved)))
+		return -EINVAL;
+	if (!h.nr || h.nr > LUBENCH_HOTPLUG_MAX)
+		return -EINVAL;
+	t = ktime_get_ns();
+	ret = lubench_vpci_hotplug(h.nr, &h.domain, &h.nr_added);
+	h.ns = ktime_get_ns() - t;
+	if (ret)
+		return ret;
+	return lb_copy_out(u, &h, sizeof(h));
+}
+
+#define LB_LIST_CHUNK	256
+
+static long lb_ioc_list(void __user *u)
+{
+	struct lubench_devid __user *uids;
+	struct lubench_devid *buf;
+	struct lubench_list l;
+	unsigned long key;
+	u32 n = 0;
+	void *e;
+	int ret;
+
+	ret = lb_copy_in(&l, sizeof(l), u);
+	if (ret)
+		return ret;
+	if (l.flags & ~LUBENCH_LIST_OWN || l.nr || l.total ||
+	    memchr_inv(l.reserved, 0, sizeof(l.reserved)) ||
+	    (l.cap && !l.ids))
+		return -EINVAL;
+	uids = u64_to_user_ptr(l.ids);
+	buf = kmalloc_array(LB_LIST_CHUNK, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+
+	/* xa_for_each() holds no lock in the body: copying out may fault. */
+	xa_for_each(&lb_devs, key, e) {
+		unsigned long flags = xa_to_value(e);
+
+		if ((l.flags & LUBENCH_LIST_OWN) &&
+		    !(flags & LUBENCH_DEVF_OWN))
+			continue;
+		if (l.nr < l.cap) {
+			buf[n].domain = key >> 16;
+			buf[n].bdf = key & 0xffff;
+			buf[n].flags = flags;
+			if (++n == LB_LIST_CHUNK) {
+				if (copy_to_user(uids + l.nr, buf,
+						 n * sizeof(*buf))) {
+					ret = -EFAULT;
+					goto out;
+				}
+				l.nr += n;
+				n = 0;
+			}
+		}
+		l.total++;
+	}
+	if (n && copy_to_user(uids + l.nr, buf, n * sizeof(*buf))) {
+		ret = -EFAULT;
+		goto out;
+	}
+	l.nr += n;
+	ret = lb_copy_out(u, &l, sizeof(l));
+out:
+	kfree(buf);
+	return ret;
+}
+
+static long lb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *u = (void __user *)arg;
+
+	switch (cmd) {
+	case LUBENCH_IOC_INFO:
+		return lb_ioc_info(u);
+	case LUBENCH_IOC_VARIANT:
+		return lb_ioc_variant(u);
+	case LUBENCH_IOC_PRESERVE:
+		return lb_ioc_dev(LUBENCH_OP_PRESERVE, u);
+	case LUBENCH_IOC_UNPRESERVE:
+		return lb_ioc_dev(LUBENCH_OP_UNPRESERVE, u);
+	case LUBENCH_IOC_FIND:
+		return lb_ioc_dev(LUBENCH_OP_FIND, u);
+	case LUBENCH_IOC_BATCH:
+		return lb_ioc_batch(u);
+	case LUBENCH_IOC_STATS:
+		return lb_ioc_stats(u);
+	case LUBENCH_IOC_RESET:
+		return lb_ioc_reset(u);
+	case LUBENCH_IOC_HOTPLUG:
+		return lb_ioc_hotplug(u);
+	case LUBENCH_IOC_LIST:
+		return lb_ioc_list(u);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* Bytes of sqe->cmd: 16, or 80 on an IORING_SETUP_SQE128 ring. */
+static size_t lb_ucmd_size(unsigned int issue_flags)
+{
+	return issue_flags & IO_URING_F_SQE128 ? 80 : 16;
+}
+
+static int lb_uring_run(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
+{
+	const u8 *raw = ioucmd->cmd;
+	struct lubench_ucmd c;
+	long devf;
+
+	/* The SQE is shared with user space: read it once. */
+	memcpy(&c, raw, sizeof(c));
+	if (ioucmd->flags || c.version != LUBENCH_UCMD_VERSION || c.flags ||
+	    memchr_inv(raw + sizeof(c), 0,
+		       lb_ucmd_size(issue_flags) - sizeof(c)))
+		return -EINVAL;
+
+	switch (ioucmd->cmd_op) {
+	case LUBENCH_OP_PRESERVE:
+	case LUBENCH_OP_UNPRESERVE:
+	case LUBENCH_OP_FIND:
+		if (c.batch)
+			return -EINVAL;
+		return lb_one_op(ioucmd->cmd_op, c.domain, c.bdf, &devf, NULL);
+	case LUBENCH_OP_BATCH: {
+		struct lubench_batch __user *u = u64_to_user_ptr(c.batch);
+		struct lubench_batch b;
+		int ret;
+
+		if (c.domain || c.bdf)
+			return -EINVAL;
+		ret = lb_copy_in(&b, sizeof(b), u);
+		if (!ret)
+			ret = lb_batch(&b);
+		if (!ret)
+			ret = lb_copy_out(u, &b, sizeof(b));
+		return ret;
+	}
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * io_uring in 6.1: the handler owns the completion once it returns
+ * -EIOCBQUEUED, so every op is completed here with io_uring_cmd_done().
+ * An inline (non-blocking) issue that would wait for the table lock
+ * returns -EAGAIN, and io_uring retries from a worker where sleeping is
+ * fine.
+ */
+static int lb_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
+{
+	int res;
+
+	if (issue_flags & IO_URING_F_IOPOLL)
+		return -EOPNOTSUPP;
+	if ((issue_flags & IO_URING_F_NONBLOCK) && mutex_is_locked(&lb.lock))
+		return -EAGAIN;
+
+	res = lb_uring_run(ioucmd, issue_flags);
+	atomic64_inc(&lb_uring_cmds);
+	io_uring_cmd_done(ioucmd, res, 0, issue_flags);
+	return -EIOCBQUEUED;
+}
+
+static const struct file_operations lb_fops = {
+	.owner		= THIS_MODULE,
+	.open		= nonseekable_open,
+	.unlocked_ioctl	= lb_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.uring_cmd	= lb_uring_cmd,
+	.llseek		= no_llseek,
+};
+
+static struct miscdevice lb_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= LUBENCH_DEV_NAME,
+	.fops	= &lb_fops,
+	.mode	= 0600,
+};
+
+static int __init lb_init(void)
+{
+	struct lubench_vpci_info vi;
+	struct pci_dev *pdev = NULL;
+	int ret;
+
+	if (nr_devices > LUBENCH_MAX_FUNCTIONS) {
+		pr_err("nr_devices=%u is over %u\n", nr_devices,
+		       LUBENCH_MAX_FUNCTIONS);
+		return -EINVAL;
+	}
+	lb.ser.ops = pci_ser_variants[0];
+
+	/* Notifier first, then the devices already there: none is missed. */
+	ret = bus_register_notifier(&pci_bus_type, &lb_pci_nb);
+	if (ret)
+		return ret;
+	for_each_pci_dev(pdev)
+		lb_index_add(pdev);
+
+	ret = lubench_vpci_create(nr_devices);
+	if (ret) {
+		pr_err("creating %u PCI functions failed: %d\n", nr_devices,
+		       ret);
+		goto out_notifier;
+	}
+	ret = misc_register(&lb_misc);
+	if (ret)
+		goto out_vpci;
+
+	lubench_vpci_get_info(&vi);
+	pr_info("%u functions (%u VFs) on %u root buses in %u domains, enumerated in %llu ms (SR-IOV %llu ms)\n",
+		vi.nr_functions, vi.nr_vfs, vi.nr_root_buses, vi.nr_domains,
+		div_u64(vi.enum_ns, NSEC_PER_MSEC),
+		div_u64(vi.sriov_ns, NSEC_PER_MSEC));
+	return 0;
+
+out_vpci:
+	lubench_vpci_destroy();
+out_notifier:
+	bus_unregister_notifier(&pci_bus_type, &lb_pci_nb);
+	xa_destroy(&lb_devs);
+	return ret;
+}
+
+static void __exit lb_exit(void)
+{
+	misc_deregister(&lb_misc);
+	pci_ser_destroy(&lb.ser);
+	lubench_vpci_destroy();
+	bus_unregister_notifier(&pci_bus_type, &lb_pci_nb);
+	xa_destroy(&lb_devs);
+}
+
+module_init(lb_init);
+module_exit(lb_exit);
+
+MODULE_DESCRIPTION("lubench: PCI device preservation table on virtual PCI devices");
+MODULE_AUTHOR("lubench");
+MODULE_LICENSE("GPL");

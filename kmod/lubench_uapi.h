@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * /dev/lubench: the ABI between lubench.ko and its user-space driver
+ * (bench/lubench_dev.c) and tests.  Included by both sides.
+ *
+ * Rules for every struct passed by ioctl:
+ *  - it starts with @size (sizeof the struct as the caller knows it) and
+ *    @version (LUBENCH_ABI_VERSION); a mismatch is -EINVAL;
+ *  - every field marked "in: 0", named reserved*, or documented as out
+ *    must be zero on entry, else -EINVAL, so that a later version can give
+ *    it a meaning;
+ *  - structs have no implicit padding and every __u64 is 8-byte aligned,
+ *    so 32-bit callers share the layout;
+ *  - a pointer that cannot be read or written is -EFAULT;
+ *  - an ioctl number the module does not know is -ENOTTY.
+ *
+ * Devices are named by PCI segment (domain, 32 bits: VMD uses 0x10000 and
+ * up) and bus/device/function (bdf = bus << 8 | devfn).
+ */
+#ifndef _UAPI_LUBENCH_H
+#define _UAPI_LUBENCH_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define LUBENCH_DEV_NAME	"lubench"
+#define LUBENCH_DEV_PATH	"/dev/lubench"
+#define LUBENCH_ABI_VERSION	1
+
+/*
+ * The IDs of the functions the module creates (vendor: Red Hat, whose ID
+ * QEMU's virtual devices use; these device IDs are not QEMU's).  A VF
+ * reads 0xffff as vendor and device, as SR-IOV requires; the PCI core
+ * takes its IDs from the PF.
+ */
+#define LUBENCH_PCI_VENDOR	0x1b36
+#define LUBENCH_PCI_DEV_PLAIN	0x7c00
+#define LUBENCH_PCI_DEV_PF	0x7c01
+#define LUBENCH_PCI_DEV_VF	0x7c02
+
+#define LUBENCH_NAME_LEN	32
+#define LUBENCH_COMPAT_LEN	48
+
+/* The table operations, in a batch entry and as uring_cmd cmd_op. */
+enum lubench_op_code {
+	LUBENCH_OP_PRESERVE	= 1,
+	LUBENCH_OP_UNPRESERVE	= 2,
+	LUBENCH_OP_FIND		= 3,
+	LUBENCH_OP_BATCH	= 4,	/* uring_cmd only: run a struct lubench_batch */
+};
+#define LUBENCH_NR_TABLE_OPS	3	/* preserve, unpreserve, find */
+
+/* Device flags (struct lubench_devid.flags, struct lubench_dev.dev_flags). */
+#define LUBENCH_DEVF_VF		(1U << 0)	/* pdev->is_virtfn */
+#define LUBENCH_DEVF_OWN	(1U << 1)	/* created by lubench.ko */
+
+/*
+ * LUBENCH_IOC_INFO: what the module built and the state of the table.
+ * All fields but @size/@version are out; reserved ones must be 0 on entry.
+ */
+struct lubench_info {
+	__u32 size;
+	__u32 version;
+	__u32 abi_version;
+	__u32 nr_functions;	/* functions lubench.ko created, VFs included */
+	__u32 nr_vfs;
+	__u32 nr_domains;
+	__u32 nr_root_buses;
+	__u32 nr_pci_devs;	/* every pci_dev in the system right now */
+	__u32 nr_variants;
+	__u32 variant;		/* index of the current layout */
+	__u32 capacity;		/* of the table; 0 when it does not exist */
+	__u32 nr_preserved;
+	__u64 enum_ns;		/* load: creating and enumerating the bridges */
+	__u64 sriov_ns;		/* the part of it spent enabling SR-IOV */
+	__u64 tsc_khz;
+	__u64 reserved[4];
+};
+
+/*
+ * LUBENCH_IOC_VARIANT: with @flags 0, describe layout number @index
+ * (-ENOENT past the last); with LUBENCH_VARIANT_SET, select the layout
+ * named @name (NUL-terminated; -ENOENT unknown, -EBUSY while the table
+ * exists) and return its @index.  @compatible is out.
+ */
+#define LUBENCH_VARIANT_SET	(1U << 0)
+
+struct lubench_variant {
+	__u32 size;
+	__u32 version;
+	__u32 flags;
+	__u32 index;		/* in (query) / out (set; in: 0) */
+	char name[LUBENCH_NAME_LEN];
+	char compatible[LUBENCH_COMPAT_LEN];
+	__u64 reserved[2];
+};
+
+/*
+ * LUBENCH_IOC_PRESERVE / UNPRESERVE / FIND: one device.  The return value
+ * is the rule's verdict: -ENODEV no such pci_dev; PRESERVE: -EINVAL for a
+ * VF, -EBUSY when already preserved, -ENOSPC when the table is full;
+ * UNPRESERVE: -ENOENT when not preserved.  FIND returns 0 and sets
+ * @found.
+ */
+struct lubench_dev {
+	__u32 size;
+	__u32 version;
+	__u32 domain;
+	__u16 bdf;
+	__u16 flags;		/* in: 0 */
+	__u32 found;		/* out (FIND): 1 when preserved */
+	__u32 dev_flags;	/* out: LUBENCH_DEVF_* */
+	__u64 ns;		/* out: in-kernel time of the table operation */
+	__u64 reserved[2];
+};
+
+/* One operation of a batch; 16 bytes. */
+struct lubench_op {
+	__u32 domain;
+	__u16 bdf;
+	__u8 op;		/* LUBENCH_OP_PRESERVE .. LUBENCH_OP_FIND */
+	__u8 flags;		/* in: 0 */
+	__s32 result;		/* out: 0 or -errno; FIND: 1 found, 0 not */
+	__u32 reserved;
+};
+
+/*
+ * LUBENCH_IOC_BATCH (or uring_cmd LUBENCH_OP_BATCH): run @nr operations.
+ * The call itself fails only for a bad struct (-EINVAL), unreadable or
+ * unwritable @ops (-EFAULT) or a batch over LUBENCH_BATCH_MAX (-E2BIG);
+ * each operation's verdict is in its @result, an operation with a bad
+ * field getting -EINVAL.  The timings cover this call only.
+ */
+#define LUBENCH_BATCH_MAX		(1U << 20)
+#define LUBENCH_BATCH_STOP_ON_ERROR	(1U << 0)
+
+struct lubench_batch {
+	__u32 size;
+	__u32 version;
+	__u64 ops;		/* in: user pointer to struct lubench_op[@nr] */
+	__u32 nr;
+	__u32 flags;		/* in: LUBENCH_BATCH_* */
+	__u32 nr_done;		/* out: operations run */
+	__u32 nr_failed;	/* out: of which result < 0 */
+	__u64 batch_ns;		/* out: the whole call in the kernel */
+	__u64 table_ns;		/* out: the pci_ser calls alone */
+	__u64 reserved[4];
+};
+
+/*
+ * LUBENCH_IOC_STATS: counters since load or the last reset; with
+ * LUBENCH_STATS_RESET they are zeroed after being read.
+ * op[] is indexed by LUBENCH_OP_* - 1.
+ */
+#define LUBENCH_STATS_RESET	(1U << 0)
+
+struct lubench_op_stats {
+	__u64 count;
+	__u64 failed;
+};
+
+struct lubench_stats {
+	__u32 size;
+	__u32 version;
+	__u32 flags;
+	__u32 reserved0;
+	struct lubench_op_stats op[LUBENCH_NR_TABLE_OPS];
+	__u64 table_ns;		/* inside the pci_ser calls, every path */
+	__u64 batches;		/* ioctl and uring_cmd batches */
+	__u64 batch_ns;		/* their summed batch_ns */
+	__u64 last_batch_ns;
+	__u64 uring_cmds;	/* uring_cmd requests of any op */
+	__u64 reserved[4];
+};
+
+/*
+ * LUBENCH_IOC_RESET: any of the flags (at least one; unknown ones are
+ * -EINVAL).  HOTPLUG removes the bridges added by LUBENCH_IOC_HOTPLUG.
+ */
+#define LUBENCH_RESET_TABLE	(1U << 0)	/* destroy the table */
+#define LUBENCH_RESET_STATS	(1U << 1)
+#define LUBENCH_RESET_HOTPLUG	(1U << 2)
+#define LUBENCH_RESET_ALL	(LUBENCH_RESET_TABLE | LUBENCH_RESET_STATS | \
+				 LUBENCH_RESET_HOTPLUG)
+
+struct lubench_reset {
+	__u32 size;
+	__u32 version;
+	__u32 flags;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/*
+ * LUBENCH_IOC_HOTPLUG: add @nr functions (no VFs) behind new host bridges
+ * in new domains from LUBENCH_HOTPLUG_DOMAIN up.  A table sized before
+ * has no room for them.
+ */
+#define LUBENCH_HOTPLUG_MAX	16384
+#define LUBENCH_HOTPLUG_DOMAIN	0x20000
+
+struct lubench_hotplug {
+	__u32 size;
+	__u32 version;
+	__u32 nr;
+	__u32 flags;		/* in: 0 */
+	__u32 domain;		/* out: first new domain */
+	__u32 nr_added;		/* out */
+	__u64 ns;		/* out: creation and enumeration time */
+	__u64 reserved[2];
+};
+
+/*
+ * LUBENCH_IOC_LIST: the PCI devices the module sees, sorted by
+ * (domain, bdf).  Writes min(@cap, total) entries to @ids (@ids may be 0
+ * with @cap 0 to count) and returns the count in @total.  With
+ * LUBENCH_LIST_OWN only the functions lubench.ko created are listed.
+ */
+#define LUBENCH_LIST_OWN	(1U << 0)
+
+struct lubench_devid {
+	__u32 domain;
+	__u16 bdf;
+	__u16 flags;		/* LUBENCH_DEVF_* */
+};
+
+struct lubench_list {
+	__u32 size;
+	__u32 version;
+	__u64 ids;		/* in: user pointer to struct lubench_devid[@cap] */
+	__u32 cap;
+	__u32 flags;		/* in: LUBENCH_LIST_* */
+	__u32 nr;		/* out: entries written */
+	__u32 total;		/* out: entries that match */
+	__u64 reserved[2];
+};
+
+#define LUBENCH_IOC_MAGIC	0xB9
+#define LUBENCH_IOC_INFO	_IOWR(LUBENCH_IOC_MAGIC, 0x00, struct lubench_info)
+#define LUBENCH_IOC_VARIANT	_IOWR(LUBENCH_IOC_MAGIC, 0x01, struct lubench_variant)
+#define LUBENCH_IOC_PRESERVE	_IOWR(LUBENCH_IOC_MAGIC, 0x02, struct lubench_dev)
+#define LUBENCH_IOC_UNPRESERVE	_IOWR(LUBENCH_IOC_MAGIC, 0x03, struct lubench_dev)
+#define LUBENCH_IOC_FIND	_IOWR(LUBENCH_IOC_MAGIC, 0x04, struct lubench_dev)
+#define LUBENCH_IOC_BATCH	_IOWR(LUBENCH_IOC_MAGIC, 0x05, struct lubench_batch)
+#define LUBENCH_IOC_STATS	_IOWR(LUBENCH_IOC_MAGIC, 0x06, struct lubench_stats)
+#define LUBENCH_IOC_RESET	_IOWR(LUBENCH_IOC_MAGIC, 0x07, struct lubench_reset)
+#define LUBENCH_IOC_HOTPLUG	_IOWR(LUBENCH_IOC_MAGIC, 0x08, struct lubench_hotplug)
+#define LUBENCH_IOC_LIST	_IOWR(LUBENCH_IOC_MAGIC, 0x09, struct lubench_list)
+
+/*
+ * IORING_OP_URING_CMD: sqe->cmd_op is an enum lubench_op_code and the
+ * 16 bytes of sqe->cmd hold this struct (no IORING_SETUP_SQE128 needed).
+ * The CQE's res is the operation's result as in struct lubench_op, or for
+ * LUBENCH_OP_BATCH the batch call's status.  @batch is 0 except for
+ * LUBENCH_OP_BATCH, where @domain and @bdf are 0.
+ */
+#define LUBENCH_UCMD_VERSION	1
+
+struct lubench_ucmd {
+	__u32 domain;
+	__u16 bdf;
+	__u8 version;		/* LUBENCH_UCMD_VERSION */
+	__u8 flags;		/* in: 0 */
+	__u64 batch;		/* user pointer to struct lubench_batch */
+};
+
+#endif /* _UAPI_LUBENCH_H */
