@@ -1,0 +1,1749 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lubench-bench: what preserve, unpreserve, lookup, retrieve and restore
+ * cost in each pci_ser layout as the number of preserved devices grows,
+ * measured in user space on the very code the module runs.
+ *
+ * How a point is measured (results/SCHEMA.md has the details):
+ * - a sample is a batch of operations timed as one, about --sample-us of
+ *   work, so the clock's cost and granularity do not dominate;
+ * - every point has a warm-up sample (discarded) and --reps samples;
+ * - the same loop is run with empty operations to measure the harness
+ *   itself, and reported next to the result: nothing is subtracted;
+ * - every answer is checked (find-hit must hit, restore must find exactly
+ *   the preserved devices), which also keeps the compiler from dropping
+ *   the work, and makes a run a correctness check of the layouts.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <malloc.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pci_ser.h"
+#include "pci_ser_blob.h"
+#include "population.h"
+#include "results.h"
+#include "stats.h"
+#include "topology.h"
+
+#define BENCH_SCHEMA		"lubench-bench"
+#define BENCH_META_SCHEMA	"lubench-bench-meta"
+#define BENCH_SCHEMA_VERSION	1
+
+/* Exit codes, as `lubench bench --help` lists them. */
+#define EXIT_USAGE	1
+#define EXIT_WRONG	2	/* a layout gave a wrong answer */
+#define EXIT_SYSTEM	3	/* memory, files, pinning */
+
+#define MAX_VARIANTS	32
+#define MAX_SIZES	64
+/* Tables alive at once in one retrieve or restore sample. */
+#define MAX_TABLES	4096
+#define MAX_TABLES_BYTES (256ULL << 20)
+/* A restore costing more than this is sampled in windows (see SCHEMA.md). */
+#define RESTORE_FULL_NS	(20 * 1000 * 1000ULL)
+/* A restore window is about this many samples' worth of lookups. */
+#define RESTORE_WINDOW_SAMPLES	4
+/* First lookups to estimate a restore's cost before choosing how. */
+#define RESTORE_PROBE	64
+/*
+ * A sample of an O(N) layout holds few operations; these floors make it
+ * cover enough different devices that which ones were drawn moves a
+ * median by well under 1% (a linear hit costs its random position).
+ */
+#define MIN_LOOKUPS	1024
+#define MIN_CHURN	256
+
+#define noipa __attribute__((noipa))
+
+enum bench_op {
+	OP_PRESERVE,
+	OP_UNPRESERVE,
+	OP_FIND_HIT,
+	OP_FIND_MISS,
+	OP_RETRIEVE,
+	OP_RESTORE,
+	NR_OPS,
+};
+
+static const char *const op_names[NR_OPS] = {
+	[OP_PRESERVE]	= "preserve",
+	[OP_UNPRESERVE]	= "unpreserve",
+	[OP_FIND_HIT]	= "find-hit",
+	[OP_FIND_MISS]	= "find-miss",
+	[OP_RETRIEVE]	= "retrieve",
+	[OP_RESTORE]	= "restore",
+};
+
+static const u32 default_sizes[] = { 16, 64, 256, 1024, 4096, 16384, 65536 };
+#define LARGE_SIZE	262144
+
+struct cfg {
+	const struct pci_ser_ops *variant[MAX_VARIANTS];
+	u32 nr_variants;
+	bool op[NR_OPS];
+	u32 n[MAX_SIZES];
+	u32 nr_n;
+	u32 samples;
+	u32 visits;		/* times each point is revisited */
+	u64 sample_ns;
+	u64 seed;
+	u32 share_pct;
+	int cpu;
+	char out[PATH_MAX];
+	char run_id[192];
+	char command[1024];
+};
+
+/* One measured point: a variant, an op, an N. */
+struct point {
+	enum bench_op op;
+	bool on;		/* asked for with --op */
+	const char *method;
+	u32 nr;			/* samples */
+	double *ns;		/* per-op ns of each sample */
+	double *empty;		/* the same loop with empty ops */
+	double *part_a;		/* restore: retrieve ns per sample */
+	double *part_b;		/* restore: lookup ns per lookup */
+	u64 ops_per_sample;
+	u64 ops_per_total;
+	u64 level_min, level_max;	/* churn: table fill while timed */
+	bool extrapolated;
+	u64 checked;		/* answers checked against the population */
+	struct stats st, st_empty;
+};
+
+static void __attribute__((format(printf, 2, 3), noreturn))
+die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "lubench-bench: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		die(EXIT_SYSTEM, "out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+static inline u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+static u64 heap_bytes(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+/* What the stdout table needs of a point. */
+struct summary {
+	u32 n;
+	u32 variant;
+	enum bench_op op;
+	double median, mad, p99, total_ms, empty, speedup, lookup_ns;
+};
+
+/* ---- the operations under test, and empty ones of the same shape ---- */
+
+typedef bool (*find_fn)(struct pci_ser *ser, u32 domain, u16 bdf);
+typedef int (*update_fn)(struct pci_ser *ser, u32 domain, u16 bdf);
+typedef enum pci_ser_defect (*retrieve_fn)(struct pci_ser *ser,
+					   const void *buf, size_t len,
+					   const struct pci_ser_ops *want);
+
+/* noipa: the compiler may neither inline these nor assume their result. */
+static noipa bool empty_find(struct pci_ser *ser, u32 domain, u16 bdf)
+{
+	(void)ser;
+	(void)domain;
+	(void)bdf;
+	return false;
+}
+
+static noipa int empty_update(struct pci_ser *ser, u32 domain, u16 bdf)
+{
+	(void)ser;
+	(void)domain;
+	(void)bdf;
+	return 0;
+}
+
+static noipa enum pci_ser_defect empty_retrieve(struct pci_ser *ser,
+						const void *buf, size_t len,
+						const struct pci_ser_ops *want)
+{
+	(void)ser;
+	(void)buf;
+	(void)len;
+	(void)want;
+	return PCI_SER_OK;
+}
+
+/* ---- timed loops: one clock read before and after each batch ---- */
+
+struct lookups {
+	find_fn find;
+	struct pci_ser *ser;
+	const struct pci_ser_id *key;
+	u32 nr_keys;
+	u32 pos;		/* next key; batches walk the keys cyclically */
+	u64 done;
+	u64 hits;
+};
+
+static noipa u64 time_lookups(struct lookups *l, u64 count)
+{
+	const struct pci_ser_id *key = l->key;
+	struct pci_ser *ser = l->ser;
+	find_fn find = l->find;
+	u32 pos = l->pos, nr = l->nr_keys;
+	u64 hits = 0, i, t0, t1;
+
+	t0 = now_ns();
+	for (i = 0; i < count; i++) {
+		hits += find(ser, key[pos].domain, key[pos].bdf);
+		if (++pos == nr)
+			pos = 0;
+	}
+	t1 = now_ns();
+	l->pos = pos;
+	l->done += count;
+	l->hits += hits;
+	return t1 - t0;
+}
+
+/*
+ * Preserve and unpreserve on a full table: take @k random devices out
+ * (timed as unpreserves), put them back (timed as preserves), @rounds
+ * times.  The table holds between N - k and N devices throughout.  Each
+ * round draws a fresh random subset, untimed: walking a fixed order
+ * would make the layouts that append (linear) sort themselves by that
+ * order, and every later batch would find its devices at the front.
+ */
+struct churn {
+	update_fn unpreserve;
+	update_fn preserve;
+	struct pci_ser *ser;
+	struct pci_ser_id *key;	/* the preserved devices; [0, k) is drawn */
+	u32 nr_keys;
+	u32 k;
+	struct rng rng;
+	int err;
+};
+
+/* A random @k-subset of @key into key[0, k): a partial Fisher-Yates. */
+static void draw(struct rng *rng, struct pci_ser_id *key, u32 nr, u32 k)
+{
+	struct pci_ser_id t;
+	u32 i, j;
+
+	for (i = 0; i < k; i++) {
+		j = i + rng_below(rng, nr - i);
+		t = key[i];
+		key[i] = key[j];
+		key[j] = t;
+	}
+}
+
+static noipa void time_churn(struct churn *c, u64 rounds, u64 *t_unp,
+			     u64 *t_pre)
+{
+	const struct pci_ser_id *key = c->key;
+	struct pci_ser *ser = c->ser;
+	update_fn unp = c->unpreserve, pre = c->preserve;
+	u32 k = c->k, i;
+	u64 r, t0, t1, t2, a = 0, b = 0;
+	int err = 0;
+
+	for (r = 0; r < rounds; r++) {
+		draw(&c->rng, c->key, c->nr_keys, k);
+		t0 = now_ns();
+		for (i = 0; i < k; i++)
+			err |= unp(ser, key[i].domain, key[i].bdf);
+		t1 = now_ns();
+		for (i = 0; i < k; i++)
+			err |= pre(ser, key[i].domain, key[i].bdf);
+		t2 = now_ns();
+		a += t1 - t0;
+		b += t2 - t1;
+	}
+	c->err |= err;
+	*t_unp += a;
+	*t_pre += b;
+}
+
+static noipa u64 time_retrieves(retrieve_fn fn, struct pci_ser *sers, u32 k,
+				const void *blob, size_t len,
+				const struct pci_ser_ops *want, u32 *bad)
+{
+	u64 t0, t1;
+	u32 i, b = 0;
+
+	t0 = now_ns();
+	for (i = 0; i < k; i++)
+		b += fn(&sers[i], blob, len, want) != PCI_SER_OK;
+	t1 = now_ns();
+	*bad += b;
+	return t1 - t0;
+}
+
+/* The incoming side: retrieve, then look up the enumerated devices. */
+struct restore {
+	retrieve_fn retrieve;
+	find_fn find;
+	const void *blob;
+	size_t len;
+	const struct pci_ser_ops *want;
+	const struct pop_dev *dev;
+	u64 hits;
+	u32 bad;
+};
+
+static noipa void time_restore(struct restore *r, struct pci_ser *ser,
+			       u32 first, u32 count, u64 *t_ret, u64 *t_walk)
+{
+	const struct pop_dev *d = r->dev + first;
+	find_fn find = r->find;
+	u64 t0, t1, t2, hits = 0;
+	u32 i;
+
+	t0 = now_ns();
+	r->bad += r->retrieve(ser, r->blob, r->len, r->want) != PCI_SER_OK;
+	t1 = now_ns();
+	for (i = 0; i < count; i++)
+		hits += find(ser, d[i].domain, d[i].bdf);
+	t2 = now_ns();
+	r->hits += hits;
+	*t_ret += t1 - t0;
+	*t_walk += t2 - t1;
+}
+
+/* ---- one (N, variant): its table and how each op is sampled ---- */
+
+struct ctx {
+	const struct cfg *cfg;
+	const struct population *pop;
+	const struct pci_ser_ops *ops;
+	u32 variant;		/* index into cfg->variant */
+	struct pci_ser ser;	/* the outgoing table, N devices */
+	void *blob;		/* what it leaves the next kernel */
+	size_t blob_len;
+	struct pci_ser_id *hit_keys;
+	struct pci_ser_id *churn_keys;
+	u64 table_bytes;
+	struct rng rng;
+	struct point pt[NR_OPS];
+	/* Fixed by calibration, so every sample of a point is alike. */
+	struct lookups look[2], look_empty[2];	/* [0] miss, [1] hit */
+	u64 look_count[2];
+	struct churn churn, churn_empty;
+	u64 churn_rounds;
+	u32 retrieve_k;
+	struct restore rs, rs_empty;
+	u32 restore_reps, restore_window;
+	struct pci_ser *sers;	/* scratch tables for retrieve and restore */
+	u32 nr_sers;
+};
+
+static u64 clamp_u64(double v, u64 lo, u64 hi)
+{
+	if (!(v >= lo))
+		return lo;
+	if (v >= hi)
+		return hi;
+	return (u64)v;
+}
+
+static void __attribute__((noreturn))
+wrong(const struct ctx *c, const char *op, const char *what, u64 got,
+      u64 want)
+{
+	die(EXIT_WRONG, "%s at N=%u: %s %s: got %llu, expected %llu",
+	    c->ops->name, c->pop->nr_preserved, op, what,
+	    (unsigned long long)got, (unsigned long long)want);
+}
+
+static bool churn_on(const struct ctx *c)
+{
+	return c->pt[OP_PRESERVE].on || c->pt[OP_UNPRESERVE].on;
+}
+
+/* find-hit ([1]: preserved devices) or find-miss ([0]: not preserved). */
+static void find_prepare(struct ctx *c, int hit)
+{
+	const struct population *pop = c->pop;
+	struct point *pt = &c->pt[hit ? OP_FIND_HIT : OP_FIND_MISS];
+	struct lookups *l = &c->look[hit];
+	u64 count = 1, t;
+
+	*l = (struct lookups){
+		.find = c->ops->find,
+		.ser = &c->ser,
+		.key = hit ? c->hit_keys : pop->absent,
+		.nr_keys = hit ? pop->nr_preserved : pop->nr_absent,
+	};
+	/* Double the batch until it is a quarter of a sample. */
+	while ((t = time_lookups(l, count)) < c->cfg->sample_ns / 4 &&
+	       count < (1ULL << 32))
+		count *= 2;
+	count = clamp_u64(ceil((double)c->cfg->sample_ns * count /
+			       max(t, 1ULL)), 1, 1ULL << 34);
+	count = max(count, (u64)min(l->nr_keys, MIN_LOOKUPS));
+	c->look_count[hit] = count;
+	c->look_empty[hit] = *l;
+	c->look_empty[hit].find = empty_find;
+	pt->method = "batch";
+	pt->ops_per_sample = count;
+	pt->ops_per_total = pop->nr_preserved;
+	/* A batch shorter than the keys is a random subset of them. */
+	pt->extrapolated = count < l->nr_keys;
+}
+
+static void find_sample(struct ctx *c, int hit, int i)
+{
+	struct point *pt = &c->pt[hit ? OP_FIND_HIT : OP_FIND_MISS];
+	u64 count = c->look_count[hit];
+	double a, b;
+
+	a = (double)time_lookups(&c->look[hit], count) / count;
+	b = (double)time_lookups(&c->look_empty[hit], count) / count;
+	if (i >= 0) {
+		pt->ns[i] = a;
+		pt->empty[i] = b;
+	}
+}
+
+static void find_finish(struct ctx *c, int hit)
+{
+	struct point *pt = &c->pt[hit ? OP_FIND_HIT : OP_FIND_MISS];
+	struct lookups *l = &c->look[hit];
+	u64 want = hit ? l->done : 0;
+
+	if (l->hits != want)
+		wrong(c, op_names[pt->op], "hits", l->hits, want);
+	pt->checked = l->done;
+}
+
+/* preserve and unpreserve: one churn loop times both. */
+static void churn_prepare(struct ctx *c)
+{
+	u32 n = c->pop->nr_preserved, i;
+	struct churn *ch = &c->churn;
+	u64 rounds = 1, tu = 0, tp = 0, kmax = max(1U, n / 4);
+	double per_op;
+
+	*ch = (struct churn){
+		.unpreserve = c->ops->unpreserve,
+		.preserve = c->ops->preserve,
+		.ser = &c->ser,
+		.key = c->churn_keys,
+		.nr_keys = n,
+		/* Keep the fill level within a quarter of N. */
+		.k = max(1U, min(n / 4, 16U)),
+	};
+	rng_seed(&ch->rng, rng_next(&c->rng));
+	while (tu + tp < c->cfg->sample_ns / 2 && rounds < (1ULL << 30)) {
+		tu = tp = 0;
+		time_churn(ch, rounds, &tu, &tp);
+		rounds *= 2;
+	}
+	rounds /= 2;
+	/* Cost of the cheaper op: both phases get at least a sample's work. */
+	per_op = (double)min(tu, tp) / ((double)rounds * ch->k);
+	ch->k = clamp_u64(ceil(c->cfg->sample_ns / max(per_op, 0.1)),
+			  min(kmax, (u64)MIN_CHURN), kmax);
+	c->churn_rounds = clamp_u64(ceil(c->cfg->sample_ns / (per_op * ch->k)),
+				    1, 1ULL << 30);
+	c->churn_empty = *ch;
+	c->churn_empty.unpreserve = c->churn_empty.preserve = empty_update;
+	for (i = OP_PRESERVE; i <= OP_UNPRESERVE; i++) {
+		struct point *pt = &c->pt[i];
+
+		pt->method = "churn";
+		pt->ops_per_sample = c->churn_rounds * ch->k;
+		pt->ops_per_total = n;
+		pt->level_min = n - ch->k;
+		pt->level_max = n;
+		pt->extrapolated = true;
+	}
+}
+
+static void churn_sample(struct ctx *c, int i)
+{
+	double ops = (double)c->churn_rounds * c->churn.k;
+	u64 tu = 0, tp = 0, eu = 0, ep = 0;
+
+	time_churn(&c->churn, c->churn_rounds, &tu, &tp);
+	time_churn(&c->churn_empty, c->churn_rounds, &eu, &ep);
+	if (i < 0)
+		return;
+	c->pt[OP_UNPRESERVE].ns[i] = tu / ops;
+	c->pt[OP_PRESERVE].ns[i] = tp / ops;
+	c->pt[OP_UNPRESERVE].empty[i] = eu / ops;
+	c->pt[OP_PRESERVE].empty[i] = ep / ops;
+}
+
+static void churn_finish(struct ctx *c, u32 samples_taken)
+{
+	u32 n = c->pop->nr_preserved;
+
+	if (c->churn.err)
+		die(EXIT_WRONG, "%s at N=%u: preserve/unpreserve failed (%d)",
+		    c->ops->name, n, c->churn.err);
+	if (c->ser.nr_devices != n)
+		wrong(c, "churn", "devices left", c->ser.nr_devices, n);
+	c->pt[OP_PRESERVE].checked = c->pt[OP_UNPRESERVE].checked =
+		c->pt[OP_PRESERVE].ops_per_sample * samples_taken;
+}
+
+static void destroy_all(struct pci_ser *sers, u32 k)
+{
+	u32 i;
+
+	for (i = 0; i < k; i++)
+		pci_ser_destroy(&sers[i]);
+	memset(sers, 0, k * sizeof(*sers));
+}
+
+static void check_retrieved(const struct ctx *c, const struct pci_ser *sers,
+			    u32 k, u32 bad)
+{
+	u32 i;
+
+	if (bad)
+		wrong(c, "retrieve", "refused blobs", bad, 0);
+	for (i = 0; i < k; i++)
+		if (sers[i].nr_devices != c->pop->nr_preserved || !sers[i].priv)
+			wrong(c, "retrieve", "devices", sers[i].nr_devices,
+			      c->pop->nr_preserved);
+}
+
+/* @k retrieves timed as one, checked, freed untimed; ns per retrieve. */
+static double retrieve_batch(struct ctx *c, retrieve_fn fn, u32 k)
+{
+	u32 bad = 0;
+	u64 t;
+
+	t = time_retrieves(fn, c->sers, k, c->blob, c->blob_len, c->ops, &bad);
+	if (fn != empty_retrieve)
+		check_retrieved(c, c->sers, k, bad);
+	destroy_all(c->sers, k);
+	return (double)t / k;
+}
+
+static void retrieve_prepare(struct ctx *c)
+{
+	struct point *pt = &c->pt[OP_RETRIEVE];
+	u32 n = c->pop->nr_preserved, k = 1;
+	double t;
+
+	for (;;) {
+		t = retrieve_batch(c, pci_ser_blob_retrieve, k) * k;
+		if (t >= c->cfg->sample_ns / 4 || k >= c->nr_sers)
+			break;
+		k = min(k * 2, c->nr_sers);
+	}
+	c->retrieve_k = clamp_u64(ceil(c->cfg->sample_ns * k / max(t, 1.0)),
+				  1, c->nr_sers);
+	pt->method = "batch";
+	pt->ops_per_sample = (u64)c->retrieve_k * n;
+	pt->ops_per_total = n;
+}
+
+static void retrieve_sample(struct ctx *c, int i)
+{
+	struct point *pt = &c->pt[OP_RETRIEVE];
+	u32 n = c->pop->nr_preserved, k = c->retrieve_k;
+	double a, b;
+
+	a = retrieve_batch(c, pci_ser_blob_retrieve, k) / n;
+	b = retrieve_batch(c, empty_retrieve, k) / n;
+	pt->checked += k;
+	if (i >= 0) {
+		pt->ns[i] = a;
+		pt->empty[i] = b;
+	}
+}
+
+/*
+ * One restore sample: @reps whole restores, or one retrieve and a window
+ * of @window lookups starting at a random device, scaled to the whole
+ * enumeration.  Returns the estimate of one restore, in ns; @ret_ns and
+ * @lookup_ns get its parts.
+ */
+static double restore_once(struct ctx *c, struct restore *r, u32 reps,
+			   u32 window, double *ret_ns, double *lookup_ns)
+{
+	const struct population *pop = c->pop;
+	u64 t_ret = 0, t_walk = 0, hits0 = r->hits, want;
+	u32 first = 0, i;
+	bool real = r->find != empty_find;
+
+	if (window < pop->nr)
+		first = rng_below(&c->rng, pop->nr - window + 1);
+	for (i = 0; i < reps; i++)
+		time_restore(r, &c->sers[i], first, window, &t_ret, &t_walk);
+	if (real) {
+		check_retrieved(c, c->sers, reps, r->bad);
+		want = (u64)reps * (pop->prefix[first + window] -
+				    pop->prefix[first]);
+		if (r->hits - hits0 != want)
+			wrong(c, "restore", "hits", r->hits - hits0, want);
+	}
+	destroy_all(c->sers, reps);
+	*ret_ns = (double)t_ret / reps;
+	*lookup_ns = (double)t_walk / reps / window;
+	return *ret_ns + *lookup_ns * pop->nr;
+}
+
+static void restore_prepare(struct ctx *c)
+{
+	const struct population *pop = c->pop;
+	struct point *pt = &c->pt[OP_RESTORE];
+	double ret, look, full;
+
+	c->rs = (struct restore){
+		.retrieve = pci_ser_blob_retrieve,
+		.find = c->ops->find,
+		.blob = c->blob,
+		.len = c->blob_len,
+		.want = c->ops,
+		.dev = pop->dev,
+	};
+	c->rs_empty = c->rs;
+	c->rs_empty.retrieve = empty_retrieve;
+	c->rs_empty.find = empty_find;
+	c->restore_reps = 1;
+	c->restore_window = pop->nr;
+	/* Estimate a whole restore from a retrieve and a few lookups. */
+	restore_once(c, &c->rs, 1, min(pop->nr, RESTORE_PROBE), &ret, &look);
+	full = ret + look * pop->nr;
+	if (full <= max(RESTORE_FULL_NS, 2 * c->cfg->sample_ns)) {
+		pt->method = "full";
+		c->restore_reps = clamp_u64(ceil(c->cfg->sample_ns /
+						 max(full, 1.0)), 1, c->nr_sers);
+	} else {
+		pt->method = "window";
+		c->restore_window = clamp_u64(ceil(RESTORE_WINDOW_SAMPLES *
+						   c->cfg->sample_ns /
+						   max(look, 0.1)),
+					      min(pop->nr, MIN_LOOKUPS),
+					      pop->nr);
+		pt->extrapolated = c->restore_window < pop->nr;
+	}
+	pt->ops_per_sample = (u64)c->restore_reps * c->restore_window;
+	pt->ops_per_total = pop->nr;
+}
+
+static void restore_sample(struct ctx *c, int i)
+{
+	struct point *pt = &c->pt[OP_RESTORE];
+	u32 reps = c->restore_reps, window = c->restore_window, t = c->pop->nr;
+	double ret, look, full, a, b, empty;
+
+	full = restore_once(c, &c->rs, reps, window, &ret, &look);
+	empty = restore_once(c, &c->rs_empty, reps, window, &a, &b);
+	if (i < 0)
+		return;
+	pt->ns[i] = full / t;
+	pt->part_a[i] = ret;
+	pt->part_b[i] = look;
+	pt->empty[i] = empty / t;
+}
+
+/* Tables one retrieve or restore sample may hold at once. */
+static u32 max_tables(const struct ctx *c)
+{
+	u64 by_mem = MAX_TABLES_BYTES / max(c->table_bytes, 1ULL);
+
+	return (u32)clamp_u64((double)by_mem, 1, MAX_TABLES);
+}
+
+/* Build the outgoing table the way user space fills it, and its blob. */
+static void ctx_build(struct ctx *c)
+{
+	const struct population *pop = c->pop;
+	u64 heap0 = heap_bytes();
+	u32 i;
+	int err;
+
+	c->ser = (struct pci_ser){ .ops = c->ops, .capacity = pop->nr };
+	err = c->ops->init(&c->ser);
+	if (err)
+		die(EXIT_SYSTEM, "%s: init for %u devices: %d", c->ops->name,
+		    pop->nr, err);
+	/* In the random order user space preserved them in. */
+	for (i = 0; i < pop->nr_preserved; i++) {
+		err = c->ops->preserve(&c->ser, pop->preserved[i].domain,
+				       pop->preserved[i].bdf);
+		if (err)
+			die(EXIT_WRONG, "%s: preserve %05x:%02x:%02x.%u: %d",
+			    c->ops->name, pop->preserved[i].domain,
+			    pop->preserved[i].bdf >> 8,
+			    (pop->preserved[i].bdf >> 3) & 0x1f,
+			    pop->preserved[i].bdf & 7, err);
+	}
+	c->table_bytes = heap_bytes() - heap0;
+	if (c->ser.nr_devices != pop->nr_preserved)
+		wrong(c, "preserve", "devices", c->ser.nr_devices,
+		      pop->nr_preserved);
+	c->blob_len = pci_ser_blob_size(&c->ser);
+	c->blob = xcalloc(1, c->blob_len);
+	pci_ser_blob_write(&c->ser, c->blob, 0, 0);
+	if (pci_ser_blob_check(c->blob, c->blob_len, c->ops, NULL))
+		die(EXIT_WRONG, "%s: its own blob does not check",
+		    c->ops->name);
+}
+
+static void ctx_setup(struct ctx *c)
+{
+	const struct population *pop = c->pop;
+	int op;
+
+	/* Same key orders and windows for a variant in every run. */
+	rng_seed(&c->rng, c->cfg->seed * 0x9e3779b97f4a7c15ULL +
+		 pop->nr_preserved * 64 + c->variant);
+	for (op = 0; op < NR_OPS; op++) {
+		struct point *pt = &c->pt[op];
+
+		pt->op = op;
+		pt->on = c->cfg->op[op];
+		pt->nr = c->cfg->samples;
+		pt->ns = xcalloc(pt->nr, sizeof(double));
+		pt->empty = xcalloc(pt->nr, sizeof(double));
+		pt->part_a = xcalloc(pt->nr, sizeof(double));
+		pt->part_b = xcalloc(pt->nr, sizeof(double));
+	}
+	ctx_build(c);
+	c->nr_sers = max_tables(c);
+	c->sers = xcalloc(c->nr_sers, sizeof(*c->sers));
+	/* Lookups in an order unrelated to the order of preservation. */
+	c->hit_keys = xcalloc(pop->nr_preserved, sizeof(*c->hit_keys));
+	memcpy(c->hit_keys, pop->preserved,
+	       pop->nr_preserved * sizeof(*c->hit_keys));
+	rng_shuffle(&c->rng, c->hit_keys, pop->nr_preserved,
+		    sizeof(*c->hit_keys));
+	c->churn_keys = xcalloc(pop->nr_preserved, sizeof(*c->churn_keys));
+	memcpy(c->churn_keys, pop->preserved,
+	       pop->nr_preserved * sizeof(*c->churn_keys));
+
+	if (c->pt[OP_FIND_HIT].on)
+		find_prepare(c, 1);
+	if (c->pt[OP_FIND_MISS].on)
+		find_prepare(c, 0);
+	if (churn_on(c))
+		churn_prepare(c);
+	if (c->pt[OP_RETRIEVE].on)
+		retrieve_prepare(c);
+	if (c->pt[OP_RESTORE].on)
+		restore_prepare(c);
+}
+
+/* Sample @i of every op of @c; a negative @i is a warm-up, discarded. */
+static void ctx_sample(struct ctx *c, int i)
+{
+	if (c->pt[OP_FIND_HIT].on)
+		find_sample(c, 1, i);
+	if (c->pt[OP_FIND_MISS].on)
+		find_sample(c, 0, i);
+	if (churn_on(c))
+		churn_sample(c, i);
+	if (c->pt[OP_RETRIEVE].on)
+		retrieve_sample(c, i);
+	if (c->pt[OP_RESTORE].on)
+		restore_sample(c, i);
+}
+
+static void ctx_finish(struct ctx *c)
+{
+	int op;
+
+	if (c->pt[OP_FIND_HIT].on)
+		find_finish(c, 1);
+	if (c->pt[OP_FIND_MISS].on)
+		find_finish(c, 0);
+	if (churn_on(c))
+		churn_finish(c, c->cfg->samples);
+	if (c->pt[OP_RESTORE].on)
+		c->pt[OP_RESTORE].checked = c->rs.hits;
+	for (op = 0; op < NR_OPS; op++) {
+		struct point *pt = &c->pt[op];
+
+		if (!pt->on)
+			continue;
+		if (stats_compute(pt->ns, pt->nr, &pt->st) ||
+		    stats_compute(pt->empty, pt->nr, &pt->st_empty))
+			die(EXIT_SYSTEM, "out of memory");
+	}
+}
+
+static void ctx_teardown(struct ctx *c)
+{
+	int op;
+
+	pci_ser_destroy(&c->ser);
+	free(c->blob);
+	free(c->hit_keys);
+	free(c->churn_keys);
+	free(c->sers);
+	for (op = 0; op < NR_OPS; op++) {
+		free(c->pt[op].ns);
+		free(c->pt[op].empty);
+		free(c->pt[op].part_a);
+		free(c->pt[op].part_b);
+	}
+}
+
+/* ---- output ---- */
+
+static const char *const csv_columns[] = {
+	"schema", "schema_version", "run_id", "variant", "op", "n",
+	"enumerated", "capacity", "share_pct", "seed", "population_hash",
+	"method", "samples", "visits", "ops_per_sample", "ops_per_total",
+	"level_min", "level_max",
+	"median_ns", "p99_ns", "min_ns", "max_ns", "mean_ns", "mad_ns",
+	"total_ms", "overhead_ns", "overhead_p99_ns", "speedup_vs_linear",
+	"retrieve_ms", "lookup_ns", "extrapolated", "checked",
+	"table_bytes", "payload_bytes", "blob_bytes", "cpu",
+	NULL,
+};
+
+static double median_of(const double *v, u32 n)
+{
+	struct stats st;
+
+	if (stats_compute(v, n, &st))
+		die(EXIT_SYSTEM, "out of memory");
+	return st.median;
+}
+
+static void emit(struct res_writer *w, const struct ctx *c,
+		 const struct point *pt, double lin_median, int cpu)
+{
+	const struct population *pop = c->pop;
+	const struct stats *st = &pt->st;
+	char hash[24];
+	struct res_row r;
+
+	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)pop->hash);
+	res_row_reset(&r);
+	res_add_str(&r, "run_id", c->cfg->run_id);
+	res_add_str(&r, "variant", c->ops->name);
+	res_add_str(&r, "op", op_names[pt->op]);
+	res_add_u64(&r, "n", pop->nr_preserved);
+	res_add_u64(&r, "enumerated", pop->nr);
+	res_add_u64(&r, "capacity", c->ser.capacity);
+	res_add_u64(&r, "share_pct", pop->share_pct);
+	res_add_u64(&r, "seed", c->cfg->seed);
+	res_add_str(&r, "population_hash", hash);
+	res_add_str(&r, "method", pt->method);
+	res_add_u64(&r, "samples", pt->nr);
+	res_add_u64(&r, "visits", c->cfg->visits);
+	res_add_u64(&r, "ops_per_sample", pt->ops_per_sample);
+	res_add_u64(&r, "ops_per_total", pt->ops_per_total);
+	if (pt->level_max) {
+		res_add_u64(&r, "level_min", pt->level_min);
+		res_add_u64(&r, "level_max", pt->level_max);
+	} else {
+		res_add_null(&r, "level_min");
+		res_add_null(&r, "level_max");
+	}
+	res_add_f64(&r, "median_ns", st->median);
+	res_add_f64(&r, "p99_ns", st->p99);
+	res_add_f64(&r, "min_ns", st->min);
+	res_add_f64(&r, "max_ns", st->max);
+	res_add_f64(&r, "mean_ns", st->mean);
+	res_add_f64(&r, "mad_ns", st->mad);
+	res_add_f64(&r, "total_ms", st->median * pt->ops_per_total / 1e6);
+	res_add_f64(&r, "overhead_ns", pt->st_empty.median);
+	res_add_f64(&r, "overhead_p99_ns", pt->st_empty.p99);
+	res_add_f64(&r, "speedup_vs_linear", lin_median / st->median);
+	if (pt->op == OP_RESTORE) {
+		res_add_f64(&r, "retrieve_ms",
+			    median_of(pt->part_a, pt->nr) / 1e6);
+		res_add_f64(&r, "lookup_ns", median_of(pt->part_b, pt->nr));
+	} else {
+		res_add_null(&r, "retrieve_ms");
+		res_add_null(&r, "lookup_ns");
+	}
+	res_add_bool(&r, "extrapolated", pt->extrapolated);
+	res_add_u64(&r, "checked", pt->checked);
+	res_add_u64(&r, "table_bytes", c->table_bytes);
+	res_add_u64(&r, "payload_bytes",
+		    c->blob_len - sizeof(struct pci_ser_blob_hdr));
+	res_add_u64(&r, "blob_bytes", c->blob_len);
+	res_add_i64(&r, "cpu", cpu);
+	res_add_f64_array(&r, "samples_ns", pt->ns, pt->nr);
+	if (res_write(w, &r))
+		die(EXIT_SYSTEM, "writing results: %s", strerror(errno));
+}
+
+static struct summary *summaries;
+static u32 nr_summaries, max_summaries;
+static double clock_read_ns;
+
+static void remember(const struct ctx *c, const struct point *pt,
+		     double lin_median)
+{
+	struct summary *s;
+
+	if (nr_summaries == max_summaries) {
+		max_summaries = max(64U, max_summaries * 2);
+		summaries = realloc(summaries, max_summaries * sizeof(*s));
+		if (!summaries)
+			die(EXIT_SYSTEM, "out of memory");
+	}
+	s = &summaries[nr_summaries++];
+	s->n = c->pop->nr_preserved;
+	s->variant = c->variant;
+	s->op = pt->op;
+	s->median = pt->st.median;
+	s->mad = pt->st.mad;
+	s->p99 = pt->st.p99;
+	s->total_ms = pt->st.median * pt->ops_per_total / 1e6;
+	s->empty = pt->st_empty.median;
+	s->speedup = lin_median / pt->st.median;
+	s->lookup_ns = pt->op == OP_RESTORE ? median_of(pt->part_b, pt->nr) :
+					      NAN;
+}
+
+/* ---- the sweep ---- */
+
+struct run {
+	const struct cfg *cfg;
+	struct res_writer w;
+	int cpu;
+	u64 t_start;
+	struct population *pop;		/* [nr_n] */
+	struct ctx *ctx;		/* [nr_n * nr_variants] */
+	u32 nr_ctx;
+};
+
+/*
+ * The machine's own speed, taken before every visit and after the last:
+ * the lookup loop with the empty find, which depends on no layout.  If
+ * it moves during a run, the machine changed speed (a neighbour on the
+ * host, frequency), and every point measured then moved with it.
+ */
+#define CANARY_CALLS	200000
+static double *canary_ns;
+static u32 nr_canary;
+
+static double canary(void)
+{
+	static const struct pci_ser_id key[256];
+	struct lookups l = { .find = empty_find, .key = key, .nr_keys = 256 };
+	double v[5];
+	int i;
+
+	for (i = 0; i < 5; i++)
+		v[i] = (double)time_lookups(&l, CANARY_CALLS) / CANARY_CALLS;
+	return median_of(v, 5);
+}
+
+/* How far apart the slowest and fastest canary were, in percent. */
+static double canary_spread(double *lo, double *hi)
+{
+	u32 i;
+
+	*lo = INFINITY;
+	*hi = 0;
+	for (i = 0; i < nr_canary; i++) {
+		*lo = min(*lo, canary_ns[i]);
+		*hi = max(*hi, canary_ns[i]);
+	}
+	return nr_canary ? 100 * (*hi / *lo - 1) : NAN;
+}
+
+static double since(const struct run *run)
+{
+	return (now_ns() - run->t_start) / 1e9;
+}
+
+/* Every (N, variant): population, table, blob, calibration. */
+static void run_setup(struct run *run)
+{
+	const struct cfg *cfg = run->cfg;
+	u32 i, v;
+	int err;
+
+	run->pop = xcalloc(cfg->nr_n, sizeof(*run->pop));
+	run->nr_ctx = cfg->nr_n * cfg->nr_variants;
+	run->ctx = xcalloc(run->nr_ctx, sizeof(*run->ctx));
+	for (i = 0; i < cfg->nr_n; i++) {
+		struct population *pop = &run->pop[i];
+
+		err = population_make(pop, cfg->n[i], cfg->share_pct,
+				      cfg->seed);
+		if (err)
+			die(EXIT_SYSTEM, "population of %u: %s", cfg->n[i],
+			    strerror(-err));
+		fprintf(stderr, "bench: N=%u: %u devices enumerated in %u "
+			"domains, %u buses\n", cfg->n[i], pop->nr,
+			pop->nr_domains, pop->nr_buses);
+		for (v = 0; v < cfg->nr_variants; v++) {
+			struct ctx *c = &run->ctx[i * cfg->nr_variants + v];
+			u64 t0 = now_ns();
+
+			c->cfg = cfg;
+			c->pop = pop;
+			c->ops = cfg->variant[v];
+			c->variant = v;
+			ctx_setup(c);
+			fprintf(stderr, "bench: setup N=%-7u %-9s %6.2f s "
+				"(%.0f s so far)\n", cfg->n[i], c->ops->name,
+				(now_ns() - t0) / 1e9, since(run));
+		}
+	}
+}
+
+/*
+ * Visit every point cfg->visits times, in a shuffled order, taking a
+ * warm-up and a share of its samples each time: a point's samples are
+ * spread over the whole run, so a stretch of time when the machine was
+ * slower (a neighbour on the host) hits all points alike instead of
+ * moving a few of them.
+ */
+static void run_visits(struct run *run)
+{
+	const struct cfg *cfg = run->cfg;
+	u32 *order = xcalloc(run->nr_ctx, sizeof(*order));
+	u32 visit, i, s, lo, hi;
+	struct rng rng;
+
+	canary_ns = xcalloc(cfg->visits + 1, sizeof(*canary_ns));
+	rng_seed(&rng, cfg->seed ^ 0x5ca1ab1e);
+	for (i = 0; i < run->nr_ctx; i++)
+		order[i] = i;
+	for (visit = 0; visit < cfg->visits; visit++) {
+		lo = (u64)cfg->samples * visit / cfg->visits;
+		hi = (u64)cfg->samples * (visit + 1) / cfg->visits;
+		canary_ns[nr_canary++] = canary();
+		rng_shuffle(&rng, order, run->nr_ctx, sizeof(*order));
+		for (i = 0; i < run->nr_ctx; i++) {
+			struct ctx *c = &run->ctx[order[i]];
+
+			ctx_sample(c, -1);
+			for (s = lo; s < hi; s++)
+				ctx_sample(c, s);
+		}
+		fprintf(stderr, "bench: visit %u/%u done (%.0f s so far)\n",
+			visit + 1, cfg->visits, since(run));
+	}
+	canary_ns[nr_canary++] = canary();
+	free(order);
+}
+
+/* Check, summarise and write every point, in N, variant, op order. */
+static void run_emit(struct run *run)
+{
+	double lin[NR_OPS];
+	u32 i, op;
+
+	for (i = 0; i < run->nr_ctx; i++) {
+		struct ctx *c = &run->ctx[i];
+
+		if (c->variant == 0)
+			for (op = 0; op < NR_OPS; op++)
+				lin[op] = NAN;
+		ctx_finish(c);
+		for (op = 0; op < NR_OPS; op++) {
+			struct point *pt = &c->pt[op];
+
+			if (!pt->on)
+				continue;
+			if (!strcmp(c->ops->name, "linear"))
+				lin[op] = pt->st.median;
+			emit(&run->w, c, pt, lin[op], run->cpu);
+			remember(c, pt, lin[op]);
+		}
+	}
+}
+
+static void run_teardown(struct run *run)
+{
+	u32 i;
+
+	for (i = 0; i < run->nr_ctx; i++)
+		ctx_teardown(&run->ctx[i]);
+	free(run->ctx);
+	for (i = 0; i < run->cfg->nr_n; i++)
+		population_free(&run->pop[i]);
+	free(run->pop);
+}
+
+/*
+ * ---- what else ran ----
+ * Other work on the machine (a hypervisor stealing the vCPU, a neighbour
+ * on the same core) shows up as noise; record it so a noisy run can be
+ * told from a regression instead of being silently averaged in.
+ */
+struct noise {
+	double loadavg;
+	u64 steal_ticks;	/* of the pinned CPU, or all CPUs */
+	long nivcsw;		/* involuntary context switches of ours */
+};
+
+static u64 read_steal(int cpu)
+{
+	char want[16], line[512], name[16];
+	unsigned long long v[8] = { };
+	FILE *f = fopen("/proc/stat", "r");
+
+	if (!f)
+		return 0;
+	if (cpu >= 0)
+		snprintf(want, sizeof(want), "cpu%d", cpu);
+	else
+		snprintf(want, sizeof(want), "cpu");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%15s %llu %llu %llu %llu %llu %llu %llu %llu",
+			   name, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+			   &v[6], &v[7]) == 9 && !strcmp(name, want))
+			break;
+		v[7] = 0;
+	}
+	fclose(f);
+	return v[7];
+}
+
+static void noise_read(struct noise *n, int cpu)
+{
+	struct rusage ru;
+	double la[1];
+
+	n->loadavg = getloadavg(la, 1) == 1 ? la[0] : NAN;
+	n->steal_ticks = read_steal(cpu);
+	n->nivcsw = getrusage(RUSAGE_SELF, &ru) ? 0 : ru.ru_nivcsw;
+}
+
+static void noise_canary_json(struct json *j)
+{
+	double lo, hi, spread = canary_spread(&lo, &hi);
+	u32 i;
+
+	json_arr_begin(j, "canary_ns");
+	for (i = 0; i < nr_canary; i++)
+		json_f64(j, NULL, canary_ns[i]);
+	json_arr_end(j);
+	json_f64(j, "canary_spread_pct", spread);
+}
+
+static void noise_json(struct json *j, const struct noise *a,
+		       const struct noise *b)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	json_obj_begin(j, "noise");
+	json_f64(j, "loadavg_start", a->loadavg);
+	json_f64(j, "loadavg_end", b ? b->loadavg : NAN);
+	if (b) {
+		json_f64(j, "steal_ms", hz > 0 ? (b->steal_ticks -
+			 a->steal_ticks) * 1000.0 / hz : NAN);
+		json_i64(j, "involuntary_switches", b->nivcsw - a->nivcsw);
+		noise_canary_json(j);
+	} else {
+		json_null(j, "steal_ms");
+		json_null(j, "involuntary_switches");
+		json_null(j, "canary_spread_pct");
+	}
+	json_obj_end(j);
+}
+
+/* ---- meta.json ---- */
+
+static void iso_time(char *buf, size_t len, time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void meta_populations(struct json *j, const struct population *ps,
+			     u32 nr)
+{
+	char dom[24];
+	u32 i, d;
+
+	json_arr_begin(j, "populations");
+	for (i = 0; i < nr; i++) {
+		const struct population *p = &ps[i];
+
+		json_obj_begin(j, NULL);
+		json_u64(j, "n", p->nr_preserved);
+		json_u64(j, "enumerated", p->nr);
+		json_u64(j, "share_pct", p->share_pct);
+		json_u64(j, "domains", p->nr_domains);
+		json_u64(j, "vmd_domains", p->nr_vmd_domains);
+		json_u64(j, "buses", p->nr_buses);
+		json_u64(j, "multifunction_devices", p->nr_multifn);
+		json_u64(j, "max_functions", p->max_functions);
+		snprintf(dom, sizeof(dom), "%016llx",
+			 (unsigned long long)p->hash);
+		json_str(j, "hash", dom);
+		/* Host-bridge order: the order the walk visits them in. */
+		json_arr_begin(j, "domain_order");
+		for (d = 0; d < p->nr_domains; d++) {
+			snprintf(dom, sizeof(dom), "%04x", p->domain[d]);
+			json_str(j, NULL, dom);
+		}
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static int write_meta(const struct cfg *cfg, const struct topology *topo,
+		      const struct population *ps, u32 nr_ps, time_t started,
+		      double elapsed, const struct noise *n0,
+		      const struct noise *n1)
+{
+	FILE *f = res_create(cfg->out, "meta.json");
+	struct timespec res;
+	char when[32];
+	struct json j;
+	u32 i;
+
+	if (!f)
+		return -errno;
+	json_init(&j, f, true);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "schema", BENCH_META_SCHEMA);
+	json_i64(&j, "schema_version", BENCH_SCHEMA_VERSION);
+	json_str(&j, "run_id", cfg->run_id);
+	json_str(&j, "command", cfg->command);
+	iso_time(when, sizeof(when), started);
+	json_str(&j, "started", when);
+	json_bool(&j, "complete", n1 != NULL);
+	json_f64(&j, "elapsed_s", elapsed);
+	json_u64(&j, "seed", cfg->seed);
+	json_u64(&j, "share_pct", cfg->share_pct);
+	json_u64(&j, "samples", cfg->samples);
+	json_u64(&j, "visits", cfg->visits);
+	json_u64(&j, "sample_ns", cfg->sample_ns);
+	json_arr_begin(&j, "variants");
+	for (i = 0; i < cfg->nr_variants; i++)
+		json_str(&j, NULL, cfg->variant[i]->name);
+	json_arr_end(&j);
+	json_arr_begin(&j, "ops");
+	for (i = 0; i < NR_OPS; i++)
+		if (cfg->op[i])
+			json_str(&j, NULL, op_names[i]);
+	json_arr_end(&j);
+	json_arr_begin(&j, "n");
+	for (i = 0; i < cfg->nr_n; i++)
+		json_u64(&j, NULL, cfg->n[i]);
+	json_arr_end(&j);
+	json_obj_begin(&j, "clock");
+	json_str(&j, "id", "CLOCK_MONOTONIC_RAW");
+	clock_getres(CLOCK_MONOTONIC_RAW, &res);
+	json_u64(&j, "resolution_ns", res.tv_sec * 1000000000ULL + res.tv_nsec);
+	json_f64(&j, "read_ns", clock_read_ns);
+	json_obj_end(&j);
+	json_obj_begin(&j, "machine");
+	topology_json(topo, &j);
+	json_obj_end(&j);
+	noise_json(&j, n0, n1);
+	meta_populations(&j, ps, nr_ps);
+	json_obj_end(&j);
+	if (ferror(f) | fclose(f))
+		return -EIO;
+	return 0;
+}
+
+/* ---- the stdout table ---- */
+
+static void print_table(const struct cfg *cfg, const struct topology *topo,
+			double elapsed)
+{
+	double lo, hi, spread;
+	u32 op, i;
+
+	printf("lubench bench  run %s  seed %llu  share %u%%  %u samples of "
+	       ">= %llu us in %u visits\n", cfg->run_id,
+	       (unsigned long long)cfg->seed, cfg->share_pct, cfg->samples,
+	       (unsigned long long)(cfg->sample_ns / 1000), cfg->visits);
+	printf("%s, %s, cpu %d, L1d %llu KiB, L2 %llu KiB, L3 %llu KiB\n",
+	       topo->cpu_model, topo->kernel, topo->pinned_pu,
+	       (unsigned long long)topo->l1d_bytes >> 10,
+	       (unsigned long long)topo->l2_bytes >> 10,
+	       (unsigned long long)topo->l3_bytes >> 10);
+	printf("commit %.12s%s, %s %s, sweep %.1f s\n", topo->git_commit,
+	       topo->git_dirty ? "-dirty" : "", topo->compiler, topo->cflags,
+	       elapsed);
+	spread = canary_spread(&lo, &hi);
+	printf("machine speed: empty call %.2f..%.2f ns across the visits "
+	       "(%.1f%% apart)%s\n", lo, hi, spread, spread > 3 ?
+	       "; a run this unsteady does not reproduce to 3%" : "");
+	printf("ns/op: median of samples; +-: MAD in %% of it; restore is per "
+	       "enumerated device;\nharness: the same loop with empty ops "
+	       "(not subtracted)\n\n");
+	printf("%-10s %7s %-8s %10s %6s %10s %12s %9s %8s\n", "op", "N",
+	       "variant", "ns/op", "+-", "p99", "total ms", "vs linear",
+	       "harness");
+	for (op = 0; op < NR_OPS; op++) {
+		bool any = false;
+
+		for (i = 0; i < nr_summaries; i++) {
+			const struct summary *s = &summaries[i];
+			char sp[16] = "-";
+
+			if (s->op != op)
+				continue;
+			any = true;
+			if (isfinite(s->speedup))
+				snprintf(sp, sizeof(sp), "%.1fx", s->speedup);
+			printf("%-10s %7u %-8s %10.2f %5.1f%% %10.2f %12.3f "
+			       "%9s %8.2f\n", op_names[op], s->n,
+			       cfg->variant[s->variant]->name, s->median,
+			       100 * s->mad / s->median, s->p99, s->total_ms,
+			       sp, s->empty);
+		}
+		if (any)
+			printf("\n");
+	}
+}
+
+/* The restore headline: at the largest N, fastest layout vs linear. */
+static void print_restore_summary(const struct cfg *cfg)
+{
+	const struct summary *best = NULL, *lin = NULL, *cur = NULL;
+	u32 i, n = 0;
+
+	for (i = 0; i < nr_summaries; i++)
+		if (summaries[i].op == OP_RESTORE)
+			n = max(n, summaries[i].n);
+	for (i = 0; i < nr_summaries; i++) {
+		const struct summary *s = &summaries[i];
+		const char *name = cfg->variant[s->variant]->name;
+
+		if (s->op != OP_RESTORE || s->n != n)
+			continue;
+		if (!best || s->total_ms < best->total_ms)
+			best = s;
+		if (!strcmp(name, "linear"))
+			lin = s;
+		if (!strcmp(name, "cursor"))
+			cur = s;
+	}
+	if (!best)
+		return;
+	printf("restore at N=%u: fastest %s %.3f ms", n,
+	       cfg->variant[best->variant]->name, best->total_ms);
+	if (lin)
+		printf(", linear %.3f ms (%.0fx)", lin->total_ms,
+		       lin->total_ms / best->total_ms);
+	printf("\n");
+	if (cur)
+		printf("cursor: %.2f ns per lookup in enumeration order "
+		       "(restore at N=%u, harness included)\n",
+		       cur->lookup_ns, n);
+}
+
+/* ---- command line ---- */
+
+static void usage(FILE *f)
+{
+	const struct pci_ser_ops *const *v;
+	int i;
+
+	fprintf(f,
+"usage: lubench bench [--variant LIST] [--n LIST] [--op LIST] [--reps K]\n"
+"                     [--seed S] [--share PCT] [--out DIR] [--cpu N|none]\n"
+"                     [--sample-us US] [--visits V] [--large]\n"
+"\n"
+"  --variant LIST  layouts, comma-separated, or all (default):");
+	for (v = pci_ser_variants; *v; v++)
+		fprintf(f, " %s", (*v)->name);
+	fprintf(f,
+"\n  --n LIST        preserved devices, comma-separated; k and M suffixes;\n"
+"                  default: 16,64,256,1024,4096,16384,65536\n"
+"  --large         add N=262144 to the list\n"
+"  --op LIST       operations, or all (default):");
+	for (i = 0; i < NR_OPS; i++)
+		fprintf(f, " %s", op_names[i]);
+	fprintf(f,
+"\n  --reps K        timed samples per point (default 31; at least 15\n"
+"                  for meaningful statistics)\n"
+"  --seed S        population and order seed (default 1)\n"
+"  --share PCT     preserved share of the enumerated devices (default 50)\n"
+"  --out DIR       result directory (default results/<run-id>)\n"
+"  --cpu N|none    pin to PU N (default: the last core)\n"
+"  --sample-us US  work per sample, microseconds (default 1000)\n"
+"  --visits V      spread each point's samples over V passes through all\n"
+"                  points, each with a warm-up (default 8)\n"
+"\n"
+"Writes DIR/results.jsonl, results.csv, meta.json (results/SCHEMA.md),\n"
+"a table on stdout and progress on stderr.\n"
+"Exit: 0 done, 1 usage, 2 a layout answered wrongly, 3 system error.\n");
+}
+
+static u64 parse_num(const char *s, const char *what)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		goto bad;
+	if (*end == 'k' || *end == 'K')
+		v *= 1024, end++;
+	else if (*end == 'M')
+		v *= 1024 * 1024, end++;
+	if (*end)
+		goto bad;
+	return v;
+bad:
+	fprintf(stderr, "lubench-bench: bad %s: '%s'\n", what, s);
+	usage(stderr);
+	exit(EXIT_USAGE);
+}
+
+static void add_size(struct cfg *cfg, u64 n)
+{
+	u32 i;
+
+	if (n < 1 || population_size(n, cfg->share_pct) > PCI_SER_MAX_CAPACITY)
+		die(EXIT_USAGE, "N=%llu out of range (1 .. %u devices "
+		    "enumerated)", (unsigned long long)n, PCI_SER_MAX_CAPACITY);
+	for (i = 0; i < cfg->nr_n; i++)
+		if (cfg->n[i] == n)
+			return;
+	if (cfg->nr_n == MAX_SIZES)
+		die(EXIT_USAGE, "more than %d sizes", MAX_SIZES);
+	cfg->n[cfg->nr_n++] = n;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Comma-separated lists; the callback gets each item. */
+static void for_each_item(const char *list, void (*fn)(struct cfg *,
+		const char *), struct cfg *cfg)
+{
+	char *copy = strdup(list), *save = NULL, *tok;
+
+	if (!copy)
+		die(EXIT_SYSTEM, "out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		fn(cfg, tok);
+	free(copy);
+}
+
+static void add_variant(struct cfg *cfg, const char *name)
+{
+	const struct pci_ser_ops *const *v;
+	u32 i;
+
+	if (!strcmp(name, "all")) {
+		for (v = pci_ser_variants; *v; v++)
+			add_variant(cfg, (*v)->name);
+		return;
+	}
+	if (!pci_ser_variant(name))
+		die(EXIT_USAGE, "unknown variant '%s' (see --help)", name);
+	for (i = 0; i < cfg->nr_variants; i++)
+		if (!strcmp(cfg->variant[i]->name, name))
+			return;
+	if (cfg->nr_variants == MAX_VARIANTS)
+		die(EXIT_USAGE, "too many variants");
+	cfg->variant[cfg->nr_variants++] = pci_ser_variant(name);
+}
+
+static void add_op(struct cfg *cfg, const char *name)
+{
+	int i;
+
+	if (!strcmp(name, "all")) {
+		for (i = 0; i < NR_OPS; i++)
+			cfg->op[i] = true;
+		return;
+	}
+	for (i = 0; i < NR_OPS; i++)
+		if (!strcmp(op_names[i], name)) {
+			cfg->op[i] = true;
+			return;
+		}
+	die(EXIT_USAGE, "unknown op '%s' (see --help)", name);
+}
+
+static void add_size_item(struct cfg *cfg, const char *s)
+{
+	u32 i;
+
+	if (!strcmp(s, "default")) {
+		for (i = 0; i < ARRAY_SIZE(default_sizes); i++)
+			add_size(cfg, default_sizes[i]);
+		return;
+	}
+	add_size(cfg, parse_num(s, "--n"));
+}
+
+/* Registration order, so tables and plots list layouts the same way. */
+static void order_variants(struct cfg *cfg)
+{
+	const struct pci_ser_ops *const *v;
+	const struct pci_ser_ops *sorted[MAX_VARIANTS];
+	u32 nr = 0, i;
+
+	for (v = pci_ser_variants; *v; v++)
+		for (i = 0; i < cfg->nr_variants; i++)
+			if (cfg->variant[i] == *v)
+				sorted[nr++] = *v;
+	memcpy(cfg->variant, sorted, nr * sizeof(sorted[0]));
+}
+
+static void make_run_id(struct cfg *cfg, const struct topology *topo)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char stamp[32];
+
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	snprintf(cfg->run_id, sizeof(cfg->run_id), "%s-%s", stamp,
+		 topo->hostname);
+}
+
+/* results/<run-id>, next to the sources; -2, -3... if it exists. */
+static void default_out(struct cfg *cfg, const struct topology *topo)
+{
+	struct stat st;
+	int i;
+
+	snprintf(cfg->out, sizeof(cfg->out), "%s/results/%s",
+		 topo->source_dir, cfg->run_id);
+	for (i = 2; !stat(cfg->out, &st) && i < 100; i++)
+		snprintf(cfg->out, sizeof(cfg->out), "%s/results/%s-%d",
+			 topo->source_dir, cfg->run_id, i);
+}
+
+static void parse_args(struct cfg *cfg, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "variant",	required_argument, NULL, 'v' },
+		{ "n",		required_argument, NULL, 'n' },
+		{ "op",		required_argument, NULL, 'o' },
+		{ "reps",	required_argument, NULL, 'r' },
+		{ "seed",	required_argument, NULL, 's' },
+		{ "share",	required_argument, NULL, 'p' },
+		{ "out",	required_argument, NULL, 'O' },
+		{ "cpu",	required_argument, NULL, 'c' },
+		{ "sample-us",	required_argument, NULL, 'u' },
+		{ "visits",	required_argument, NULL, 'V' },
+		{ "large",	no_argument,	   NULL, 'L' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ }
+	};
+	const char *sizes = NULL;
+	bool large = false;
+	int c, i;
+	size_t at = 0;
+
+	cfg->samples = 31;
+	cfg->sample_ns = 1000 * 1000;
+	cfg->seed = 1;
+	cfg->share_pct = 50;
+	cfg->cpu = TOPO_CPU_AUTO;
+	for (i = 0; i < argc && at < sizeof(cfg->command) - 1; i++)
+		at += snprintf(cfg->command + at, sizeof(cfg->command) - at,
+			       "%s%s", i ? " " : "", argv[i]);
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			for_each_item(optarg, add_variant, cfg);
+			break;
+		case 'n':
+			sizes = optarg;
+			break;
+		case 'o':
+			for_each_item(optarg, add_op, cfg);
+			break;
+		case 'r':
+			cfg->samples = parse_num(optarg, "--reps");
+			break;
+		case 's':
+			cfg->seed = parse_num(optarg, "--seed");
+			break;
+		case 'p':
+			cfg->share_pct = parse_num(optarg, "--share");
+			break;
+		case 'O':
+			snprintf(cfg->out, sizeof(cfg->out), "%s", optarg);
+			break;
+		case 'c':
+			cfg->cpu = !strcmp(optarg, "none") ? TOPO_CPU_NONE :
+				   (int)parse_num(optarg, "--cpu");
+			break;
+		case 'u':
+			cfg->sample_ns = parse_num(optarg, "--sample-us") * 1000;
+			break;
+		case 'V':
+			cfg->visits = parse_num(optarg, "--visits");
+			break;
+		case 'L':
+			large = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (optind < argc)
+		die(EXIT_USAGE, "unexpected argument '%s' (see --help)",
+		    argv[optind]);
+	if (cfg->share_pct < 1 || cfg->share_pct > 100)
+		die(EXIT_USAGE, "--share must be 1..100");
+	if (cfg->samples < 3 || cfg->samples > 100000)
+		die(EXIT_USAGE, "--reps must be 3..100000");
+	if (cfg->sample_ns < 1000 || cfg->sample_ns > 10ULL * 1000000000)
+		die(EXIT_USAGE, "--sample-us must be 1..10000000");
+	if (!cfg->visits)
+		cfg->visits = min(8U, cfg->samples);
+	if (cfg->visits > cfg->samples)
+		die(EXIT_USAGE, "--visits must be 1..--reps");
+	if (cfg->samples < 15)
+		fprintf(stderr, "lubench-bench: warning: %u samples: p99 and "
+			"MAD mean little below 15\n", cfg->samples);
+	if (!cfg->nr_variants)
+		add_variant(cfg, "all");
+	order_variants(cfg);
+	for (i = 0; i < NR_OPS && !cfg->op[i]; i++)
+		;
+	if (i == NR_OPS)
+		add_op(cfg, "all");
+	for_each_item(sizes ? sizes : "default", add_size_item, cfg);
+	if (large)
+		add_size(cfg, LARGE_SIZE);
+	qsort(cfg->n, cfg->nr_n, sizeof(cfg->n[0]), cmp_u32);
+}
+
+/* ---- main ---- */
+
+static void measure_clock(void)
+{
+	u64 t0, t1, sink = 0;
+	int i;
+
+	t0 = now_ns();
+	for (i = 0; i < 100000; i++)
+		sink += now_ns();
+	t1 = now_ns();
+	clock_read_ns = (double)(t1 - t0) / 100000;
+	if (!sink)
+		fprintf(stderr, "lubench-bench: the clock does not move\n");
+}
+
+/* Let the core leave any idle or low-frequency state before measuring. */
+static void spin_up(void)
+{
+	u64 end = now_ns() + 200 * 1000 * 1000ULL;
+
+	while (now_ns() < end)
+		;
+}
+
+int main(int argc, char **argv)
+{
+	static struct cfg cfg;
+	struct topology topo;
+	struct run run = { .cfg = &cfg };
+	struct noise n0, n1;
+	time_t started = time(NULL);
+	double elapsed, lo, hi;
+	int err;
+
+	parse_args(&cfg, argc, argv);
+	err = topology_probe(&topo, cfg.cpu);
+	if (err)
+		die(EXIT_SYSTEM, "topology / pinning to cpu %d: %s%s%s",
+		    cfg.cpu, strerror(-err), topo.pin_note[0] ? ": " : "",
+		    topo.pin_note);
+	if (topo.pinned_pu < 0 && cfg.cpu != TOPO_CPU_NONE)
+		fprintf(stderr, "lubench-bench: warning: not pinned: %s\n",
+			topo.pin_note);
+	run.cpu = topo.pinned_pu;
+	make_run_id(&cfg, &topo);
+	if (!cfg.out[0])
+		default_out(&cfg, &topo);
+	/*
+	 * Keep freed memory in the heap: a table freed after one sample is
+	 * reused by the next, so samples do not pay the kernel's page faults
+	 * for fresh mappings, as the module's kvzalloc would not either.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, INT_MAX);
+	err = res_open(&run.w, cfg.out, BENCH_SCHEMA, BENCH_SCHEMA_VERSION,
+		       csv_columns);
+	if (err)
+		die(EXIT_SYSTEM, "%s: %s", cfg.out, strerror(-err));
+	measure_clock();
+	noise_read(&n0, topo.pinned_pu);
+	if (n0.loadavg >= 0.5)
+		fprintf(stderr, "lubench-bench: warning: load average %.2f: "
+			"other work is running, expect noise\n", n0.loadavg);
+	if (write_meta(&cfg, &topo, NULL, 0, started, 0, &n0, NULL))
+		die(EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
+	fprintf(stderr, "bench: run %s -> %s (cpu %d)\n", cfg.run_id, cfg.out,
+		topo.pinned_pu);
+	spin_up();
+	run.t_start = now_ns();
+	run_setup(&run);
+	run_visits(&run);
+	run_emit(&run);
+	elapsed = since(&run);
+	noise_read(&n1, topo.pinned_pu);
+	if (res_close(&run.w))
+		die(EXIT_SYSTEM, "writing results in %s", cfg.out);
+	if (write_meta(&cfg, &topo, run.pop, cfg.nr_n, started, elapsed, &n0,
+		       &n1))
+		die(EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
+	print_table(&cfg, &topo, elapsed);
+	print_restore_summary(&cfg);
+	if (canary_spread(&lo, &hi) > 3)
+		fprintf(stderr, "lubench-bench: warning: the machine's speed "
+			"changed by %.0f%% during the run (empty call %.2f..%.2f "
+			"ns): compare runs with care\n",
+			canary_spread(&lo, &hi), lo, hi);
+	fprintf(stderr, "bench: done in %.1f s: %s\n", elapsed, cfg.out);
+	run_teardown(&run);
+	free(summaries);
+	free(canary_ns);
+	topology_release();
+	return 0;
+}
