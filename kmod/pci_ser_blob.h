@@ -30,7 +30,9 @@ struct pci_ser_blob_hdr {
 /* Largest table a blob may describe; keeps a bad header from OOMing. */
 #define PCI_SER_MAX_CAPACITY	(1U << 24)
 
+/* CRC32C; the generic version is the reference the fast one is tested on. */
 u32 pci_ser_crc32c(u32 crc, const void *buf, size_t len);
+u32 pci_ser_crc32c_generic(u32 crc, const void *buf, size_t len);
 
 /* Bytes of the blob for @ser as it is now (header + payload). */
 size_t pci_ser_blob_size(const struct pci_ser *ser);

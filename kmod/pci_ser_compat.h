@@ -19,6 +19,10 @@
 #include <linux/log2.h>
 #include <linux/compiler.h>
 #include <asm/byteorder.h>
+#ifdef CONFIG_X86_64
+#include <asm/cpufeature.h>
+#define pci_ser_cpu_has_crc32c()	boot_cpu_has(X86_FEATURE_XMM4_2)
+#endif
 #else
 #include "../bench/compat/kernel.h"
 #endif

@@ -93,6 +93,15 @@ static inline void sort(void *base, size_t num, size_t size, cmp_func_t cmp,
 	qsort(base, num, size, cmp);
 }
 
+/* What the kernel's config says for this build. */
+#ifdef __x86_64__
+#define CONFIG_X86_64 1
+static inline bool pci_ser_cpu_has_crc32c(void)
+{
+	return __builtin_cpu_supports("sse4.2");
+}
+#endif
+
 #include "xarray.h"
 
 #endif /* LUBENCH_COMPAT_KERNEL_H */
