@@ -47,6 +47,13 @@ static const char *read_scalar(const char *p, char **out, char **pos)
 	const char *s = p;
 	char *o = *pos;
 
+	/* An array of numbers is kept whole, brackets included. */
+	if (*p == '[') {
+		p = strchr(p, ']');
+		if (!p || memchr(s, '"', p - s) || memchr(s + 1, '[', p - s - 1))
+			return NULL;
+		p++;
+	}
 	while (*p && *p != ',' && *p != '}' && *p != ' ')
 		p++;
 	if (p == s)
@@ -140,4 +147,24 @@ double jl_num(const struct jl_obj *o, const char *key, double dflt)
 		return dflt;
 	d = strtod(v, &end);
 	return end != v && !*end ? d : dflt;
+}
+
+size_t jl_num_array(const struct jl_obj *o, const char *key, double *out,
+		    size_t max)
+{
+	const char *v = jl_get(o, key);
+	size_t n = 0;
+	char *end;
+
+	if (!v || *v != '[')
+		return 0;
+	for (v++; *v && *v != ']' && n < max; v = end) {
+		while (*v == ',' || *v == ' ')
+			v++;
+		out[n] = strtod(v, &end);
+		if (end == v)
+			return 0;
+		n++;
+	}
+	return n;
 }

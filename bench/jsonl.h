@@ -2,12 +2,13 @@
 /*
  * Reading the JSON lines lubench's own tools write (the guest's ttyS1
  * output): one flat object per line, string, number, bool or null
- * values.  Not a general JSON parser; anything else is refused.
+ * values, and arrays of numbers.  Not a general JSON parser; anything else is refused.
  */
 #ifndef LUBENCH_JSONL_H
 #define LUBENCH_JSONL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define JL_MAX_FIELDS	64
@@ -30,5 +31,9 @@ const char *jl_get(const struct jl_obj *o, const char *key);
 bool jl_is(const struct jl_obj *o, const char *type);
 /* A number, or @dflt when absent, null or not a number. */
 double jl_num(const struct jl_obj *o, const char *key, double dflt);
+
+/* A number array's values into @out (at most @max); how many, 0 if none. */
+size_t jl_num_array(const struct jl_obj *o, const char *key, double *out,
+		    size_t max);
 
 #endif /* LUBENCH_JSONL_H */
