@@ -296,6 +296,89 @@ int lbdev_uring_batch(struct lbdev *d, struct lubench_op *ops, uint32_t nr,
 	return ret;
 }
 
+int lbdev_freeze(struct lbdev *d, uint32_t flags, uint32_t fault,
+		 uint64_t cycle, uint64_t user_hash, struct lubench_freeze *out)
+{
+	struct lubench_freeze f;
+	int ret;
+
+	LBDEV_INIT(&f);
+	f.flags = flags;
+	f.fault = fault;
+	f.cycle = cycle;
+	f.user_hash = user_hash;
+	ret = lbdev_ioctl(d, LUBENCH_IOC_FREEZE, &f);
+	if (out)
+		*out = f;
+	return ret;
+}
+
+int lbdev_cycle(struct lbdev *d, struct lubench_cycle *c)
+{
+	LBDEV_INIT(c);
+	return lbdev_ioctl(d, LUBENCH_IOC_CYCLE, c);
+}
+
+int lbdev_retrieve(struct lbdev *d, struct lubench_devid *ids, uint32_t nr,
+		   struct lubench_retrieve *out)
+{
+	struct lubench_retrieve r;
+	int ret;
+
+	LBDEV_INIT(&r);
+	r.ids = (uintptr_t)ids;
+	r.nr = nr;
+	ret = lbdev_ioctl(d, LUBENCH_IOC_RETRIEVE, &r);
+	if (out)
+		*out = r;
+	return ret;
+}
+
+int lbdev_finish(struct lbdev *d, struct lubench_finish *out)
+{
+	struct lubench_finish f;
+	int ret;
+
+	LBDEV_INIT(&f);
+	ret = lbdev_ioctl(d, LUBENCH_IOC_FINISH, &f);
+	if (out)
+		*out = f;
+	return ret;
+}
+
+uint64_t lbdev_set_hash(const struct lubench_devid *ids, uint32_t nr)
+{
+	uint64_t h = 0;
+	uint32_t i;
+
+	for (i = 0; i < nr; i++)
+		h = lubench_set_hash_add(h, ids[i].domain, ids[i].bdf);
+	return h;
+}
+
+static const char *const fault_names[LUBENCH_NR_FAULTS] = {
+	[LUBENCH_FAULT_NONE]		= "none",
+	[LUBENCH_FAULT_CORRUPT]		= "corrupt",
+	[LUBENCH_FAULT_COMPAT]		= "compat",
+	[LUBENCH_FAULT_TRUNCATE]	= "truncate",
+	[LUBENCH_FAULT_VARIANT]		= "variant",
+};
+
+const char *lbdev_fault_name(uint32_t fault)
+{
+	return fault < LUBENCH_NR_FAULTS ? fault_names[fault] : NULL;
+}
+
+int lbdev_fault_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < LUBENCH_NR_FAULTS; i++)
+		if (!strcmp(s, fault_names[i]))
+			return i;
+	return -EINVAL;
+}
+
 int lbdev_parse_bdf(const char *s, uint32_t *domain, uint16_t *bdf)
 {
 	unsigned int dom, bus, dev, fn;
@@ -344,7 +427,14 @@ static void usage(void)
 "        [--n N] [--batch B] [--reps R] [--seed S] [--cpu C]\n"
 "        preserve, find and unpreserve N of the module's devices (default\n"
 "        all but VFs) in batches of B (default 256); one JSON line per\n"
-"        batch with user and in-kernel times, and one per phase\n");
+"        batch with user and in-kernel times, and one per phase\n"
+"  cycle-preserve --list FILE [--variant NAME] [--n M] [--seed S]\n"
+"        preserve M devices picked by a seeded shuffle; write them to FILE\n"
+"  cycle-freeze [--none] [--fault none|corrupt|compat|truncate|variant]\n"
+"        [--cycle K] [--list FILE]\n"
+"        hand the table over for kexec (JSON on stdout, marker on stderr)\n"
+"  cycle-restore [--list FILE] [--expect ok|refused] [--cycle K]\n"
+"        after the jump: retrieve FILE's devices, finish, verify (JSON)\n");
 	exit(2);
 }
 
@@ -828,6 +918,490 @@ static int cmd_bench(struct lbdev *d, int argc, char **argv)
 	return rc;
 }
 
+/* --- live-update cycle ------------------------------------------------- */
+
+/*
+ * The TSC flags that decide whether a blackout measured on it can be
+ * trusted, and the clocksource the kernel settled on.
+ */
+static void print_tsc_env(void)
+{
+	bool constant = false, nonstop = false, known = false, reliable = false;
+	char line[8192], cs[64] = "";
+	FILE *f;
+
+	f = fopen("/proc/cpuinfo", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *tok, *save, *colon = strchr(line, ':');
+
+		if (strncmp(line, "flags", 5) || !colon)
+			continue;
+		for (tok = strtok_r(colon, " :\n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save)) {
+			constant |= !strcmp(tok, "constant_tsc");
+			nonstop |= !strcmp(tok, "nonstop_tsc");
+			known |= !strcmp(tok, "tsc_known_freq");
+			reliable |= !strcmp(tok, "tsc_reliable");
+		}
+		break;	/* the boot CPU's line */
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  "r");
+	if (f) {
+		if (fgets(cs, sizeof(cs), f))
+			cs[strcspn(cs, "\n")] = '\0';
+		fclose(f);
+	}
+	printf(",\"constant_tsc\":%s,\"nonstop_tsc\":%s,\"tsc_known_freq\":%s,"
+	       "\"tsc_reliable\":%s,\"clocksource\":\"%s\"",
+	       constant ? "true" : "false", nonstop ? "true" : "false",
+	       known ? "true" : "false", reliable ? "true" : "false", cs);
+}
+
+static int cmp_devid(const void *a, const void *b)
+{
+	const struct lubench_devid *x = a, *y = b;
+	uint64_t kx = (uint64_t)x->domain << 16 | x->bdf;
+	uint64_t ky = (uint64_t)y->domain << 16 | y->bdf;
+
+	return kx < ky ? -1 : kx > ky;
+}
+
+/* The preserved list, one device per line; -errno, or the count. */
+static int read_list(const char *path, struct lubench_devid **out)
+{
+	struct lubench_devid *ids = NULL, *tmp;
+	uint32_t n = 0, cap = 0;
+	char line[128];
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, " \n")] = '\0';
+		if (!line[0])
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			tmp = realloc(ids, cap * sizeof(*ids));
+			if (!tmp) {
+				free(ids);
+				fclose(f);
+				return -ENOMEM;
+			}
+			ids = tmp;
+		}
+		memset(&ids[n], 0, sizeof(ids[n]));
+		if (lbdev_parse_bdf(line, &ids[n].domain, &ids[n].bdf)) {
+			fprintf(stderr, "lubench-dev: %s: bad device %s\n",
+				path, line);
+			free(ids);
+			fclose(f);
+			return -EINVAL;
+		}
+		n++;
+	}
+	fclose(f);
+	if (n)
+		qsort(ids, n, sizeof(*ids), cmp_devid);
+	*out = ids;
+	return n;
+}
+
+static int write_list(const char *path, const struct lubench_devid *ids,
+		      uint32_t n)
+{
+	char name[32];
+	uint32_t i;
+	FILE *f;
+	int ret = 0;
+
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	for (i = 0; i < n; i++) {
+		lbdev_format_bdf(name, sizeof(name), ids[i].domain, ids[i].bdf);
+		fprintf(f, "%s\n", name);
+	}
+	if (fflush(f) || fsync(fileno(f)))
+		ret = -errno;
+	if (fclose(f) && !ret)
+		ret = -EIO;
+	return ret;
+}
+
+/*
+ * cycle-preserve: pick @n of the module's preservable devices with a
+ * seeded shuffle (so successive cycles hand over different sets), select
+ * the layout, preserve them in one batch and write the set to @list,
+ * which the job keeps across the jump.
+ */
+static int cmd_cycle_preserve(struct lbdev *d, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "variant", required_argument, NULL, 'v' },
+		{ "n", required_argument, NULL, 'n' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "list", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *variant = NULL, *list = NULL;
+	struct lubench_devid *all, *set;
+	struct lubench_batch out;
+	struct lubench_op *ops;
+	uint32_t want = 0, cand = 0, *order, i, bad = 0;
+	uint64_t seed = 1;
+	int c, n, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			variant = optarg;
+			break;
+		case 'n':
+			want = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'l':
+			list = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (!list || optind != argc)
+		usage();
+	if (variant) {
+		ret = lbdev_variant_set(d, variant);
+		if (ret < 0)
+			return fail(variant, ret);
+	}
+	n = lbdev_list(d, LUBENCH_LIST_OWN, &all);
+	if (n < 0)
+		return fail("list", n);
+	for (i = 0; i < (uint32_t)n; i++)
+		if (!(all[i].flags & LUBENCH_DEVF_VF))
+			all[cand++] = all[i];
+	if (want > cand) {
+		fprintf(stderr, "lubench-dev: only %u devices to preserve\n",
+			cand);
+		free(all);
+		return 1;
+	}
+	order = calloc(cand ? cand : 1, sizeof(*order));
+	set = calloc(want ? want : 1, sizeof(*set));
+	ops = calloc(want ? want : 1, sizeof(*ops));
+	if (!order || !set || !ops)
+		return fail("cycle-preserve", -ENOMEM);
+	shuffle(order, cand, seed);
+	for (i = 0; i < want; i++) {
+		set[i] = all[order[i]];
+		set[i].flags = 0;
+	}
+	qsort(set, want, sizeof(*set), cmp_devid);
+	for (i = 0; i < want; i++) {
+		ops[i].domain = set[i].domain;
+		ops[i].bdf = set[i].bdf;
+		ops[i].op = LUBENCH_OP_PRESERVE;
+	}
+	memset(&out, 0, sizeof(out));
+	ret = want ? lbdev_batch(d, ops, want, 0, &out) : 0;
+	if (ret)
+		return fail("preserve batch", ret);
+	for (i = 0; i < want; i++)
+		bad += ops[i].result != 0;
+	ret = write_list(list, set, want);
+	if (ret)
+		return fail(list, ret);
+	printf("{\"type\":\"lubench-cycle-preserve\",\"variant\":\"%s\","
+	       "\"candidates\":%u,\"preserved\":%u,\"failed\":%u,"
+	       "\"seed\":%" PRIu64 ",\"set_hash\":\"%016" PRIx64 "\","
+	       "\"kernel_ns\":%" PRIu64 "}\n",
+	       variant ? variant : "", cand, want - bad, bad, seed,
+	       lbdev_set_hash(set, want), (uint64_t)out.batch_ns);
+	fflush(stdout);
+	free(ops);
+	free(set);
+	free(order);
+	free(all);
+	return bad ? 1 : 0;
+}
+
+/*
+ * cycle-freeze: hand the table over.  The console marker is written
+ * right after the ioctl, so the host's stamp of it is an independent
+ * reading of the freeze.
+ */
+static int cmd_cycle_freeze(struct lbdev *d, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "none", no_argument, NULL, 'z' },
+		{ "fault", required_argument, NULL, 'f' },
+		{ "cycle", required_argument, NULL, 'c' },
+		{ "list", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct lubench_devid *set = NULL;
+	struct lubench_freeze f;
+	uint32_t flags = 0;
+	uint64_t cycle = 0, hash = 0;
+	int c, n = 0, fault = 0, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'z':
+			flags |= LUBENCH_FREEZE_NONE;
+			break;
+		case 'f':
+			fault = lbdev_fault_parse(optarg);
+			if (fault < 0)
+				usage();
+			break;
+		case 'c':
+			cycle = strtoull(optarg, NULL, 0);
+			break;
+		case 'l':
+			n = read_list(optarg, &set);
+			if (n < 0)
+				return fail(optarg, n);
+			hash = lbdev_set_hash(set, n);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	ret = lbdev_freeze(d, flags, fault, cycle, hash, &f);
+	if (ret)
+		return fail("freeze", ret);
+	fprintf(stderr, "LUBENCH-FREEZE cycle=%" PRIu64 " tsc=%" PRIu64 "\n",
+		cycle, (uint64_t)f.freeze_tsc);
+	printf("{\"type\":\"lubench-cycle-freeze\",\"cycle\":%" PRIu64
+	       ",\"mode\":\"%s\",\"fault\":\"%s\",\"listed\":%d,"
+	       "\"user_hash\":\"%016" PRIx64 "\",\"table_hash\":\"%016" PRIx64
+	       "\",\"preserved\":%u,\"blob_bytes\":%" PRIu64
+	       ",\"freeze_tsc\":%" PRIu64 ",\"serialized_tsc\":%" PRIu64
+	       ",\"tsc_khz\":%" PRIu64,
+	       cycle, flags & LUBENCH_FREEZE_NONE ? "none" : "table",
+	       lbdev_fault_name(fault), n, hash, (uint64_t)f.table_hash,
+	       f.nr_preserved, (uint64_t)f.blob_size,
+	       (uint64_t)f.freeze_tsc, (uint64_t)f.serialized_tsc,
+	       (uint64_t)f.tsc_khz);
+	print_tsc_env();
+	printf("}\n");
+	fflush(stdout);
+	free(set);
+	return 0;
+}
+
+static const char *const state_names[] = {
+	[LUBENCH_CYCLE_IDLE]		= "idle",
+	[LUBENCH_CYCLE_RESTORED]	= "restored",
+	[LUBENCH_CYCLE_REFUSED]		= "refused",
+	[LUBENCH_CYCLE_FINISHED]	= "finished",
+};
+
+/* Compare two sorted sets; the first difference goes to @why. */
+static bool same_set(const struct lubench_devid *a, uint32_t na,
+		     const struct lubench_devid *b, uint32_t nb,
+		     char *why, size_t len)
+{
+	uint32_t i = 0, j = 0;
+	char name[32];
+
+	while (i < na || j < nb) {
+		int c = i == na ? 1 : j == nb ? -1 : cmp_devid(&a[i], &b[j]);
+
+		if (!c) {
+			i++;
+			j++;
+			continue;
+		}
+		if (c < 0)
+			lbdev_format_bdf(name, sizeof(name), a[i].domain,
+					 a[i].bdf);
+		else
+			lbdev_format_bdf(name, sizeof(name), b[j].domain,
+					 b[j].bdf);
+		snprintf(why, len, "%s %s", name,
+			 c < 0 ? "preserved but not marked incoming" :
+				 "marked incoming but not preserved");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * cycle-restore: in the kernel after the jump, retrieve every device the
+ * previous kernel's user space preserved (its list came across in a
+ * boot-time file), finish, then check what came across: exactly the
+ * preserved set marked incoming and nothing else, and the counts and
+ * hashes of the record, the table and the list agreeing.  A refused
+ * handover must leave no device marked.
+ */
+static int cmd_cycle_restore(struct lbdev *d, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "list", required_argument, NULL, 'l' },
+		{ "expect", required_argument, NULL, 'e' },
+		{ "cycle", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct lubench_devid *set = NULL, *marked = NULL, *ids = NULL;
+	const char *list = NULL, *expect = "ok";
+	struct lubench_retrieve r = { 0 };
+	struct lubench_finish fin = { 0 };
+	struct lubench_cycle cy;
+	uint64_t cycle = 0, hash;
+	int c, n = 0, nm, ret, ok;
+	char why[160] = "";
+	uint32_t state;
+	bool refused;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			list = optarg;
+			break;
+		case 'e':
+			expect = optarg;
+			break;
+		case 'c':
+			cycle = strtoull(optarg, NULL, 0);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc ||
+	    (strcmp(expect, "ok") && strcmp(expect, "refused")))
+		usage();
+	if (list) {
+		n = read_list(list, &set);
+		if (n < 0)
+			return fail(list, n);
+	}
+	ret = lbdev_cycle(d, &cy);
+	if (ret)
+		return fail("cycle", ret);
+	if (cy.state == LUBENCH_CYCLE_IDLE) {
+		fprintf(stderr, "lubench-dev: the module was not loaded with restore=1\n");
+		return 1;
+	}
+	refused = cy.state == LUBENCH_CYCLE_REFUSED;
+	state = cy.state;
+
+	/* The blackout ends here: everything retrieved, then finish. */
+	ids = calloc(n ? n : 1, sizeof(*ids));
+	if (!ids)
+		return fail("cycle-restore", -ENOMEM);
+	if (n)
+		memcpy(ids, set, n * sizeof(*ids));
+	ret = lbdev_retrieve(d, ids, n, &r);
+	if (ret)
+		return fail("retrieve", ret);
+	ret = lbdev_finish(d, &fin);
+	if (ret)
+		return fail("finish", ret);
+	if (refused)
+		fprintf(stderr, "LUBENCH-REFUSED cycle=%" PRIu64 " reason=%s\n",
+			cycle, cy.reason);
+	else
+		fprintf(stderr, "LUBENCH-RETRIEVED cycle=%" PRIu64
+			" devices=%u\n", cycle, r.nr_retrieved);
+
+	ret = lbdev_cycle(d, &cy);
+	if (ret)
+		return fail("cycle", ret);
+	nm = lbdev_list(d, LUBENCH_LIST_INCOMING, &marked);
+	if (nm < 0)
+		return fail("list", nm);
+	hash = lbdev_set_hash(set, n);
+
+	ok = 0;
+	if (strcmp(expect, refused ? "refused" : "ok"))
+		snprintf(why, sizeof(why), "expected %s, the handover was %s%s",
+			 expect, refused ? "refused: " : "accepted",
+			 refused ? cy.reason : "");
+	else if (refused && nm)
+		snprintf(why, sizeof(why), "refused, yet %d devices marked", nm);
+	else if (refused && (r.nr_retrieved || cy.nr_lookups))
+		snprintf(why, sizeof(why), "refused, yet %u retrieved, %u lookups",
+			 r.nr_retrieved, cy.nr_lookups);
+	else if (!refused && !same_set(set, n, marked, nm, why, sizeof(why)))
+		;
+	else if (!refused && (cy.nr_incoming != (uint32_t)n ||
+			      cy.nr_in_table != (uint32_t)n ||
+			      cy.nr_preserved != (uint32_t)n ||
+			      r.nr_retrieved != (uint32_t)n ||
+			      fin.nr_unretrieved))
+		snprintf(why, sizeof(why), "counts disagree: list %d, record %u, "
+			 "table %u, marked %u, retrieved %u, unretrieved %u",
+			 n, cy.nr_preserved, cy.nr_in_table, cy.nr_incoming,
+			 r.nr_retrieved, fin.nr_unretrieved);
+	else if (!refused && (cy.user_hash != hash || cy.table_hash != hash))
+		snprintf(why, sizeof(why), "set hash disagrees: list %016" PRIx64
+			 ", record %016" PRIx64 ", table %016" PRIx64, hash,
+			 (uint64_t)cy.user_hash, (uint64_t)cy.table_hash);
+	else if (!refused && !cy.all_retrieved_tsc)
+		snprintf(why, sizeof(why), "never all retrieved");
+	else
+		ok = 1;
+
+	printf("{\"type\":\"lubench-cycle-restore\",\"cycle\":%" PRIu64
+	       ",\"record_cycle\":%" PRIu64 ",\"state\":\"%s\","
+	       "\"refused\":%s,\"reason\":\"%s\",\"defect\":%u,\"error\":%d,"
+	       "\"mode\":\"%s\",\"variant\":\"%s\",\"fault\":\"%s\","
+	       "\"old_functions\":%u,\"preserved\":%u,\"listed\":%d,"
+	       "\"in_table\":%u,\"lookups\":%u,\"marked\":%d,"
+	       "\"retrieved\":%u,\"unretrieved\":%u,"
+	       "\"list_hash\":\"%016" PRIx64 "\",\"user_hash\":\"%016" PRIx64
+	       "\",\"table_hash\":\"%016" PRIx64 "\",\"blob_bytes\":%" PRIu64
+	       ",\"old_tsc_khz\":%" PRIu64 ",\"tsc_khz\":%" PRIu64
+	       ",\"freeze_tsc\":%" PRIu64 ",\"serialized_tsc\":%" PRIu64
+	       ",\"kexec_tsc\":%" PRIu64 ",\"init_tsc\":%" PRIu64
+	       ",\"init_sched_clock_ns\":%" PRIu64 ",\"mapped_tsc\":%" PRIu64
+	       ",\"retrieved_tsc\":%" PRIu64 ",\"enumerated_tsc\":%" PRIu64
+	       ",\"ready_tsc\":%" PRIu64 ",\"all_retrieved_tsc\":%" PRIu64
+	       ",\"finish_tsc\":%" PRIu64 ",\"lookup_cycles\":%" PRIu64
+	       ",\"tsc_pair_cycles\":%" PRIu64,
+	       cycle, (uint64_t)cy.cycle, state_names[state & 3],
+	       refused ? "true" : "false", cy.reason, cy.defect, cy.error,
+	       cy.mode == LUBENCH_MODE_NONE ? "none" : "table", cy.variant,
+	       lbdev_fault_name(cy.fault) ? lbdev_fault_name(cy.fault) : "?",
+	       cy.old_nr_functions, cy.nr_preserved, n, cy.nr_in_table,
+	       cy.nr_lookups, nm, r.nr_retrieved, fin.nr_unretrieved, hash,
+	       (uint64_t)cy.user_hash, (uint64_t)cy.table_hash,
+	       (uint64_t)cy.blob_size, (uint64_t)cy.old_tsc_khz,
+	       (uint64_t)cy.tsc_khz, (uint64_t)cy.freeze_tsc,
+	       (uint64_t)cy.serialized_tsc, (uint64_t)cy.kexec_tsc,
+	       (uint64_t)cy.init_tsc, (uint64_t)cy.init_sched_clock_ns,
+	       (uint64_t)cy.mapped_tsc, (uint64_t)cy.retrieved_tsc,
+	       (uint64_t)cy.enumerated_tsc, (uint64_t)cy.ready_tsc,
+	       (uint64_t)cy.all_retrieved_tsc, (uint64_t)cy.finish_tsc,
+	       (uint64_t)cy.lookup_cycles, (uint64_t)cy.tsc_pair_cycles);
+	print_tsc_env();
+	printf(",\"verdict\":\"%s\",\"why\":\"%s\"}\n", ok ? "pass" : "fail",
+	       why);
+	fflush(stdout);
+	if (!ok)
+		fprintf(stderr, "lubench-dev: cycle %" PRIu64 ": FAIL: %s\n",
+			cycle, why);
+	free(marked);
+	free(ids);
+	free(set);
+	return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = LUBENCH_DEV_PATH;
@@ -867,6 +1441,12 @@ int main(int argc, char **argv)
 		ret = cmd_stats(&d, argc, argv);
 	else if (!strcmp(argv[0], "bench"))
 		ret = cmd_bench(&d, argc, argv);
+	else if (!strcmp(argv[0], "cycle-preserve"))
+		ret = cmd_cycle_preserve(&d, argc, argv);
+	else if (!strcmp(argv[0], "cycle-freeze"))
+		ret = cmd_cycle_freeze(&d, argc, argv);
+	else if (!strcmp(argv[0], "cycle-restore"))
+		ret = cmd_cycle_restore(&d, argc, argv);
 	else
 		usage();
 	lbdev_close(&d);

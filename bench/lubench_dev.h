@@ -87,6 +87,25 @@ int lbdev_uring_ops(struct lbdev *d, struct lubench_op *ops, uint32_t nr);
 int lbdev_uring_batch(struct lbdev *d, struct lubench_op *ops, uint32_t nr,
 		      uint32_t flags, struct lubench_batch *out);
 
+/* --- live update across kexec (LUBENCH_IOC_FREEZE and after) --- */
+
+/* Freeze the table (LUBENCH_FREEZE_* @flags, LUBENCH_FAULT_* @fault). */
+int lbdev_freeze(struct lbdev *d, uint32_t flags, uint32_t fault,
+		 uint64_t cycle, uint64_t user_hash, struct lubench_freeze *out);
+/* The incoming side's state and stamps. */
+int lbdev_cycle(struct lbdev *d, struct lubench_cycle *c);
+/* Retrieve @nr devices; each @ids[i].flags comes back as the device's. */
+int lbdev_retrieve(struct lbdev *d, struct lubench_devid *ids, uint32_t nr,
+		   struct lubench_retrieve *out);
+int lbdev_finish(struct lbdev *d, struct lubench_finish *out);
+
+/* lubench_set_hash_add() over a whole set. */
+uint64_t lbdev_set_hash(const struct lubench_devid *ids, uint32_t nr);
+
+/* "none", "corrupt", "compat", "truncate", "variant"; NULL/-EINVAL. */
+const char *lbdev_fault_name(uint32_t fault);
+int lbdev_fault_parse(const char *s);
+
 /* "dddd:bb:dd.f" (domain of any width) to (domain, bdf); 0 or -EINVAL. */
 int lbdev_parse_bdf(const char *s, uint32_t *domain, uint16_t *bdf);
 void lbdev_format_bdf(char *buf, size_t len, uint32_t domain, uint16_t bdf);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Internal interfaces of lubench.ko: the virtual PCI population
- * (lubench_vpci.c) as used by the char device (lubench_main.c).
+ * (lubench_vpci.c) and the live-update handover (lubench_handover.c) as
+ * used by the char device (lubench_main.c).
  */
 #ifndef LUBENCH_H
 #define LUBENCH_H
@@ -43,5 +44,81 @@ struct pci_dev;
 
 /* Whether @pdev is one of the module's functions. */
 bool lubench_vpci_owns(const struct pci_dev *pdev);
+
+/* --- lubench_handover.c: the table across kexec --- */
+
+/*
+ * Memory that survives kexec.  The 6.1 guest kernel has no Kexec
+ * HandOver, so the default backend keeps the data in a physical range
+ * that both kernels reserve with memmap=SIZE$ADDR.  A backend on KHO
+ * would preserve folios on the way out and find them again by name on
+ * the way in; the callers see only this.
+ */
+struct lubench_ho_region {
+	void *va;
+	size_t size;
+	phys_addr_t phys;
+	void *priv;
+};
+
+struct lubench_ho_backend {
+	const char *name;
+	/*
+	 * Make the region addressable, for writing a handover (@outgoing)
+	 * or for reading the one the previous kernel left.  0 or -errno,
+	 * with a message saying what is missing.
+	 */
+	int (*map)(struct lubench_ho_region *r, bool outgoing);
+	void (*unmap)(struct lubench_ho_region *r);
+	/* The first @len bytes were consumed: no later boot may find them. */
+	void (*release)(struct lubench_ho_region *r, size_t len);
+};
+
+struct pci_ser;
+struct pci_ser_ops;
+struct lubench_freeze;
+struct lubench_cycle;
+struct lubench_finish;
+
+/* Stamp module init; called first thing in the module's init. */
+void lubench_ho_begin(void);
+
+/*
+ * With restore=1: map the handover, validate the record and the blob
+ * (which must be @want's layout unless @want is NULL) and retrieve the
+ * table.  Any defect is logged and leaves nothing restored; the module
+ * loads either way.
+ */
+void lubench_ho_restore(const struct pci_ser_ops *want);
+
+/*
+ * Look a device being added up in the retrieved table, timed on the
+ * TSC.  False at once when there is no table (no restore, refused,
+ * `none` cycle, finished).
+ */
+bool lubench_ho_lookup(u32 domain, u16 bdf);
+
+enum lubench_ho_stamp {
+	LUBENCH_HO_ENUMERATED,
+	LUBENCH_HO_READY,
+};
+
+void lubench_ho_stamp(enum lubench_ho_stamp which);
+
+/* Freeze @ser (the caller holds its lock) into the handover region. */
+int lubench_ho_freeze(const struct pci_ser *ser, u32 nr_functions,
+		      struct lubench_freeze *f);
+/* Forget a frozen handover (the table was reset instead of a kexec). */
+void lubench_ho_cancel(void);
+
+void lubench_ho_get(struct lubench_cycle *c);
+/* Whether a cycle is open: restored or refused, and not finished. */
+bool lubench_ho_open(void);
+/* @n more devices were retrieved; returns those left and stamps *@tsc. */
+u32 lubench_ho_retrieved(u32 n, u64 *tsc);
+int lubench_ho_finish(struct lubench_finish *f);
+
+/* Module unload: free the table, unmap (never clear) the region. */
+void lubench_ho_exit(void);
 
 #endif /* LUBENCH_H */

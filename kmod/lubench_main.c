@@ -2,7 +2,8 @@
 /*
  * lubench.ko: drives the pci_ser table of preserved devices with real
  * struct pci_dev, through /dev/lubench (ioctl and io_uring uring_cmd).
- * The devices come from lubench_vpci.c; the uapi is lubench_uapi.h.
+ * The devices come from lubench_vpci.c, the handover across kexec from
+ * lubench_handover.c; the uapi is lubench_uapi.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,6 +38,11 @@ module_param(nr_devices, uint, 0444);
 MODULE_PARM_DESC(nr_devices,
 		 "PCI functions to create, VFs included (default 4096, max 65536)");
 
+static char *variant = "";
+module_param(variant, charp, 0444);
+MODULE_PARM_DESC(variant,
+		 "Layout of the table at load, and the only one restore accepts (default: linear, restore takes any)");
+
 /*
  * Every pci_dev in the system by pci_ser_key(domain, bdf), as a value
  * entry holding LUBENCH_DEVF_* flags.  Kept by a PCI bus notifier, so
@@ -50,6 +56,7 @@ static struct {
 	struct mutex lock;
 	struct pci_ser ser;
 	unsigned int variant;
+	bool frozen;		/* handed over: preserve/unpreserve -EBUSY */
 	struct lubench_stats stats;
 } lb = {
 	.lock = __MUTEX_INITIALIZER(lb.lock),
@@ -74,21 +81,25 @@ static unsigned long lb_dev_flags(const struct pci_dev *pdev)
 	return flags;
 }
 
+/*
+ * In the kernel after a live update, every device added is looked up in
+ * the retrieved table first: this stands for pci_setup_device() calling
+ * pci_ser_find().  A device found is marked incoming.
+ */
 static void lb_index_add(struct pci_dev *pdev)
 {
-	void *old = xa_store(&lb_devs, lb_key(pdev),
-			     xa_mk_value(lb_dev_flags(pdev)), GFP_KERNEL);
+	unsigned long flags = lb_dev_flags(pdev);
+	void *old;
+
+	if (lubench_ho_lookup(pci_domain_nr(pdev->bus), pci_dev_id(pdev)))
+		flags |= LUBENCH_DEVF_INCOMING;
+	old = xa_store(&lb_devs, lb_key(pdev), xa_mk_value(flags), GFP_KERNEL);
 
 	if (xa_is_err(old))
 		pci_warn_once(pdev, "lubench: cannot index device: %d\n",
 			      xa_err(old));
 }
 
-/*
- * Issue 6 hooks in here: in the kernel after a live update, looking up
- * each added device in the retrieved table stands for
- * pci_setup_device() calling pci_ser_find().
- */
 static int lb_pci_notify(struct notifier_block *nb, unsigned long action,
 			 void *data)
 {
@@ -166,6 +177,8 @@ static u32 lb_run_ops(struct lubench_op *ops, const long *devf, u32 n,
 
 		if (devf[i] < 0) {
 			o->result = devf[i];
+		} else if (lb.frozen && o->op != LUBENCH_OP_FIND) {
+			o->result = -EBUSY;
 		} else if (o->op == LUBENCH_OP_PRESERVE) {
 			if (!lb.ser.priv) {
 				t = ktime_get_ns();
@@ -451,8 +464,12 @@ static long lb_ioc_reset(void __user *u)
 	    memchr_inv(r.reserved, 0, sizeof(r.reserved)))
 		return -EINVAL;
 	mutex_lock(&lb.lock);
-	if (r.flags & LUBENCH_RESET_TABLE)
+	if (r.flags & LUBENCH_RESET_TABLE) {
 		pci_ser_destroy(&lb.ser);
+		if (lb.frozen)
+			lubench_ho_cancel();
+		lb.frozen = false;
+	}
 	if (r.flags & LUBENCH_RESET_STATS) {
 		memset(&lb.stats, 0, sizeof(lb.stats));
 		atomic64_set(&lb_uring_cmds, 0);
@@ -500,7 +517,8 @@ static long lb_ioc_list(void __user *u)
 	ret = lb_copy_in(&l, sizeof(l), u);
 	if (ret)
 		return ret;
-	if (l.flags & ~LUBENCH_LIST_OWN || l.nr || l.total ||
+	if (l.flags & ~(LUBENCH_LIST_OWN | LUBENCH_LIST_INCOMING) ||
+	    l.nr || l.total ||
 	    memchr_inv(l.reserved, 0, sizeof(l.reserved)) ||
 	    (l.cap && !l.ids))
 		return -EINVAL;
@@ -515,6 +533,9 @@ static long lb_ioc_list(void __user *u)
 
 		if ((l.flags & LUBENCH_LIST_OWN) &&
 		    !(flags & LUBENCH_DEVF_OWN))
+			continue;
+		if ((l.flags & LUBENCH_LIST_INCOMING) &&
+		    !(flags & LUBENCH_DEVF_INCOMING))
 			continue;
 		if (l.nr < l.cap) {
 			buf[n].domain = key >> 16;
@@ -543,6 +564,136 @@ out:
 	return ret;
 }
 
+static long lb_ioc_freeze(void __user *u)
+{
+	struct lubench_vpci_info vi;
+	struct lubench_freeze f;
+	int ret;
+
+	ret = lb_copy_in(&f, sizeof(f), u);
+	if (ret)
+		return ret;
+	if (f.flags & ~LUBENCH_FREEZE_NONE || f.fault >= LUBENCH_NR_FAULTS ||
+	    (f.flags & LUBENCH_FREEZE_NONE && f.fault) ||
+	    memchr_inv(&f.freeze_tsc, 0, sizeof(f) -
+		       offsetof(struct lubench_freeze, freeze_tsc)))
+		return -EINVAL;
+	lubench_vpci_get_info(&vi);
+	mutex_lock(&lb.lock);
+	ret = lubench_ho_freeze(&lb.ser, vi.nr_functions, &f);
+	if (!ret)
+		lb.frozen = true;
+	mutex_unlock(&lb.lock);
+	if (ret)
+		return ret;
+	return lb_copy_out(u, &f, sizeof(f));
+}
+
+static long lb_ioc_cycle(void __user *u)
+{
+	struct lubench_cycle c;
+	int ret;
+
+	ret = lb_copy_in(&c, sizeof(c), u);
+	if (ret)
+		return ret;
+	if (memchr_inv(&c.state, 0, sizeof(c) - 8))
+		return -EINVAL;
+	lubench_ho_get(&c);
+	return lb_copy_out(u, &c, sizeof(c));
+}
+
+/* Mark one device retrieved if it came in and was not yet: 1 if so. */
+static int lb_retrieve_one(struct lubench_devid *id)
+{
+	unsigned long key = pci_ser_key(id->domain, id->bdf), flags;
+	int done = 0;
+	void *e;
+
+	xa_lock(&lb_devs);
+	e = xa_load(&lb_devs, key);
+	flags = e ? xa_to_value(e) : 0;
+	if ((flags & LUBENCH_DEVF_INCOMING) &&
+	    !(flags & LUBENCH_DEVF_RETRIEVED)) {
+		flags |= LUBENCH_DEVF_RETRIEVED;
+		/* Replacing a value entry allocates nothing. */
+		__xa_store(&lb_devs, key, xa_mk_value(flags), GFP_ATOMIC);
+		done = 1;
+	}
+	xa_unlock(&lb_devs);
+	id->flags = flags;
+	return done;
+}
+
+static long lb_ioc_retrieve(void __user *u)
+{
+	struct lubench_devid __user *uids;
+	struct lubench_retrieve r;
+	struct lubench_devid *buf;
+	u32 base, n, i, done = 0;
+	int ret;
+
+	ret = lb_copy_in(&r, sizeof(r), u);
+	if (ret)
+		return ret;
+	if (r.flags || r.nr_retrieved || r.nr_left || r.tsc ||
+	    memchr_inv(r.reserved, 0, sizeof(r.reserved)) ||
+	    (r.nr && !r.ids))
+		return -EINVAL;
+	if (r.nr > LUBENCH_BATCH_MAX)
+		return -E2BIG;
+	if (!lubench_ho_open())
+		return -ENOENT;
+	uids = u64_to_user_ptr(r.ids);
+	buf = kmalloc_array(LB_LIST_CHUNK, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+
+	for (base = 0; base < r.nr; base += n) {
+		n = min_t(u32, r.nr - base, LB_LIST_CHUNK);
+		if (copy_from_user(buf, uids + base, n * sizeof(*buf))) {
+			ret = -EFAULT;
+			break;
+		}
+		for (i = 0; i < n; i++)
+			if (buf[i].flags) {
+				ret = -EINVAL;
+				goto out;
+			}
+		for (i = 0; i < n; i++)
+			done += lb_retrieve_one(&buf[i]);
+		if (copy_to_user(uids + base, buf, n * sizeof(*buf))) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+out:
+	/* What was marked stays marked, even if the call then failed. */
+	r.nr_left = lubench_ho_retrieved(done, &r.tsc);
+	r.nr_retrieved = done;
+	kfree(buf);
+	if (ret)
+		return ret;
+	return lb_copy_out(u, &r, sizeof(r));
+}
+
+static long lb_ioc_finish(void __user *u)
+{
+	struct lubench_finish f;
+	int ret;
+
+	ret = lb_copy_in(&f, sizeof(f), u);
+	if (ret)
+		return ret;
+	if (f.flags || f.nr_unretrieved || f.tsc ||
+	    memchr_inv(f.reserved, 0, sizeof(f.reserved)))
+		return -EINVAL;
+	ret = lubench_ho_finish(&f);
+	if (ret)
+		return ret;
+	return lb_copy_out(u, &f, sizeof(f));
+}
+
 static long lb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *u = (void __user *)arg;
@@ -568,6 +719,14 @@ static long lb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return lb_ioc_hotplug(u);
 	case LUBENCH_IOC_LIST:
 		return lb_ioc_list(u);
+	case LUBENCH_IOC_FREEZE:
+		return lb_ioc_freeze(u);
+	case LUBENCH_IOC_CYCLE:
+		return lb_ioc_cycle(u);
+	case LUBENCH_IOC_RETRIEVE:
+		return lb_ioc_retrieve(u);
+	case LUBENCH_IOC_FINISH:
+		return lb_ioc_finish(u);
 	default:
 		return -ENOTTY;
 	}
@@ -658,21 +817,36 @@ static struct miscdevice lb_misc = {
 
 static int __init lb_init(void)
 {
+	const struct pci_ser_ops *want = NULL;
 	struct lubench_vpci_info vi;
 	struct pci_dev *pdev = NULL;
 	int ret;
 
+	lubench_ho_begin();
+	ret = -EINVAL;
 	if (nr_devices > LUBENCH_MAX_FUNCTIONS) {
 		pr_err("nr_devices=%u is over %u\n", nr_devices,
 		       LUBENCH_MAX_FUNCTIONS);
-		return -EINVAL;
+		goto out_handover;
 	}
-	lb.ser.ops = pci_ser_variants[0];
+	if (*variant) {
+		want = pci_ser_variant(variant);
+		if (!want) {
+			pr_err("variant=%s: no such layout\n", variant);
+			goto out_handover;
+		}
+	}
+	lb.ser.ops = want ? want : pci_ser_variants[0];
+	while (pci_ser_variants[lb.variant] != lb.ser.ops)
+		lb.variant++;
+
+	/* The handover first: the devices are looked up as they come. */
+	lubench_ho_restore(want);
 
 	/* Notifier first, then the devices already there: none is missed. */
 	ret = bus_register_notifier(&pci_bus_type, &lb_pci_nb);
 	if (ret)
-		return ret;
+		goto out_handover;
 	for_each_pci_dev(pdev)
 		lb_index_add(pdev);
 
@@ -682,9 +856,11 @@ static int __init lb_init(void)
 		       ret);
 		goto out_notifier;
 	}
+	lubench_ho_stamp(LUBENCH_HO_ENUMERATED);
 	ret = misc_register(&lb_misc);
 	if (ret)
 		goto out_vpci;
+	lubench_ho_stamp(LUBENCH_HO_READY);
 
 	lubench_vpci_get_info(&vi);
 	pr_info("%u functions (%u VFs) on %u root buses in %u domains, enumerated in %llu ms (SR-IOV %llu ms)\n",
@@ -698,6 +874,8 @@ out_vpci:
 out_notifier:
 	bus_unregister_notifier(&pci_bus_type, &lb_pci_nb);
 	xa_destroy(&lb_devs);
+out_handover:
+	lubench_ho_exit();
 	return ret;
 }
 
@@ -708,6 +886,7 @@ static void __exit lb_exit(void)
 	lubench_vpci_destroy();
 	bus_unregister_notifier(&pci_bus_type, &lb_pci_nb);
 	xa_destroy(&lb_devs);
+	lubench_ho_exit();
 }
 
 module_init(lb_init);

@@ -53,6 +53,8 @@ enum lubench_op_code {
 /* Device flags (struct lubench_devid.flags, struct lubench_dev.dev_flags). */
 #define LUBENCH_DEVF_VF		(1U << 0)	/* pdev->is_virtfn */
 #define LUBENCH_DEVF_OWN	(1U << 1)	/* created by lubench.ko */
+#define LUBENCH_DEVF_INCOMING	(1U << 2)	/* found in the table handed over */
+#define LUBENCH_DEVF_RETRIEVED	(1U << 3)	/* ... and retrieved by user space */
 
 /*
  * LUBENCH_IOC_INFO: what the module built and the state of the table.
@@ -214,9 +216,11 @@ struct lubench_hotplug {
  * LUBENCH_IOC_LIST: the PCI devices the module sees, sorted by
  * (domain, bdf).  Writes min(@cap, total) entries to @ids (@ids may be 0
  * with @cap 0 to count) and returns the count in @total.  With
- * LUBENCH_LIST_OWN only the functions lubench.ko created are listed.
+ * LUBENCH_LIST_OWN only the functions lubench.ko created are listed, with
+ * LUBENCH_LIST_INCOMING only the devices marked incoming (both: both).
  */
 #define LUBENCH_LIST_OWN	(1U << 0)
+#define LUBENCH_LIST_INCOMING	(1U << 1)
 
 struct lubench_devid {
 	__u32 domain;
@@ -235,6 +239,163 @@ struct lubench_list {
 	__u64 reserved[2];
 };
 
+/*
+ * Live update across kexec.  The old kernel freezes: LUBENCH_IOC_FREEZE
+ * writes a handover record and the blob of the table into memory that
+ * survives kexec (kmod/lubench_handover.c), then user space runs
+ * `kexec -e`.  The new kernel's module, loaded with restore=1, validates
+ * and retrieves the blob before it creates its devices, and looks every
+ * added PCI device up in the retrieved table (standing for
+ * pci_setup_device() calling pci_ser_find()), marking the ones it finds
+ * LUBENCH_DEVF_INCOMING.  User space then retrieves them
+ * (LUBENCH_IOC_RETRIEVE), calls LUBENCH_IOC_FINISH, which frees the
+ * table and clears the region, and reads the stamps (LUBENCH_IOC_CYCLE).
+ * Every *_tsc field is a raw TSC value, which kexec does not reset.
+ */
+
+/* LUBENCH_IOC_FREEZE flags: a control cycle hands over no table at all. */
+#define LUBENCH_FREEZE_NONE	(1U << 0)
+
+/* Defects injected into the handover at freeze (struct lubench_freeze.fault). */
+enum lubench_fault {
+	LUBENCH_FAULT_NONE	= 0,
+	LUBENCH_FAULT_CORRUPT	= 1,	/* one byte changed after sealing */
+	LUBENCH_FAULT_COMPAT	= 2,	/* an unknown compatible, resealed */
+	LUBENCH_FAULT_TRUNCATE	= 3,	/* the next kernel is told 16 bytes less */
+	LUBENCH_FAULT_VARIANT	= 4,	/* the blob of another layout */
+	LUBENCH_NR_FAULTS
+};
+
+/*
+ * LUBENCH_IOC_FREEZE: hand the current table over.  @flags, @fault,
+ * @cycle and @user_hash are in; the rest is out.  -EBUSY while the
+ * incoming side of a previous cycle is not finished; -ENOSPC when the
+ * blob does not fit the region; -ENXIO when the handover backend has no
+ * memory (e.g. no memmap= range).  Afterwards preserve and unpreserve
+ * are -EBUSY until LUBENCH_RESET_TABLE, which also discards the handover.
+ */
+struct lubench_freeze {
+	__u32 size;
+	__u32 version;
+	__u32 flags;		/* in: LUBENCH_FREEZE_* */
+	__u32 fault;		/* in: enum lubench_fault */
+	__u64 cycle;		/* in: caller's number for this cycle, kept */
+	__u64 user_hash;	/* in: caller's lubench_set_hash of its set, kept */
+	__u64 freeze_tsc;	/* out: the freeze; stamped in the blob header */
+	__u64 serialized_tsc;	/* out: record and blob written */
+	__u64 tsc_khz;		/* out */
+	__u64 table_hash;	/* out: lubench_set_hash of the table */
+	__u64 blob_size;	/* out: bytes of the blob (0 with FREEZE_NONE) */
+	__u32 nr_preserved;	/* out: devices in the table */
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/* struct lubench_cycle.state */
+enum lubench_cycle_state {
+	LUBENCH_CYCLE_IDLE	= 0,	/* not loaded with restore=1 */
+	LUBENCH_CYCLE_RESTORED	= 1,	/* handover accepted */
+	LUBENCH_CYCLE_REFUSED	= 2,	/* refused: nothing restored or marked */
+	LUBENCH_CYCLE_FINISHED	= 3,	/* finish ran; stamps stay readable */
+};
+
+/* struct lubench_cycle.mode, as the old kernel froze */
+#define LUBENCH_MODE_TABLE	0
+#define LUBENCH_MODE_NONE	1
+
+/*
+ * LUBENCH_IOC_CYCLE: the incoming side of the cycle.  All fields after
+ * @version are out.  Fields from the handover record are valid when the
+ * record was (state RESTORED, or REFUSED with @defect non-zero).
+ */
+struct lubench_cycle {
+	__u32 size;
+	__u32 version;
+	__u32 state;		/* enum lubench_cycle_state */
+	__u32 mode;		/* LUBENCH_MODE_* */
+	__u32 defect;		/* the blob's enum pci_ser_defect, 0 if none */
+	__s32 error;		/* -errno when refused before the blob */
+	char reason[64];	/* why refused; "" otherwise */
+	char variant[LUBENCH_NAME_LEN];	/* layout the old kernel froze */
+	/* from the record written at freeze */
+	__u64 cycle;
+	__u32 fault;		/* enum lubench_fault injected at freeze */
+	__u32 old_nr_functions;
+	__u64 freeze_tsc;
+	__u64 serialized_tsc;
+	__u64 kexec_tsc;	/* kexec -e entered the old kernel (reboot notifier) */
+	__u64 old_tsc_khz;
+	__u64 user_hash;
+	__u64 table_hash;
+	__u64 blob_size;	/* as the record gives it */
+	__u32 nr_preserved;
+	__u32 nr_in_table;	/* devices in the retrieved table */
+	/* this kernel */
+	__u64 tsc_khz;
+	__u64 init_tsc;		/* module init entered */
+	__u64 init_sched_clock_ns;	/* sched_clock() next to init_tsc */
+	__u64 mapped_tsc;	/* handover memory mapped by the backend */
+	__u64 retrieved_tsc;	/* record and blob validated, table built */
+	__u64 enumerated_tsc;	/* devices created and enumerated */
+	__u64 ready_tsc;	/* /dev/lubench registered, init returns */
+	__u64 all_retrieved_tsc;	/* nr_retrieved reached nr_in_table */
+	__u64 finish_tsc;
+	__u64 lookup_cycles;	/* TSC cycles inside pci_ser_find, summed */
+	__u64 tsc_pair_cycles;	/* cost of the two rdtsc around a lookup */
+	__u32 nr_lookups;	/* devices looked up */
+	__u32 nr_incoming;	/* of which found, hence marked */
+	__u32 nr_retrieved;
+	__u32 reserved0;
+	__u64 reserved[4];
+};
+
+/*
+ * LUBENCH_IOC_RETRIEVE: take over @nr devices.  Each @ids entry's @flags
+ * is 0 in and the device's LUBENCH_DEVF_* out (0 for no such device):
+ * a device marked incoming and not yet retrieved gets
+ * LUBENCH_DEVF_RETRIEVED and counts in @nr_retrieved.  -ENOENT when no
+ * cycle is open (not restored, or finished).
+ */
+struct lubench_retrieve {
+	__u32 size;
+	__u32 version;
+	__u64 ids;		/* in: user pointer to struct lubench_devid[@nr] */
+	__u32 nr;
+	__u32 flags;		/* in: 0 */
+	__u32 nr_retrieved;	/* out: by this call */
+	__u32 nr_left;		/* out: in the table, not retrieved yet */
+	__u64 tsc;		/* out: when this call ended */
+	__u64 reserved[2];
+};
+
+/*
+ * LUBENCH_IOC_FINISH: end the incoming side: free the retrieved table
+ * and clear the handover so that no later boot restores it.  Marks stay.
+ * -ENOENT when no cycle is open.
+ */
+struct lubench_finish {
+	__u32 size;
+	__u32 version;
+	__u32 flags;		/* in: 0 */
+	__u32 nr_unretrieved;	/* out: in the table, never retrieved */
+	__u64 tsc;		/* out: when finish completed */
+	__u64 reserved[2];
+};
+
+/*
+ * The set hash the freeze records and user space checks after the jump:
+ * order-independent (a sum of a 64-bit mix of each key), so a set hashes
+ * the same whatever order the table or the list holds it in.
+ */
+static inline __u64 lubench_set_hash_add(__u64 h, __u32 domain, __u16 bdf)
+{
+	__u64 x = ((__u64)domain << 16 | bdf) + 0x9e3779b97f4a7c15ULL;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return h + (x ^ (x >> 31));
+}
+
 #define LUBENCH_IOC_MAGIC	0xB9
 #define LUBENCH_IOC_INFO	_IOWR(LUBENCH_IOC_MAGIC, 0x00, struct lubench_info)
 #define LUBENCH_IOC_VARIANT	_IOWR(LUBENCH_IOC_MAGIC, 0x01, struct lubench_variant)
@@ -246,6 +407,10 @@ struct lubench_list {
 #define LUBENCH_IOC_RESET	_IOWR(LUBENCH_IOC_MAGIC, 0x07, struct lubench_reset)
 #define LUBENCH_IOC_HOTPLUG	_IOWR(LUBENCH_IOC_MAGIC, 0x08, struct lubench_hotplug)
 #define LUBENCH_IOC_LIST	_IOWR(LUBENCH_IOC_MAGIC, 0x09, struct lubench_list)
+#define LUBENCH_IOC_FREEZE	_IOWR(LUBENCH_IOC_MAGIC, 0x0a, struct lubench_freeze)
+#define LUBENCH_IOC_CYCLE	_IOWR(LUBENCH_IOC_MAGIC, 0x0b, struct lubench_cycle)
+#define LUBENCH_IOC_RETRIEVE	_IOWR(LUBENCH_IOC_MAGIC, 0x0c, struct lubench_retrieve)
+#define LUBENCH_IOC_FINISH	_IOWR(LUBENCH_IOC_MAGIC, 0x0d, struct lubench_finish)
 
 /*
  * IORING_OP_URING_CMD: sqe->cmd_op is an enum lubench_op_code and the

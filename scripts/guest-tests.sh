@@ -99,26 +99,24 @@ if [ ! -f "$ksft/kselftest_harness.h" ] ||
 fi
 
 echo "guest-tests: building lubench.ko against $kdir" >&2
-timeout 600 make -C "$top/kmod" KDIR="$kdir" OUT="$out/kmod" W=1 \
-	>"$out/kmod.log" 2>&1 || fail_build "build lubench.ko" "$out/kmod.log"
-if grep -q 'warning:' "$out/kmod.log"; then
-	grep 'warning:' "$out/kmod.log" >&2
-	fail_build "lubench.ko builds without warnings at W=1" "$out/kmod.log"
-fi
+brc=0
+KDIR=$kdir CC=$cc "$top/scripts/guest-build.sh" "$out" 2>"$out/guest-build.log" ||
+	brc=$?
+case "$brc" in
+0) ;;
+4) skip "$(sed -n 's/^guest-build: SKIP: //p' "$out/guest-build.log" | tail -n 1)" ;;
+*) fail_build "$(sed -n 's/^guest-build: FAIL: \(.*\) (log: .*$/\1/p' \
+	"$out/guest-build.log" | tail -n 1)" "$out/guest-build.log" ;;
+esac
 
 # The guest has no libraries of its own: link everything statically.
 bin=$out/bin
-mkdir -p "$bin"
 cflags="-O2 -g -Wall -static -I$top/kmod -I$top/bench"
-# shellcheck disable=SC2086
-$cc $cflags -Wextra -o "$bin/lubench-dev" "$top/bench/lubench_dev.c" \
-	-luring >"$out/cc.log" 2>&1 ||
-	fail_build "build lubench-dev (static, liburing)" "$out/cc.log"
 # shellcheck disable=SC2086
 $cc $cflags -I"$ksft" -DLUBENCH_DEV_NO_MAIN -o "$bin/guest_dev_test" \
 	"$top/tests/guest_dev_test.c" "$top/bench/lubench_dev.c" \
-	-luring >>"$out/cc.log" 2>&1 ||
-	fail_build "build guest_dev_test (static, liburing)" "$out/cc.log"
+	-luring >"$out/cc-test.log" 2>&1 ||
+	fail_build "build guest_dev_test (static, liburing)" "$out/cc-test.log"
 
 # --- the job run inside the guest -----------------------------------------
 

@@ -271,7 +271,7 @@ TEST_F(dev, reserved_fields_einval)
 	h.nr = 1;
 	h.reserved[0] = 1;
 	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_HOTPLUG, &h));
-	EXPECT_EINVAL(LUBENCH_IOC_LIST, l, flags, 2);
+	EXPECT_EINVAL(LUBENCH_IOC_LIST, l, flags, 4);
 	EXPECT_EINVAL(LUBENCH_IOC_LIST, l, reserved[0], 1);
 	EXPECT_EINVAL(LUBENCH_IOC_LIST, l, cap, 1);	/* and no ids */
 #undef EXPECT_EINVAL
@@ -294,6 +294,80 @@ TEST_F(dev, reserved_fields_einval)
 		EXPECT_EQ(-EINVAL, ops[i].result);
 	ASSERT_EQ(0, lbdev_info(&self->d, &in));
 	EXPECT_EQ(0, in.capacity);
+}
+
+/*
+ * The live-update ioctls (the cycle itself runs in tests/cycle_test.sh):
+ * strict structs, no cycle open without restore=1, and a freeze that
+ * locks the table until it is reset.
+ */
+TEST_F(dev, handover_uapi)
+{
+	struct lubench_retrieve rt;
+	struct lubench_freeze fz;
+	struct lubench_finish fn;
+	struct lubench_cycle cy;
+	struct lubench_devid id = self->plain;
+	int fd = self->d.fd, ret;
+
+#define EXPECT_EINVAL(cmd, s, field, val) do {			\
+		LBDEV_INIT(&(s));					\
+		(s).field = (val);					\
+		EXPECT_EQ(-EINVAL, xioctl(fd, (cmd), &(s)))		\
+			TH_LOG("%s.%s = %s", #s, #field, #val);		\
+	} while (0)
+
+	EXPECT_EINVAL(LUBENCH_IOC_FREEZE, fz, flags, 2);
+	EXPECT_EINVAL(LUBENCH_IOC_FREEZE, fz, fault, LUBENCH_NR_FAULTS);
+	EXPECT_EINVAL(LUBENCH_IOC_FREEZE, fz, freeze_tsc, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_FREEZE, fz, reserved0, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_FREEZE, fz, reserved[1], 1);
+	LBDEV_INIT(&fz);
+	fz.flags = LUBENCH_FREEZE_NONE;
+	fz.fault = LUBENCH_FAULT_CORRUPT;	/* nothing to corrupt */
+	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_FREEZE, &fz));
+	EXPECT_EINVAL(LUBENCH_IOC_CYCLE, cy, state, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_CYCLE, cy, reserved[3], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_RETRIEVE, rt, flags, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_RETRIEVE, rt, nr, 1);	/* and no ids */
+	EXPECT_EINVAL(LUBENCH_IOC_RETRIEVE, rt, tsc, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_RETRIEVE, rt, reserved[1], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_FINISH, fn, flags, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_FINISH, fn, tsc, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_FINISH, fn, reserved[0], 1);
+#undef EXPECT_EINVAL
+
+	/* Loaded without restore=1: no cycle to retrieve from or finish. */
+	ASSERT_EQ(0, lbdev_cycle(&self->d, &cy));
+	EXPECT_EQ(LUBENCH_CYCLE_IDLE, cy.state);
+	EXPECT_NE(0, cy.init_tsc);
+	EXPECT_EQ(-ENOENT, lbdev_retrieve(&self->d, &id, 1, NULL));
+	EXPECT_EQ(-ENOENT, lbdev_finish(&self->d, NULL));
+
+	/* The guest boots with memmap=, as every cycle does; else skip. */
+	ASSERT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+				  self->plain.domain, self->plain.bdf, NULL));
+	ret = lbdev_freeze(&self->d, 0, 0, 7, 0, &fz);
+	if (ret == -ENXIO)
+		SKIP(return, "no memmap= range reserved for the handover");
+	ASSERT_EQ(0, ret);
+	EXPECT_EQ(1, fz.nr_preserved);
+	EXPECT_LT(0, fz.blob_size);
+	EXPECT_LE(fz.freeze_tsc, fz.serialized_tsc);
+	EXPECT_EQ(lubench_set_hash_add(0, self->plain.domain, self->plain.bdf),
+		  fz.table_hash);
+	/* Frozen: the table no longer changes, lookups still work. */
+	EXPECT_EQ(-EBUSY, lbdev_dev_op(&self->d, LUBENCH_OP_UNPRESERVE,
+				       self->plain.domain, self->plain.bdf,
+				       NULL));
+	EXPECT_EQ(1, lbdev_dev_op(&self->d, LUBENCH_OP_FIND,
+				  self->plain.domain, self->plain.bdf, NULL));
+	/* Freezing again rewrites the handover; a reset cancels it. */
+	EXPECT_EQ(0, lbdev_freeze(&self->d, 0, LUBENCH_FAULT_VARIANT, 8, 0,
+				  NULL));
+	EXPECT_EQ(0, lbdev_reset(&self->d, LUBENCH_RESET_TABLE));
+	EXPECT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+				  self->plain.domain, self->plain.bdf, NULL));
 }
 
 TEST_F(dev, uring_reserved_fields_einval)
