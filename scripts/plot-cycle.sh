@@ -172,7 +172,7 @@ while read -r n; do
 	ltop=$(awk '$8 + $10 > t { t = $8 + $10 } END { print (t > 0 ? t : 1) * 1.15 }' "$dat")
 	{
 		cat <<EOF
-set title "Blackout of a live update by phase, N = $n devices enumerated, M = ${m:-0} preserved; $each\\n$subtitle"
+set title "Blackout by phase, N = $n enumerated, M = ${m:-0} preserved; $each\\n$subtitle"
 set style data histograms
 set style histogram rowstacked
 set style fill solid 0.9 border rgb "#404040"

@@ -12,10 +12,10 @@ fi
 dir=$1
 note=${2:-}
 
-# Print one table of bench rows: OP's FIELD per variant (rows) and N
-# (columns), plus the ratio to linear at the largest N.
+# Print one table of bench rows: OP's FIELD (times SCALE) per variant
+# (rows) and N (columns), plus the ratio to linear at the largest N.
 bench_table() {
-	awk -F, -v op="$1" -v field="$2" -v fmt="$3" '
+	awk -F, -v op="$1" -v field="$2" -v fmt="$3" -v scale="${4:-1}" '
 	NR == 1 {
 		for (i = 1; i <= NF; i++)
 			col[$i] = i
@@ -25,7 +25,7 @@ bench_table() {
 		v = $col["variant"]; n = $col["n"] + 0
 		if (!(v in seen)) { seen[v] = 1; vars[++nv] = v }
 		if (!(n in seenn)) { seenn[n] = 1; ns[++nn] = n }
-		val[v, n] = $col[field]
+		val[v, n] = $col[field] * scale
 	}
 	END {
 		if (!nv)
@@ -69,8 +69,8 @@ if [ -s "$dir/bench/results.csv" ]; then
 		"$(meta_field cflags)"
 	echo
 	echo "Restore in user space: retrieve the blob + one lookup per enumerated"
-	echo "device in PCI enumeration order (N preserved of 2N), total ms, median:"
-	bench_table restore total_ms "%.3f"
+	echo "device in PCI enumeration order (N preserved of 2N), total us, median:"
+	bench_table restore total_ms "%.1f" 1000
 	echo
 	echo "find-hit, random order, ns per lookup, median:"
 	bench_table find-hit median_ns "%.1f"
