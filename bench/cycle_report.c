@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonl.h"
 #include "results.h"
 
 #define CYCLE_SCHEMA		"lubench-cycle"
@@ -44,21 +45,6 @@
 #define KHZ_TOLERANCE		0.005
 #define HOST_TOLERANCE_MS	250.0
 #define HOST_TOLERANCE_FRAC	0.05
-
-/* ---- a flat JSON object, as the guest prints them ---- */
-
-#define OBJ_MAX		96
-
-struct kv {
-	char *key;
-	char *val;
-	bool str;
-};
-
-struct obj {
-	unsigned int nr;
-	struct kv kv[OBJ_MAX];
-};
 
 static void die(const char *fmt, ...)
 {
@@ -81,107 +67,36 @@ static char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-/* A JSON string at *@p (after its opening quote), unescaped. */
-static char *parse_str(const char **p)
+static const char *get(const struct jl_obj *o, const char *key)
 {
-	const char *s = *p;
-	char *out = malloc(strlen(s) + 1), *o = out;
-
-	if (!out)
-		die("out of memory");
-	while (*s && *s != '"') {
-		if (*s == '\\' && s[1]) {
-			s++;
-			*o++ = *s == 'n' ? '\n' : *s == 't' ? '\t' : *s;
-			s++;
-			continue;
-		}
-		*o++ = *s++;
-	}
-	*o = '\0';
-	*p = *s ? s + 1 : s;
-	return out;
+	return o ? jl_get(o, key) : NULL;
 }
 
-/* Parse one line; false if it is not a flat JSON object. */
-static bool parse_obj(const char *line, struct obj *o)
-{
-	const char *p = line;
-
-	memset(o, 0, sizeof(*o));
-	while (*p == ' ')
-		p++;
-	if (*p++ != '{')
-		return false;
-	for (;;) {
-		struct kv *kv;
-		const char *v;
-
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (*p == '}')
-			return o->nr > 0;
-		if (*p++ != '"' || o->nr == OBJ_MAX)
-			return false;
-		kv = &o->kv[o->nr++];
-		kv->key = parse_str(&p);
-		while (*p == ' ')
-			p++;
-		if (*p++ != ':')
-			return false;
-		while (*p == ' ')
-			p++;
-		if (*p == '"') {
-			p++;
-			kv->val = parse_str(&p);
-			kv->str = true;
-			continue;
-		}
-		if (*p == '{' || *p == '[')
-			return false;	/* not flat: not ours */
-		v = p;
-		while (*p && *p != ',' && *p != '}')
-			p++;
-		if (!*p)
-			return false;
-		kv->val = xstrndup(v, p - v);
-	}
-}
-
-static const char *get(const struct obj *o, const char *key)
-{
-	unsigned int i;
-
-	for (i = 0; o && i < o->nr; i++)
-		if (!strcmp(o->kv[i].key, key))
-			return o->kv[i].val;
-	return NULL;
-}
-
-static const char *get_str(const struct obj *o, const char *key)
+static const char *get_str(const struct jl_obj *o, const char *key)
 {
 	const char *v = get(o, key);
 
 	return v ? v : "";
 }
 
-static uint64_t get_u64(const struct obj *o, const char *key)
+static uint64_t get_u64(const struct jl_obj *o, const char *key)
 {
 	const char *v = get(o, key);
 
 	return v ? strtoull(v, NULL, 10) : 0;
 }
 
-static bool get_bool(const struct obj *o, const char *key)
+static bool get_bool(const struct jl_obj *o, const char *key)
 {
 	const char *v = get(o, key);
 
 	return v && !strcmp(v, "true");
 }
 
-static struct obj *obj_dup(const struct obj *o)
+/* Keep a parsed line: the copy takes over its buffer. */
+static struct jl_obj *obj_keep(const struct jl_obj *o)
 {
-	struct obj *c = malloc(sizeof(*c));
+	struct jl_obj *c = malloc(sizeof(*c));
 
 	if (!c)
 		die("out of memory");
@@ -199,7 +114,7 @@ struct cycle {
 	unsigned int preserve;
 	unsigned int rep;		/* 1-based among equal (variant, N) */
 	bool warmup;			/* a jump to warm the emulator up */
-	struct obj *preserved, *freeze, *restore;
+	struct jl_obj *preserved, *freeze, *restore;
 	double host_freeze, host_end;	/* ms; NAN when not seen */
 	double host_boot;		/* next kernel's /init started */
 
@@ -221,8 +136,8 @@ struct run {
 	char run_id[128];
 	struct cycle *c;
 	unsigned int nr;
-	struct obj *plan_line;		/* lubench-cycle-plan */
-	struct obj *run_line;		/* lubench-run, by the host */
+	struct jl_obj *plan_line;		/* lubench-cycle-plan */
+	struct jl_obj *run_line;		/* lubench-run, by the host */
 	/* cycle.meta: KEY=VALUE lines from scripts/cycle.sh */
 	unsigned int nr_meta;
 	char *meta_key[64];
@@ -316,35 +231,34 @@ static struct cycle *cycle_of(struct run *r, uint64_t k)
 static void read_results(struct run *r)
 {
 	FILE *f = open_in(r, "results.txt", true);
-	struct obj *pending = NULL;	/* a preserve line waits for its freeze */
+	struct jl_obj *pending = NULL;	/* a preserve line waits for its freeze */
 	char *line = NULL;
 	size_t cap = 0;
-	struct obj o;
+	struct jl_obj o;
 
 	while (getline(&line, &cap, f) > 0) {
 		const char *type;
 		struct cycle *c;
 
-		if (!parse_obj(line, &o))
+		if (!jl_parse(line, &o))
 			continue;
 		type = get_str(&o, "type");
 		if (!strcmp(type, "lubench-cycle-plan")) {
-			r->plan_line = obj_dup(&o);
+			r->plan_line = obj_keep(&o);
 		} else if (!strcmp(type, "lubench-run")) {
-			r->run_line = obj_dup(&o);
+			r->run_line = obj_keep(&o);
 		} else if (!strcmp(type, "lubench-cycle-preserve")) {
-			pending = obj_dup(&o);
-		} else if (!strcmp(type, "lubench-cycle-freeze")) {
-			c = cycle_of(r, get_u64(&o, "cycle"));
-			if (c) {
-				c->freeze = obj_dup(&o);
-				c->preserved = pending;
-			}
+			pending = obj_keep(&o);
+		} else if (!strcmp(type, "lubench-cycle-freeze") &&
+			   (c = cycle_of(r, get_u64(&o, "cycle")))) {
+			c->freeze = obj_keep(&o);
+			c->preserved = pending;
 			pending = NULL;
-		} else if (!strcmp(type, "lubench-cycle-restore")) {
-			c = cycle_of(r, get_u64(&o, "cycle"));
-			if (c)
-				c->restore = obj_dup(&o);
+		} else if (!strcmp(type, "lubench-cycle-restore") &&
+			   (c = cycle_of(r, get_u64(&o, "cycle")))) {
+			c->restore = obj_keep(&o);
+		} else {
+			jl_free(&o);
 		}
 	}
 	free(line);
@@ -419,7 +333,7 @@ static void set_check(struct cycle *c, const char *fmt, ...)
 
 static void verify(struct cycle *c)
 {
-	const struct obj *o = c->restore;
+	const struct jl_obj *o = c->restore;
 	bool none = !strcmp(c->variant, "none");
 	const char *reason;
 
@@ -474,7 +388,7 @@ static void verify(struct cycle *c)
 
 static void compute(struct cycle *c)
 {
-	const struct obj *o = c->restore, *fz = c->freeze;
+	const struct jl_obj *o = c->restore, *fz = c->freeze;
 	uint64_t freeze, ser, kx, init, mapped, retr, enu, ready, fin, kstart;
 	uint64_t lk, pair;
 	uint64_t nlk;
@@ -631,7 +545,7 @@ static int write_rows(struct run *r, const char *out)
 		return ret;
 	for (i = 0; i < r->nr && !ret; i++) {
 		struct cycle *c = &r->c[i];
-		const struct obj *o = c->restore;
+		const struct jl_obj *o = c->restore;
 		const char *kexec = get(r->plan_line, "kexec_checks");
 
 		res_row_reset(&row);

@@ -124,7 +124,7 @@ const char *jl_get(const struct jl_obj *o, const char *key)
 {
 	unsigned int i;
 
-	for (i = 0; i < o->nr; i++)
+	for (i = 0; o && i < o->nr; i++)
 		if (!strcmp(o->key[i], key))
 			return o->val[i];
 	return NULL;

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define JL_MAX_FIELDS	64
+#define JL_MAX_FIELDS	128
 
 struct jl_obj {
 	unsigned int nr;

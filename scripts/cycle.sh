@@ -216,27 +216,15 @@ esac
 timeout 60 objcopy --strip-debug "$gb/kmod/lubench.ko" "$gb/lubench.ko" ||
 	die "cannot strip $gb/kmod/lubench.ko (binutils)"
 
-# The report tool: the CMake build's if it is current, else a private copy.
+# The report tool comes from the CMake build (./lubench build); bring it
+# up to date when the build tree exists.
 report=$build/bench/lubench-cycle-report
-srcs="$top/bench/cycle_report.c $top/bench/results.c $top/bench/results.h"
-stale() {
-	[ -x "$1" ] || return 0
-	for s in $srcs; do
-		[ -n "$(find "$s" -newer "$1")" ] && return 0
-	done
-	return 1
-}
-if stale "$report"; then
-	report=$gb/lubench-cycle-report
-	if stale "$report"; then
-		timeout 300 "${CC:-cc}" -O2 -g -Wall -Wextra -Wno-sign-compare \
-			-Wno-missing-field-initializers -I"$top/bench" \
-			-o "$report.tmp" "$top/bench/cycle_report.c" \
-			"$top/bench/results.c" -lm >"$gb/report-cc.log" 2>&1 ||
-			die "cannot build lubench-cycle-report ($gb/report-cc.log)"
-		mv "$report.tmp" "$report"
-	fi
+if [ -f "$build/CMakeCache.txt" ]; then
+	timeout 600 cmake --build "$build" --target lubench-cycle-report \
+		>"$gb/report-build.log" 2>&1 ||
+		die "cannot build lubench-cycle-report ($gb/report-build.log)"
 fi
+[ -x "$report" ] || die "no $report: run ./lubench build first"
 
 # --- run -----------------------------------------------------------------------
 
