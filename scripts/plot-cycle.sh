@@ -25,29 +25,10 @@ dir=${1%/}
 csv=$dir/results.csv
 meta=$dir/meta.json
 [ -r "$csv" ] || die "no $csv (is $dir a cycle result directory?)"
-command -v gnuplot >/dev/null 2>&1 ||
-	die "gnuplot not found (Debian package gnuplot-nox; scripts/setup.sh)"
+# shellcheck source=scripts/plot-lib.sh
+. "$(dirname "$0")/plot-lib.sh"
+plot_init "$dir/plots"
 
-out=$dir/plots
-mkdir -p "$out"
-tmp=$(mktemp -d)
-trap '[ -n "${PLOT_KEEP:-}" ] || rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-
-# The terminals scripts/plot.sh uses.
-terms=$(echo 'set terminal' | timeout 20 gnuplot 2>&1 || true)
-font='DejaVu Sans,11'
-case $terms in
-*pngcairo*) png_term="pngcairo size 1100,720 enhanced font '$font'" ;;
-*) png_term="png size 1100,720 enhanced" ;;
-esac
-svg_term="svg size 1100,720 dynamic enhanced font '$font'"
-
-# A string member of meta.json (written one member per line).
-meta_value() {
-	[ -r "$meta" ] || return 0
-	sed -n "s/^ *\"$1\": *\"\(.*\)\",*\$/\1/p" "$meta" | head -n 1
-}
 run_id=$(meta_value run_id)
 accel=$(meta_value accelerator)
 kernel=$(meta_value guest_kernel)

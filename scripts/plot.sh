@@ -25,28 +25,10 @@ csv=$run/results.csv
 meta=$run/meta.json
 [ -r "$csv" ] || die "no $csv (is $run a bench run directory?)"
 [ -r "$meta" ] || die "no $meta"
-command -v gnuplot >/dev/null 2>&1 ||
-	die "gnuplot not found (Debian package gnuplot-nox; scripts/setup.sh)"
+# shellcheck source=scripts/plot-lib.sh
+. "$(dirname "$0")/plot-lib.sh"
+plot_init "$run/plots"
 
-out=$run/plots
-mkdir -p "$out"
-tmp=$(mktemp -d)
-trap '[ -n "${PLOT_KEEP:-}" ] || rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-
-# pngcairo draws anti-aliased lines and readable text; plain png otherwise.
-terms=$(echo 'set terminal' | timeout 20 gnuplot 2>&1 || true)
-font='DejaVu Sans,11'
-case $terms in
-*pngcairo*) png_term="pngcairo size 1100,720 enhanced font '$font'" ;;
-*) png_term="png size 1100,720 enhanced" ;;
-esac
-svg_term="svg size 1100,720 dynamic enhanced font '$font'"
-
-# One "key": value per line in meta.json (the bench writes it that way).
-meta_value() {
-	sed -n "s/^ *\"$1\": *\"*\([^\",]*\)\"*,*\$/\1/p" "$meta" | head -n 1
-}
 l1=$(meta_value l1d_bytes)
 l2=$(meta_value l2_bytes)
 l3=$(meta_value l3_bytes)

@@ -55,18 +55,17 @@ bench_table() {
 	}' "$dir/bench/results.csv"
 }
 
-meta_field() {
-	sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" \
-		"$dir/bench/meta.json" | head -n 1
-}
+# shellcheck source=scripts/plot-lib.sh
+. "$(dirname "$0")/plot-lib.sh"
+meta=$dir/bench/meta.json
 
 echo "lubench run $(basename "$dir")"
 if [ -s "$dir/bench/results.csv" ]; then
-	echo "machine: $(meta_field cpu_model), $(meta_field cores) cores," \
-		"L2 $(($(meta_field l2_bytes) / 1024)) KiB, L3" \
-		"$(($(meta_field l3_bytes) / 1048576)) MiB; kernel $(meta_field kernel)"
-	echo "commit $(meta_field git_commit), $(meta_field compiler)" \
-		"$(meta_field cflags)"
+	echo "machine: $(meta_value cpu_model), $(meta_value cores) cores," \
+		"L2 $(($(meta_value l2_bytes) / 1024)) KiB, L3" \
+		"$(($(meta_value l3_bytes) / 1048576)) MiB; kernel $(meta_value kernel)"
+	echo "commit $(meta_value git_commit), $(meta_value compiler)" \
+		"$(meta_value cflags)"
 	echo
 	echo "Restore in user space: retrieve the blob + one lookup per enumerated"
 	echo "device in PCI enumeration order (N preserved of 2N), total us, median:"
