@@ -116,23 +116,6 @@ END {
 }' "$csv"
 [ -s "$tmp/sizes" ] || die "$csv has no measured cycle with a blackout"
 
-render() {
-	name=$1
-	script=$tmp/$name.gp
-	cat >"$script"
-	for kind in png svg; do
-		if [ "$kind" = png ]; then term=$png_term; else term=$svg_term; fi
-		{
-			echo "set terminal $term"
-			echo "set output \"$out/$name.$kind\""
-			cat "$script"
-			echo "unset output"
-		} >"$tmp/last.gp"
-		timeout 60 gnuplot "$tmp/last.gp" ||
-			die "gnuplot failed on $name.$kind (script: $tmp/last.gp)"
-	done
-	echo "$out/$name.png"
-}
 
 subtitle="{/*0.8 run $run_id; accelerator $accel ($cpu), guest $kernel}"
 # Colours: the old kernel in greys, boot in blue, the layout's phases warm.

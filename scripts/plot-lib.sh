@@ -28,3 +28,23 @@ plot_init() {
 	esac
 	svg_term="svg size 1100,720 dynamic enhanced font '$font'"
 }
+
+# render NAME: gnuplot commands on stdin -> $out/NAME.png and .svg.
+# Prints the PNG's path.
+render() {
+	name=$1
+	script=$tmp/$name.gp
+	cat >"$script"
+	for kind in png svg; do
+		if [ "$kind" = png ]; then term=$png_term; else term=$svg_term; fi
+		{
+			echo "set terminal $term"
+			echo "set output \"$out/$name.$kind\""
+			cat "$script"
+			echo "unset output"
+		} >"$tmp/last.gp"
+		timeout 60 gnuplot "$tmp/last.gp" ||
+			die "gnuplot failed on $name.$kind (script: $tmp/last.gp)"
+	done
+	echo "$out/$name.png"
+}

@@ -175,23 +175,6 @@ EOF
 cache_note="dashed: where each table's bytes reach L1d $(human "$l1"), L2 $(human "$l2"), L3 $(human "$l3")"
 marks=$(cache_marks)
 
-# Write each plot once, render it to PNG and SVG.
-render() {
-	name=$1
-	script=$tmp/$name.gp
-	cat > "$script"
-	for kind in png svg; do
-		if [ "$kind" = png ]; then term=$png_term; else term=$svg_term; fi
-		{
-			echo "set terminal $term"
-			echo "set output \"$out/$name.$kind\""
-			cat "$script"
-			echo "unset output"
-		} > "$tmp/last.gp"
-		timeout 60 gnuplot "$tmp/last.gp" || die "gnuplot failed on $name.$kind (script: $tmp/last.gp)"
-	done
-	echo "$out/$name.png"
-}
 
 while read -r op; do
 	{
