@@ -507,6 +507,93 @@ TEST_F(dev, bad_pointers_efault)
 	munmap(ro, 2 * pg);
 }
 
+/*
+ * Bad input never costs what was already preserved: with a populated
+ * table, every kind of refused call leaves exactly that table.
+ */
+TEST_F(dev, bad_input_keeps_table)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	struct lubench_ucmd c = { .version = LUBENCH_UCMD_VERSION };
+	struct lubench_op bad[3];
+	struct lubench_batch b;
+	struct lubench_info in;
+	struct lubench_dev dv;
+	int fd = self->d.fd, i, kept = 0;
+	void *none;
+
+	/* Preserve up to 64 of our plain functions. */
+	for (i = 0; i < self->nr && kept < 64; i++) {
+		const struct lubench_devid *id = &self->ids[i];
+
+		if (!(id->flags & LUBENCH_DEVF_OWN) ||
+		    (id->flags & LUBENCH_DEVF_VF))
+			continue;
+		ASSERT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+					  id->domain, id->bdf, &dv));
+		kept++;
+	}
+	ASSERT_LT(0, kept);
+
+	none = mmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, none);
+	EXPECT_EQ(-ENOTTY, xioctl(fd, _IO('x', 1), NULL));
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_PRESERVE, none));
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_UNPRESERVE, (void *)8));
+	LBDEV_INIT(&dv);
+	dv.domain = self->plain.domain;
+	dv.bdf = self->plain.bdf;
+	dv.flags = 1;
+	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_UNPRESERVE, &dv));
+	LBDEV_INIT(&dv);
+	dv.domain = self->plain.domain;
+	dv.bdf = self->plain.bdf;
+	dv.version = LUBENCH_ABI_VERSION + 1;
+	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_UNPRESERVE, &dv));
+	LBDEV_INIT(&b);
+	b.nr = 1;
+	b.ops = (uintptr_t)none;
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_BATCH, &b));
+	LBDEV_INIT(&b);
+	b.nr = LUBENCH_BATCH_MAX + 1;
+	b.ops = (uintptr_t)bad;
+	EXPECT_NE(0, xioctl(fd, LUBENCH_IOC_BATCH, &b));
+	/* Unpreserves with a bad field each: refused one by one. */
+	memset(bad, 0, sizeof(bad));
+	for (i = 0; i < 3; i++) {
+		bad[i].domain = self->plain.domain;
+		bad[i].bdf = self->plain.bdf;
+		bad[i].op = LUBENCH_OP_UNPRESERVE;
+	}
+	bad[0].flags = 1;
+	bad[1].reserved = 1;
+	bad[2].op = 0;
+	ASSERT_EQ(0, lbdev_batch(&self->d, bad, 3, 0, &b));
+	EXPECT_EQ(3, b.nr_failed);
+	if (lbdev_uring_init(&self->d, 4) == 0) {
+		c.flags = 1;
+		c.domain = self->plain.domain;
+		c.bdf = self->plain.bdf;
+		EXPECT_EQ(-EINVAL, lbdev_uring_cmd(&self->d,
+						   LUBENCH_OP_UNPRESERVE, &c, 0));
+	}
+	munmap(none, pg);
+
+	/* Exactly the table of before. */
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	EXPECT_EQ(kept, in.nr_preserved);
+	for (i = 0, kept = 0; i < self->nr && kept < 64; i++) {
+		const struct lubench_devid *id = &self->ids[i];
+
+		if (!(id->flags & LUBENCH_DEVF_OWN) ||
+		    (id->flags & LUBENCH_DEVF_VF))
+			continue;
+		EXPECT_EQ(1, lbdev_dev_op(&self->d, LUBENCH_OP_FIND,
+					  id->domain, id->bdf, &dv));
+		kept++;
+	}
+}
+
 TEST_F(dev, vf_einval)
 {
 	struct lubench_info in;
