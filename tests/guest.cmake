@@ -40,3 +40,50 @@ set_tests_properties(guest_dev PROPERTIES
   SKIP_RETURN_CODE 4
   TIMEOUT 600
   RUN_SERIAL TRUE)
+
+# Each test of the guest run counted by ctest on its own: read from the
+# KTAP the run above leaves in ${CMAKE_BINARY_DIR}/guest-tests/ktap.txt.
+# The names are the harness's: fixture[.variant].test, global.test for
+# TEST(); variants of a fixture come from the pci_ser registration list.
+set_tests_properties(guest_dev PROPERTIES FIXTURES_SETUP guest_ktap)
+file(READ ${CMAKE_SOURCE_DIR}/kmod/pci_ser_variants.h _lb_vh)
+string(REGEX MATCHALL "[ \t]X\\([a-z0-9_]+\\)" _lb_vx "${_lb_vh}")
+set(_lb_variants "")
+foreach(_l ${_lb_vx})
+  string(REGEX REPLACE ".*X\\(([a-z0-9_]+)\\)" "\\1" _v "${_l}")
+  list(APPEND _lb_variants ${_v})
+endforeach()
+file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/guest_dev_test.c _lb_src)
+set(_lb_guest_tests "")
+foreach(_l ${_lb_src})
+  if(_l MATCHES "^FIXTURE_VARIANT\\(([a-z0-9_]+)\\)")
+    list(APPEND _lb_varfix ${CMAKE_MATCH_1})
+  elseif(_l MATCHES "^TEST\\(([a-z0-9_]+)\\)")
+    list(APPEND _lb_guest_tests "global.${CMAKE_MATCH_1}")
+  elseif(_l MATCHES "^TEST_F(_TIMEOUT)?\\(([a-z0-9_]+), *([a-z0-9_]+)")
+    list(APPEND _lb_guest_tests "${CMAKE_MATCH_2}:${CMAKE_MATCH_3}")
+  endif()
+endforeach()
+foreach(_t ${_lb_guest_tests})
+  if(_t MATCHES "^([a-z0-9_]+):([a-z0-9_]+)$")
+    set(_fix ${CMAKE_MATCH_1})
+    set(_name ${CMAKE_MATCH_2})
+    if(_fix IN_LIST _lb_varfix)
+      set(_names "")
+      foreach(_v ${_lb_variants})
+        list(APPEND _names "${_fix}.${_v}.${_name}")
+      endforeach()
+    else()
+      set(_names "${_fix}.${_name}")
+    endif()
+  else()
+    set(_names ${_t})
+  endif()
+  foreach(_n ${_names})
+    add_test(NAME guest/${_n}
+      COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/ktap_result.sh
+              ${CMAKE_BINARY_DIR}/guest-tests/ktap.txt ${_n})
+    set_tests_properties(guest/${_n} PROPERTIES
+      FIXTURES_REQUIRED guest_ktap SKIP_RETURN_CODE 4 TIMEOUT 30)
+  endforeach()
+endforeach()
