@@ -6,8 +6,9 @@
 # usage: scripts/run.sh [WORKLOAD]
 #   WORKLOAD  a workload file (default workloads/default.conf); its
 #             [bench] and [cycle] sections give the options of each stage
-# Writes results/run-<time>-<host>/{bench,cycle,summary.txt} and prints
-# where everything is.  Exit: 0, 1 a stage failed, 2 usage.
+# Writes results/run-<time>-<host>/{bench,cycle,summary.txt} (under
+# $LUBENCH_RESULTS instead of results/ when set) and prints where
+# everything is.  Exit: 0, 1 a stage failed, 2 usage or a bad workload.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,8 +31,15 @@ opts() {
 	esac
 }
 
+# Check the whole workload before anything runs or is written.
+for section in bench cycle; do
+	rc=0
+	"$top/scripts/workload.sh" "$workload" "$section" >/dev/null || rc=$?
+	[ "$rc" -le 1 ] || exit 2
+done
+
 id=$(date +%Y%m%d-%H%M%S)-$(hostname -s 2>/dev/null || echo host)
-dir=$top/results/run-$id
+dir=${LUBENCH_RESULTS:-$top/results}/run-$id
 mkdir -p "$dir"
 cp "$workload" "$dir/workload.conf"
 start=$(date +%s)
