@@ -38,6 +38,9 @@ for section in bench cycle; do
 	[ "$rc" -le 1 ] || exit 2
 done
 
+# Install what is missing and build everything first: each stage needs it.
+"$top/lubench" build
+
 id=$(date +%Y%m%d-%H%M%S)-$(hostname -s 2>/dev/null || echo host)
 dir=${LUBENCH_RESULTS:-$top/results}/run-$id
 mkdir -p "$dir"
