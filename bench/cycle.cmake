@@ -4,4 +4,4 @@
 # uses ${CMAKE_BINARY_DIR}/bench/lubench-cycle-report when it is current,
 # else builds a private copy, so the cycle works before this is included.
 add_executable(lubench-cycle-report ${CMAKE_CURRENT_LIST_DIR}/cycle_report.c)
-target_link_libraries(lubench-cycle-report PRIVATE lubench_jsonl lubench_results m)
+target_link_libraries(lubench-cycle-report PRIVATE lubench_jsonl lubench_topology m)
