@@ -61,6 +61,13 @@ if opts bench; then
 	fi
 fi
 
+# Against the committed baseline, when both have the sweep (a note only:
+# the baseline is from this project's machine kind, see README.md).
+baseline=$top/results/baseline/bench
+if [ -s "$dir/bench/results.jsonl" ] && [ -s "$baseline/results.jsonl" ]; then
+	"$top/lubench" compare "$baseline" "$dir/bench" >"$dir/compare.txt" || true
+fi
+
 cycle_note=""
 if opts cycle; then
 	echo "== live-update cycles ($(tr '\n' ' ' <"$dir/cycle.opts"))" >&2
@@ -83,6 +90,8 @@ echo "lubench run finished in $(($(date +%s) - start)) s"
 echo "  summary:        $dir/summary.txt"
 [ -d "$dir/bench" ] && {
 	echo "  sweep results:  $dir/bench/results.jsonl (.csv, meta.json); table: $dir/bench.txt"
+	[ -s "$dir/compare.txt" ] &&
+		echo "  vs baseline:    $dir/compare.txt"
 	echo "  sweep plots:    $dir/bench/plots/"
 }
 [ -d "$dir/cycle" ] && {

@@ -79,6 +79,13 @@ if [ -s "$dir/bench/results.csv" ]; then
 	echo
 	echo "Per-point spread (MAD, p99) and the harness's own cost: $dir/bench.txt"
 fi
+if [ -s "$dir/compare.txt" ]; then
+	echo
+	echo "Against results/baseline (lubench compare: Mann-Whitney p < 0.01 and"
+	echo "a change of 30% or more; R regression, I improvement):"
+	grep -E ' (R|I) ' "$dir/compare.txt" || true
+	tail -n 1 "$dir/compare.txt"
+fi
 if [ -s "$dir/cycle.txt" ]; then
 	echo
 	echo "Live update in the QEMU guest (kexec; blackout on the TSC):"
