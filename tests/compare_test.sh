@@ -10,18 +10,8 @@ set -eu
 cmp=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-check() {
-	if eval "$2"; then
-		pass=$((pass + 1))
-		echo "ok $((pass + fail)) $1"
-	else
-		fail=$((fail + 1))
-		echo "not ok $((pass + fail)) $1"
-	fi
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # A run: one row per point, 31 samples around BASE * FACTOR.
 mkrun() {
@@ -78,5 +68,4 @@ rc=0
 check "a bad --alpha exits 2" '[ "$rc" = 2 ]'
 
 cat "$tmp/out" | sed 's/^/# /'
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+tap_done

@@ -10,19 +10,8 @@ set -eu
 rep=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-check() {
-	if eval "$2"; then
-		pass=$((pass + 1))
-		echo "ok $((pass + fail)) $1"
-	else
-		fail=$((fail + 1))
-		echo "not ok $((pass + fail)) $1"
-		sed 's/^/#   /' "$tmp/err" 2>/dev/null | head -5
-	fi
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 batch() {	# VARIANT PATH PHASE USER_NS UNEXPECTED [OPS]
 	printf '{"type":"lubench-dev-batch","variant":"%s","path":"%s","phase":"%s","rep":0,"batch":0,"ops":%s,"user_ns":%s,"kernel_table_ns":%s,"kernel_batch_ns":null,"unexpected":%s}\n' \
@@ -71,5 +60,4 @@ rc=0
 "$rep" "$tmp/none.txt" "$tmp/out4" >/dev/null 2>"$tmp/err" || rc=$?
 check "no batches: exit 1" '[ "$rc" = 1 ] && grep -q "no benchmark batches" "$tmp/err"'
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+tap_done

@@ -11,19 +11,8 @@ top=$1
 wl=$top/scripts/workload.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-check() {
-	if eval "$2"; then
-		pass=$((pass + 1))
-		echo "ok $((pass + fail)) $1"
-	else
-		fail=$((fail + 1))
-		echo "not ok $((pass + fail)) $1"
-		sed 's/^/#   /' "$tmp/out" "$tmp/err" 2>/dev/null | head -5
-	fi
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # run FILE SECTION: exit status in $rc, stdout in $tmp/out, stderr in $tmp/err
 run() {
@@ -77,5 +66,4 @@ check "run.sh: bad workload exits 2" '[ "$rc" = 2 ]'
 check "run.sh: names the line" 'grep -q "bad.conf:2: unexpected character" "$tmp/err"'
 check "run.sh: no stage ran" '! grep -q "^== " "$tmp/err"'
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+tap_done
