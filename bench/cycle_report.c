@@ -617,7 +617,6 @@ static int write_rows(struct run *r, const char *out)
 static int write_meta(const struct run *r, const char *out)
 {
 	FILE *f = res_create(out, "meta.json");
-	struct topology topo;
 	struct json j;
 	unsigned int i;
 
@@ -648,12 +647,7 @@ static int write_meta(const struct run *r, const char *out)
 	json_f64(&j, "host_tolerance_pct", 100 * HOST_TOLERANCE_FRAC);
 	json_obj_end(&j);
 	/* The machine that ran the emulator, as every result records it. */
-	if (!topology_probe(&topo, TOPO_CPU_NONE)) {
-		json_obj_begin(&j, "machine");
-		topology_json(&topo, &j);
-		json_obj_end(&j);
-		topology_release();
-	}
+	topology_json_host(&j);
 	json_obj_begin(&j, "host");
 	for (i = 0; i < r->nr_meta; i++)
 		json_str(&j, r->meta_key[i], r->meta_val[i]);

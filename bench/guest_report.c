@@ -245,7 +245,6 @@ static int write_meta(const struct report *r, const char *out,
 	FILE *f = res_create(out, "meta.json");
 	char started[32];
 	time_t now = time(NULL);
-	struct topology topo;
 	struct json j;
 
 	if (!f)
@@ -262,12 +261,7 @@ static int write_meta(const struct report *r, const char *out,
 	json_str(&j, "accelerator", r->accel);
 	json_f64(&j, "guest_wall_ms", r->wall_ms);
 	/* The host that ran the emulator, as every result records it. */
-	if (!topology_probe(&topo, TOPO_CPU_NONE)) {
-		json_obj_begin(&j, "machine");
-		topology_json(&topo, &j);
-		json_obj_end(&j);
-		topology_release();
-	}
+	topology_json_host(&j);
 	json_obj_begin(&j, "guest");
 	json_str(&j, "kernel", r->kernel);
 	json_str(&j, "cpu_model", r->cpu_model);

@@ -254,3 +254,15 @@ void topology_json(const struct topology *t, struct json *j)
 	json_str(j, "git_commit", t->git_commit);
 	json_bool(j, "git_dirty", t->git_dirty);
 }
+
+void topology_json_host(struct json *j)
+{
+	struct topology t;
+
+	if (topology_probe(&t, TOPO_CPU_NONE))
+		return;
+	json_obj_begin(j, "machine");
+	topology_json(&t, j);
+	json_obj_end(j);
+	topology_release();
+}

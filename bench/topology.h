@@ -57,4 +57,11 @@ void topology_release(void);
 /* The members of the meta.json object describing @t. */
 void topology_json(const struct topology *t, struct json *j);
 
+/*
+ * A "machine" member describing this host, unpinned: for the reports
+ * that run after the measurement (the guest's host).  Nothing is written
+ * if the topology cannot be read.
+ */
+void topology_json_host(struct json *j);
+
 #endif /* LUBENCH_TOPOLOGY_H */
