@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * /dev/lubench: the ABI between lubench.ko and its user-space driver
- * (bench/lubench_dev.c) and tests.  Included by both sides.
+ * (bench/lib/lubench_dev.c) and tests.  Included by both sides.
  *
  * Rules for every struct passed by ioctl:
  *  - it starts with @size (sizeof the struct as the caller knows it) and

@@ -1,0 +1,130 @@
+#!/bin/sh
+# The guest side of `lubench cycle`: one stage of a chain of live updates,
+# run as /job.sh by scripts/guest/guest-init.sh in every kernel of the chain.
+# scripts/host/cycle.sh writes the plan and starts the guest.
+#
+# usage: (in the guest, as /job.sh; LUBENCH_STAGE set by /init)
+#
+# Files (all present at boot, so what a stage writes to them carries over
+# to the next kernel):
+#   /lubench/cycle.plan     one cycle per line: VARIANT FAULT DEVICES PRESERVE
+#                           (VARIANT none: the control cycle, no table)
+#   /lubench/cycle.conf     KEXEC_CHECKS=0|1
+#   /lubench/state/preserved.list  the set the last freeze handed over
+#   /lubench/state/failures        one line per cycle that failed its check
+#
+# Stage S restores cycle S-1 (when S > 1), then freezes cycle S and kexecs
+# (when there is one), else reports and ends the run. Results are JSON
+# lines on ttyS1; LUBENCH-FREEZE / LUBENCH-RETRIEVED / LUBENCH-REFUSED
+# markers on the console are stamped by the host.
+# Exit status (of the last stage): 0 every cycle verified, 1 otherwise.
+set -eu
+# Plan words are split on purpose below; never glob them.
+set -f
+
+dir=/lubench
+plan=$dir/cycle.plan
+list=$dir/state/preserved.list
+failures=$dir/state/failures
+res=/dev/ttyS1
+[ -c "$res" ] || res=/dev/console
+stage=${LUBENCH_STAGE:-1}
+PATH=$dir:$PATH
+
+KEXEC_CHECKS=0
+# shellcheck source=/dev/null
+. "$dir/cycle.conf"
+
+nr=$(grep -c . "$plan")
+
+# Fields of plan line $1: VARIANT FAULT DEVICES PRESERVE.
+plan_line() {
+	sed -n "${1}p" "$plan"
+}
+
+fail() {
+	echo "cycle-job: stage $stage: $*"
+	echo "stage $stage: $*" >>"$failures"
+}
+
+loaded_n=""
+
+load() {
+	# $1 devices, then module parameters
+	n=$1
+	shift
+	if ! insmod "$dir/lubench.ko" nr_devices="$n" "$@" 2>/tmp/insmod.err; then
+		echo "cycle-job: insmod lubench.ko nr_devices=$n $*: $(cat /tmp/insmod.err)"
+		dmesg | tail -n 20
+		return 1
+	fi
+	loaded_n=$n
+}
+
+if [ "$stage" = 1 ]; then
+	printf '{"type":"lubench-cycle-plan","cycles":%s,"kexec_checks":%s,"kernel":"%s"}\n' \
+		"$nr" "$KEXEC_CHECKS" "$(uname -r)" >"$res"
+fi
+
+# --- restore the cycle the previous kernel froze ----------------------------
+
+if [ "$stage" -gt 1 ]; then
+	prev=$((stage - 1))
+	# shellcheck disable=SC2046
+	set -- $(plan_line "$prev")
+	pv=$1 pf=$2 pn=$3
+	expect=ok
+	[ "$pf" = none ] || expect=refused
+	# This kernel speaks the layout the plan froze: a blob of any other
+	# layout must be refused (the `variant` fault).
+	if [ "$pv" = none ]; then
+		load "$pn" restore=1
+	else
+		load "$pn" restore=1 variant="$pv"
+	fi
+	lubench-dev cycle-restore --cycle "$prev" --list "$list" \
+		--expect "$expect" >"$res" ||
+		fail "cycle $prev ($pv, fault $pf) failed verification"
+fi
+
+# --- freeze the next cycle and jump --------------------------------------------
+
+if [ "$stage" -le "$nr" ]; then
+	# shellcheck disable=SC2046
+	set -- $(plan_line "$stage")
+	v=$1 f=$2 n=$3 m=$4
+	if [ -n "$loaded_n" ] && [ "$loaded_n" != "$n" ]; then
+		rmmod lubench
+		loaded_n=""
+	fi
+	[ -n "$loaded_n" ] || load "$n"
+	if [ "$v" = none ]; then
+		: >"$list"
+	else
+		lubench-dev cycle-preserve --variant "$v" --n "$m" \
+			--seed "$stage" --list "$list" >"$res"
+	fi
+	# Loaded before the freeze: the blackout starts at the freeze.
+	checks=--no-checks
+	[ "$KEXEC_CHECKS" = 1 ] && checks=""
+	# $checks is empty or one word.
+	# shellcheck disable=SC2086
+	/init kexec-load $checks "lubench.stage=$((stage + 1))"
+	if [ "$v" = none ]; then
+		lubench-dev cycle-freeze --none --cycle "$stage" >"$res"
+	else
+		lubench-dev cycle-freeze --cycle "$stage" --fault "$f" \
+			--list "$list" >"$res"
+	fi
+	/init kexec-exec
+	echo "cycle-job: kexec -e returned"
+	exit 1
+fi
+
+if [ -s "$failures" ]; then
+	echo "cycle-job: $(grep -c . "$failures") of $nr cycles failed:"
+	cat "$failures"
+	exit 1
+fi
+echo "cycle-job: all $nr cycles verified"
+exit 0

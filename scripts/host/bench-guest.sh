@@ -1,0 +1,94 @@
+#!/bin/sh
+# The guest benchmark: preserve, find and unpreserve of real pci_devs
+# through /dev/lubench, for every layout and every path (one ioctl per
+# op, batched ioctls, io_uring commands one per op and batched), in one
+# QEMU boot.  Results in the lubench-bench schema plus `path` and
+# `accelerator` (results/SCHEMA.md).
+#
+# usage: scripts/host/bench-guest.sh [--variant LIST] [--path LIST] [--devices N]
+#                               [--batch B] [--reps R] [--out DIR]
+#   --variant  comma-separated layouts, or all (default)
+#   --path     ioctl,batch,uring,uring-batch or all (default)
+#   --devices  functions the module creates (default 4096; 16384 works)
+#   --batch    operations per timed sample (default 1024)
+#   --reps     passes over the devices (default 4: >= 15 samples at 4096)
+#   --out      results directory (default results/guest-<time>-<host>)
+# Exit: 0 done, 1 failed, 2 usage, 4 skipped (no QEMU or guest kernel).
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${LUBENCH_BUILD:-$top/build}
+
+usage() {
+	sed -n '/^# usage:/,/^# Exit:/s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+
+variant=all
+path=all
+devices=4096
+batch=1024
+reps=4
+out=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--variant) [ $# -ge 2 ] || usage; variant=$2; shift ;;
+	--path) [ $# -ge 2 ] || usage; path=$2; shift ;;
+	--devices|--n) [ $# -ge 2 ] || usage; devices=$2; shift ;;
+	--batch) [ $# -ge 2 ] || usage; batch=$2; shift ;;
+	--reps) [ $# -ge 2 ] || usage; reps=$2; shift ;;
+	--out) [ $# -ge 2 ] || usage; out=$2; shift ;;
+	-h|--help) usage ;;
+	*) echo "bench-guest: unknown option $1" >&2; usage ;;
+	esac
+	shift
+done
+for v in "$devices" "$batch" "$reps"; do
+	case "$v" in
+	''|*[!0-9]*) echo "bench-guest: '$v' is not a number" >&2; exit 2 ;;
+	esac
+done
+case "$variant$path" in
+*[!a-z0-9,-]*) echo "bench-guest: bad --variant or --path" >&2; exit 2 ;;
+esac
+[ -n "$out" ] || out=$top/results/guest-$(date +%Y%m%d-%H%M%S)-$(hostname)
+
+report=$build/bench/lubench-guest-report
+[ -x "$report" ] || { echo "bench-guest: $report missing: run ./lubench build" >&2; exit 1; }
+
+work=$build/guest-bench
+rc=0
+"$top/scripts/host/guest-build.sh" "$work" || rc=$?
+[ "$rc" = 0 ] || exit "$rc"
+
+job=$work/job.sh
+{
+	echo '#!/bin/sh'
+	echo 'set -eu'
+	echo "insmod /lubench.ko nr_devices=$devices"
+	echo 'printf "{\"type\":\"lubench-guest\",\"kernel\":\"%s\",\"cpu_model\":\"%s\"}\n" \'
+	echo '	"$(uname -r)" "$(sed -n "s/^model name[^:]*: //p" /proc/cpuinfo | head -n 1)" >/dev/ttyS1'
+	echo '/bin/lubench-dev info >/dev/ttyS1'
+	for v in $(echo "$variant" | tr ',' ' '); do
+		for p in $(echo "$path" | tr ',' ' '); do
+			echo "/bin/lubench-dev bench --variant $v --path $p --batch $batch --reps $reps >/dev/ttyS1"
+		done
+	done
+} >"$job"
+
+# ~30 us per op and path under TCG at most, plus boot and enumeration.
+limit=$((120 + devices * reps * 6 * 4 * 3 / 10000))
+run=$work/run
+rm -rf "$run"
+rc=0
+"$top/scripts/host/guest-run.sh" --devices "$devices" --timeout "$limit" \
+	--run-dir "$run" --add "$work/kmod/lubench.ko:/lubench.ko" \
+	--add "$work/bin/lubench-dev:/bin/lubench-dev" "$job" || rc=$?
+case "$rc" in
+0) ;;
+125) echo "bench-guest: SKIP: QEMU could not run the guest" >&2; exit 4 ;;
+*) echo "bench-guest: the guest run failed ($rc); see $run/console.log" >&2
+   exit 1 ;;
+esac
+"$report" "$run/results.txt" "$out"
+echo "bench-guest: results in $out" >&2

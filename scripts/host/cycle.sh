@@ -1,0 +1,297 @@
+#!/bin/sh
+# `lubench cycle`: live updates by kexec in one QEMU guest run, the
+# blackout of each split into phases on the TSC and checked against the
+# host's stamps of the console; then results, a table and plots.
+#
+# usage: scripts/host/cycle.sh [--variant V|LIST|all] [--devices N|LIST]
+#                         [--preserve M] [--reps R] [--faults LIST|all]
+#                         [--out DIR] [--timeout SECS] [--kexec-checks]
+#                         [--smp N] [--no-warmup] [--no-plot] [-v]
+#   --variant    layouts, comma-separated, plus `none` (the control: no
+#                table, no lookups); all = none and every layout (default)
+#   --devices    PCI functions the module creates, comma-separated for
+#                several N in the same run (default 4096)
+#   --preserve   devices preserved per cycle (default N/2)
+#   --reps       jumps per (variant, N) (default 1)
+#   --faults     before the measured cycles, one cycle per fault whose
+#                handover must be refused: corrupt, compat, truncate,
+#                variant, or all (default: none)
+#   --out        result directory (default results/cycle-YYYYmmdd-HHMMSS)
+#   --timeout    wall-clock limit of the guest run (default: from the plan)
+#   --kexec-checks  let purgatory verify the loaded segments' SHA-256
+#                (slower jumps; default kexec -l --no-checks)
+#   --smp        guest vCPUs (default 2)
+#   --no-warmup  measure the first jump too: by default one unreported
+#                `none` jump comes first, because under TCG the first
+#                kernel kexec'd into runs slower than the ones after it
+#   --no-plot    skip scripts/plot/plot-cycle.sh
+# Environment: LUBENCH_BUILD (default build/), and what guest-run.sh reads.
+#
+# Exit status: 0 every cycle verified; 1 a cycle failed or the guest run
+# ended badly; 2 usage; 4 skipped: QEMU, the guest kernel or a build
+# prerequisite is missing (the reason on stderr, "SKIP: ...").
+set -eu
+
+usage() {
+	sed -n '/^# usage:/,/^# Environment:/s/^# \{0,1\}//p' "$0" | sed '$d' >&2
+	exit 2
+}
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${LUBENCH_BUILD:-$top/build}
+
+variants=all
+devices=4096
+preserve=""
+reps=1
+faults=""
+out=""
+timeout_s=""
+kexec_checks=0
+plot=1
+verbose=""
+smp=2
+warmup=1
+
+need_arg() {
+	[ "$1" -ge 2 ] || usage
+}
+
+is_uint() {
+	case "$1" in
+	'' | *[!0-9]*) return 1 ;;
+	esac
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--variant) need_arg $#; variants=$2; shift ;;
+	--devices) need_arg $#; devices=$2; shift ;;
+	--preserve) need_arg $#; preserve=$2; shift ;;
+	--reps) need_arg $#; reps=$2; shift ;;
+	--faults) need_arg $#; faults=$2; shift ;;
+	--out) need_arg $#; out=$2; shift ;;
+	--timeout) need_arg $#; timeout_s=$2; shift ;;
+	--kexec-checks) kexec_checks=1 ;;
+	--smp) need_arg $#; smp=$2; shift ;;
+	--no-warmup) warmup=0 ;;
+	--no-plot) plot=0 ;;
+	-v | --verbose) verbose=-v ;;
+	-h | --help) usage ;;
+	*) echo "cycle: unknown argument $1" >&2; usage ;;
+	esac
+	shift
+done
+
+skip() {
+	echo "cycle: SKIP: $*" >&2
+	exit 4
+}
+
+die() {
+	echo "cycle: $*" >&2
+	exit 1
+}
+
+# The layouts, in registration order, from the one list that defines them.
+layouts=$(sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\)).*/\1/p' \
+	"$top/kmod/pci_ser/pci_ser_variants.h" | tr '\n' ' ')
+layouts=${layouts% }
+[ -n "$layouts" ] || die "no layouts in kmod/pci_ser/pci_ser_variants.h"
+
+commas() {
+	echo "$1" | tr ',' ' '
+}
+
+# The other way round, for messages.
+listed() {
+	echo "$1" | tr ' ' ','
+}
+
+if [ "$variants" = all ]; then
+	variants="none $layouts"
+else
+	variants=$(commas "$variants")
+fi
+for v in $variants; do
+	case " none $layouts " in
+	*" $v "*) ;;
+	*) echo "cycle: no variant $v (none $layouts)" >&2; exit 2 ;;
+	esac
+done
+if [ "$faults" = all ]; then
+	faults="corrupt compat truncate variant"
+else
+	faults=$(commas "$faults")
+fi
+for f in $faults; do
+	case "$f" in
+	corrupt | compat | truncate | variant) ;;
+	*) echo "cycle: no fault $f (corrupt compat truncate variant)" >&2; exit 2 ;;
+	esac
+done
+devices=$(commas "$devices")
+for n in $devices; do
+	if ! is_uint "$n" || [ "$n" -lt 16 ] || [ "$n" -gt 65536 ]; then
+		echo "cycle: --devices wants 16..65536, got $n" >&2
+		exit 2
+	fi
+done
+[ -z "$preserve" ] || is_uint "$preserve" || usage
+if ! is_uint "$reps" || [ "$reps" -lt 1 ]; then usage; fi
+[ -z "$timeout_s" ] || is_uint "$timeout_s" || usage
+if ! is_uint "$smp" || [ "$smp" -lt 1 ]; then usage; fi
+
+# --- the plan: one line per jump ---------------------------------------------
+
+stamp=$(date +%Y%m%d-%H%M%S)
+mkdir -p "$build/runs"
+rundir=$(mktemp -d "$build/runs/cycle-$stamp.XXXX")
+plan=$rundir/cycle.plan
+: >"$plan"
+first_n=""
+for n in $devices; do
+	[ -n "$first_n" ] || first_n=$n
+done
+m_of() {
+	if [ -n "$preserve" ]; then
+		echo "$preserve"
+	else
+		echo $(($1 / 2))
+	fi
+}
+if [ "$warmup" = 1 ]; then
+	echo "none none $first_n 0 warmup" >>"$plan"
+fi
+# Faults first: the measured cycles after them show the system kept going.
+fault_variant=""
+for v in $variants; do
+	[ "$v" = none ] || { fault_variant=$v; break; }
+done
+[ -n "$fault_variant" ] || fault_variant=${layouts%% *}
+for f in $faults; do
+	echo "$fault_variant $f $first_n $(m_of "$first_n")" >>"$plan"
+done
+for n in $devices; do
+	r=1
+	while [ "$r" -le "$reps" ]; do
+		for v in $variants; do
+			echo "$v none $n $(m_of "$n")" >>"$plan"
+		done
+		r=$((r + 1))
+	done
+done
+jumps=$(grep -c . "$plan")
+max_n=0
+for n in $devices; do
+	[ "$n" -gt "$max_n" ] && max_n=$n
+done
+# ~10 s a jump under TCG at small N, about 5 s more per 4096 devices;
+# twice that, and the first boot.
+[ -n "$timeout_s" ] || timeout_s=$((60 + jumps * (20 + max_n / 400)))
+
+echo "KEXEC_CHECKS=$kexec_checks" >"$rundir/cycle.conf"
+mkdir -p "$rundir/state"
+: >"$rundir/state/preserved.list"
+: >"$rundir/state/failures"
+
+# --- build -------------------------------------------------------------------
+
+command -v qemu-system-x86_64 >/dev/null 2>&1 ||
+	skip "qemu-system-x86_64 is not installed (scripts/host/setup.sh)"
+gb=$build/cycle
+mkdir -p "$gb"
+rc=0
+"$top/scripts/host/guest-build.sh" "$gb" 2>"$gb/guest-build.log" || rc=$?
+case "$rc" in
+0) ;;
+4) skip "$(sed -n 's/^guest-build: SKIP: //p' "$gb/guest-build.log")" ;;
+*)
+	cat "$gb/guest-build.log" >&2
+	die "cannot build the guest side"
+	;;
+esac
+# Debug info makes the module five times bigger, and insmod is in the
+# blackout; a distribution ships its modules stripped too.
+timeout 60 objcopy --strip-debug "$gb/kmod/lubench.ko" "$gb/lubench.ko" ||
+	die "cannot strip $gb/kmod/lubench.ko (binutils)"
+
+# The report tool comes from the CMake build (./lubench build); bring it
+# up to date when the build tree exists.
+report=$build/bench/lubench-cycle-report
+if [ -f "$build/CMakeCache.txt" ]; then
+	timeout 600 cmake --build "$build" --target lubench-cycle-report \
+		>"$gb/report-build.log" 2>&1 ||
+		die "cannot build lubench-cycle-report ($gb/report-build.log)"
+fi
+[ -x "$report" ] || die "no $report: run ./lubench build first"
+
+# --- run -----------------------------------------------------------------------
+
+[ -n "$out" ] || out=$top/results/cycle-$stamp
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$top" status --porcelain -- kmod bench scripts 2>/dev/null)" ]; then
+	commit="$commit-dirty"
+fi
+{
+	# A directory named just "cycle" (inside a `lubench run`) takes
+	# its parent's name.
+	run_id=$(basename "$out")
+	[ "$run_id" != cycle ] || run_id=$(basename "$(dirname "$out")")/cycle
+	echo "run_id=$run_id"
+	echo "command=scripts/host/cycle.sh --variant $(listed "$variants") --devices $(listed "$devices") --preserve ${preserve:-N/2} --reps $reps${faults:+ --faults $(listed "$faults")}"
+	echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "git_commit=$commit"
+	echo "host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	echo "host_cpus=$(nproc)"
+	echo "host_kernel=$(uname -r)"
+	echo "memmap=${LUBENCH_MEMMAP:-2M\$0x40000000}"
+} >"$rundir/cycle.meta"
+
+echo "cycle: $jumps jumps: $(listed "$variants") at N=$(listed "$devices")${faults:+, faults $(listed "$faults")}; guest run $rundir (up to ${timeout_s} s)" >&2
+grc=0
+"$top/scripts/host/guest-run.sh" $verbose --timeout "$timeout_s" --job-timeout 300 \
+	--devices "$max_n" --smp "$smp" --run-dir "$rundir" \
+	--add "$gb/lubench.ko:/lubench/lubench.ko" \
+	--add "$gb/bin/lubench-dev:/lubench/lubench-dev" \
+	--add "$plan:/lubench/cycle.plan" \
+	--add "$rundir/cycle.conf:/lubench/cycle.conf" \
+	--add "$rundir/state:/lubench/state" \
+	"$top/scripts/guest/cycle-job.sh" || grc=$?
+
+reason=$(sed -n 's/^reason=//p' "$rundir/status" 2>/dev/null || true)
+if [ "$grc" = 125 ] && [ ! -s "$rundir/console.log" ]; then
+	skip "QEMU cannot run: ${reason:-see above}"
+fi
+if [ ! -s "$rundir/results.txt" ]; then
+	die "the guest wrote no results (${reason:-status $grc}); console: $rundir/console.log"
+fi
+
+# --- report --------------------------------------------------------------------
+
+cp "$plan" "$out/cycle.plan"
+rrc=0
+timeout 120 "$report" "$rundir" "$out" || rrc=$?
+[ "$rrc" -le 1 ] || die "lubench-cycle-report failed on $rundir"
+if [ "$plot" = 1 ]; then
+	"$top/scripts/plot/plot-cycle.sh" "$out" >/dev/null ||
+		echo "cycle: plots failed (results are complete)" >&2
+fi
+
+echo
+echo "results:   $out/results.jsonl, results.csv, meta.json, summary.txt"
+if [ "$plot" = 1 ] && [ -d "$out/plots" ]; then
+	pngs=""
+	for p in "$out"/plots/*.png; do
+		[ -f "$p" ] && pngs="$pngs $p"
+	done
+	echo "plots:    $pngs"
+fi
+echo "guest run: $rundir (console.log: host-stamped console, results.txt: raw JSON)"
+if [ "$grc" != 0 ]; then
+	echo "cycle: guest run: $reason" >&2
+	exit 1
+fi
+exit "$rrc"

@@ -1,0 +1,441 @@
+#!/bin/sh
+# Boot the lubench guest in QEMU, run one job in it and report how it
+# ended. Every other command that needs a guest is built on this one.
+#
+# usage: scripts/host/guest-run.sh [OPTIONS] [--] JOB_FILE
+#        scripts/host/guest-run.sh [OPTIONS] -c 'SHELL COMMANDS'
+#
+# JOB_FILE is a sh script that becomes /job.sh in the guest; with -c the
+# argument is a command string instead. See scripts/guest/guest-init.sh for what
+# the job can rely on (environment, serial ports, stages across kexec).
+#
+# Options:
+#   --devices N        LUBENCH_DEVICES for the job (default 0: job's choice)
+#   --timeout SECS     wall-clock limit of the whole run (default 300)
+#   --job-timeout SECS limit per stage inside the guest
+#                      (default: --timeout minus 5 s, at least 5 s)
+#   --accel MODE       auto | tcg | kvm (default $LUBENCH_ACCEL or auto:
+#                      KVM only if a probe boot succeeds, cached per host
+#                      boot in BUILD/guest/accel)
+#   --cpu MODEL        QEMU -cpu model (default: max under KVM;
+#                      max,vendor=GenuineIntel under TCG, the way to get
+#                      constant_tsc there; TCG cannot offer invtsc)
+#   --mem SIZE         guest RAM (default 2G)
+#   --smp N            guest CPUs (default 2)
+#   --memmap SPEC      reserved range on both kernels' command lines, as
+#                      SIZE$ADDR, or none (default $LUBENCH_MEMMAP or
+#                      2M$0x40000000)
+#   --append "WORDS"   extra kernel command-line words
+#   --results FILE     where the guest's ttyS1 goes
+#                      (default RUN_DIR/results.txt)
+#   --add SRC:DEST     also put SRC at DEST in the guest (repeatable)
+#   --initrd FILE      base initramfs (default BUILD/guest/base.cpio.gz,
+#                      built by scripts/host/mkinitramfs.sh when missing)
+#   --kernel FILE      guest kernel (default from scripts/host/guest-kernel.sh)
+#   --boot pvh|bzimage how the default kernel boots: pvh (default) loads
+#                      the uncompressed vmlinux directly, bzimage the
+#                      vmlinuz through its decompressor, as kexec does
+#   --run-dir DIR      where the run's files go
+#                      (default BUILD/runs/YYYYmmdd-HHMMSS.XXXX)
+#   -v, --verbose      also echo the stamped console to stderr
+#
+# BUILD is $LUBENCH_BUILD or build/ under the repo root. RUN_DIR holds
+# console.log (ttyS0, each line prefixed "[host T ms] " with the host's
+# monotonic time since QEMU started), results.txt (ttyS1, verbatim, plus
+# one JSON line {"type":"lubench-run",...} appended by the host recording
+# accel, cpu, wall time and outcome), qemu.err, cmdline, job.sh,
+# lubench.env and status. BUILD/runs/last points at the newest run.
+#
+# Exit status:
+#   the job's own status  the guest printed LUBENCH-EXIT <rc>
+#   124  timed out: on the host (QEMU killed) or in the guest (job killed)
+#   125  QEMU failed to start or died, or a setup step failed
+#   126  kernel panic
+#   127  the guest stopped without reporting a status
+#   2    usage error
+# The reason is always printed on stderr as "guest-run: ..." lines.
+set -eu
+
+usage() {
+	sed -n '/^# usage:/,/^# The reason/s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+
+die() {
+	echo "guest-run: $*" >&2
+	exit 125
+}
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${LUBENCH_BUILD:-$top/build}
+self=$0
+
+devices=0
+timeout_s=300
+job_timeout=""
+accel=${LUBENCH_ACCEL:-auto}
+cpu=""
+mem=2G
+smp=2
+# A literal $: memmap=SIZE$ADDR reserves (E820 type reserved) the range.
+# shellcheck disable=SC2016
+memmap=${LUBENCH_MEMMAP:-'2M$0x40000000'}
+append=""
+results=""
+initrd=""
+kernel=""
+rundir=""
+boot=${LUBENCH_BOOT:-pvh}
+verbose=0
+cmd_mode=0
+job=""
+nl='
+'
+adds=""
+
+need_arg() {
+	[ "$1" -ge 2 ] || usage
+}
+
+is_uint() {
+	case "$1" in
+	'' | *[!0-9]*) return 1 ;;
+	esac
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--devices) need_arg $#; devices=$2; shift ;;
+	--timeout) need_arg $#; timeout_s=$2; shift ;;
+	--job-timeout) need_arg $#; job_timeout=$2; shift ;;
+	--accel) need_arg $#; accel=$2; shift ;;
+	--cpu) need_arg $#; cpu=$2; shift ;;
+	--mem) need_arg $#; mem=$2; shift ;;
+	--smp) need_arg $#; smp=$2; shift ;;
+	--memmap) need_arg $#; memmap=$2; shift ;;
+	--append) need_arg $#; append="$append${append:+ }$2"; shift ;;
+	--results) need_arg $#; results=$2; shift ;;
+	--add)
+		need_arg $#
+		case "$2" in
+		*:*) ;;
+		*) echo "guest-run: --add wants SRC:DEST" >&2; exit 2 ;;
+		esac
+		adds="$adds$2$nl"
+		shift
+		;;
+	--initrd) need_arg $#; initrd=$2; shift ;;
+	--kernel) need_arg $#; kernel=$2; shift ;;
+	--boot) need_arg $#; boot=$2; shift ;;
+	--run-dir) need_arg $#; rundir=$2; shift ;;
+	-v | --verbose) verbose=1 ;;
+	-c) cmd_mode=1 ;;
+	-h | --help) usage ;;
+	--) shift; break ;;
+	-*) echo "guest-run: unknown option $1" >&2; usage ;;
+	*) break ;;
+	esac
+	shift
+done
+[ $# -eq 1 ] || usage
+job=$1
+
+is_uint "$devices" || usage
+is_uint "$timeout_s" || usage
+[ "$timeout_s" -gt 0 ] || usage
+is_uint "$smp" || usage
+case "$accel" in
+auto | tcg | kvm) ;;
+*) usage ;;
+esac
+case "$boot" in
+pvh | bzimage) ;;
+*) usage ;;
+esac
+if [ -z "$job_timeout" ]; then
+	job_timeout=$((timeout_s - 5))
+	[ "$job_timeout" -ge 5 ] || job_timeout=5
+fi
+is_uint "$job_timeout" || usage
+if [ "$cmd_mode" = 0 ] && [ ! -r "$job" ]; then
+	echo "guest-run: job file $job not found (use -c for a command)" >&2
+	exit 2
+fi
+case "$memmap" in
+none | *'$'*) ;;
+*) echo "guest-run: --memmap wants SIZE\$ADDR or none" >&2; exit 2 ;;
+esac
+
+abspath() {
+	(cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")")
+}
+
+mkdir -p "$build"
+build=$(cd "$build" && pwd)
+guest=$build/guest
+
+# The kernel and base initramfs are built once and reused by every run.
+# Boot the uncompressed vmlinux through QEMU's PVH loader when it is
+# there: it skips the bzImage decompressor, ~3 s of every TCG boot. The
+# bzImage is still what the guest kexecs into (it is /boot/vmlinuz).
+bzimage=""
+if [ -z "$kernel" ] || [ -z "$initrd" ]; then
+	bzimage=$(timeout 900 "$top/scripts/host/guest-kernel.sh" "$build") ||
+		die "cannot get the guest kernel (scripts/host/guest-kernel.sh)"
+fi
+if [ -z "$kernel" ]; then
+	kernel=$bzimage
+	pvh=$(dirname "$bzimage")/vmlinux-${bzimage##*/vmlinuz-}
+	if [ "$boot" = pvh ] && [ -f "$pvh" ]; then
+		kernel=$pvh
+	fi
+fi
+[ -f "$kernel" ] || die "no guest kernel at $kernel"
+kernel=$(abspath "$kernel")
+if [ -z "$initrd" ]; then
+	initrd=$guest/base.cpio.gz
+	if [ ! -f "$initrd" ]; then
+		echo "guest-run: building $initrd" >&2
+		timeout 300 "$top/scripts/host/mkinitramfs.sh" --kernel "$bzimage" \
+			"$initrd" >/dev/null ||
+			die "cannot build the base initramfs"
+	elif [ -n "$(find "$top/scripts/guest/guest-init.sh" -newer "$initrd")" ]; then
+		echo "guest-run: warning: $initrd is older than" \
+			"scripts/guest/guest-init.sh; rebuild it" >&2
+	fi
+fi
+[ -f "$initrd" ] || die "no initramfs at $initrd"
+initrd=$(abspath "$initrd")
+
+# The console stamper, rebuilt when its source changes. Compiled to a
+# temporary name first so concurrent runs never execute a partial file.
+stamp=$build/tools/serial-stamp
+src=$top/bench/tools/serial-stamp.c
+if [ ! -x "$stamp" ] || [ -n "$(find "$src" -newer "$stamp")" ]; then
+	mkdir -p "$build/tools"
+	${CC:-cc} -O2 -Wall -o "$stamp.$$" "$src" ||
+		die "cannot compile $src (need a C compiler)"
+	mv "$stamp.$$" "$stamp"
+fi
+
+if [ -z "$rundir" ]; then
+	mkdir -p "$build/runs"
+	rundir=$(mktemp -d "$build/runs/$(date +%Y%m%d-%H%M%S).XXXX")
+	ln -sfn "$(basename "$rundir")" "$build/runs/last"
+else
+	mkdir -p "$rundir"
+fi
+rundir=$(cd "$rundir" && pwd)
+console=$rundir/console.log
+[ -n "$results" ] || results=$rundir/results.txt
+results=$(abspath "$results")
+case "$results" in
+*,*) die "results path must not contain a comma (QEMU option syntax)" ;;
+esac
+rm -f "$console" "$results" "$rundir/qemu.rc" "$rundir/status"
+
+# --- accelerator ---------------------------------------------------------
+
+# Does a KVM guest boot to the end of a trivial job? /dev/kvm opening is
+# not enough: on some hosts KVM guests hang in early boot, which only a
+# bounded boot attempt reveals. The answer is cached per host boot.
+probe_kvm() {
+	cache=$guest/accel
+	boot_id=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo none)
+	if [ -r "$cache" ]; then
+		read -r c_accel c_id <"$cache" || true
+		if [ "${c_id:-}" = "$boot_id" ] && [ -n "${c_accel:-}" ]; then
+			echo "$c_accel"
+			return
+		fi
+	fi
+	answer=tcg
+	if [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		echo "guest-run: probing KVM (up to" \
+			"${LUBENCH_KVM_PROBE_TIMEOUT:-15} s)" >&2
+		if "$self" --accel kvm \
+			--timeout "${LUBENCH_KVM_PROBE_TIMEOUT:-15}" \
+			--kernel "$kernel" --initrd "$initrd" \
+			--run-dir "$guest/accel-probe" -c 'echo kvm-ok' \
+			>/dev/null 2>"$guest/accel-probe.log"; then
+			answer=kvm
+		fi
+		echo "guest-run: KVM probe: $(sed -n 's/^reason=//p' \
+			"$guest/accel-probe/status" 2>/dev/null)" >&2
+	fi
+	echo "$answer $boot_id" >"$cache"
+	echo "$answer"
+}
+
+if [ "$accel" = auto ]; then
+	accel=$(probe_kvm)
+fi
+# The suite times the blackout on the TSC, so the guest should trust it.
+# Linux sets constant_tsc for Intel family 6 (model >= 0xe) or family 15
+# (model >= 3) CPUs; QEMU's TCG models are AMD-flavoured by default, and
+# with two CPUs and no constant_tsc Linux marks the TSC unstable. TCG
+# cannot emulate invtsc, so nonstop_tsc is out of reach there.
+case "$accel" in
+kvm)
+	accel_opts="-accel kvm"
+	[ -n "$cpu" ] || cpu=max
+	;;
+tcg)
+	# Multi-threaded TCG: one host thread per vCPU.
+	accel_opts="-accel tcg,thread=multi"
+	[ -n "$cpu" ] || cpu=max,vendor=GenuineIntel
+	;;
+esac
+
+# --- per-run archive -----------------------------------------------------
+
+if [ "$cmd_mode" = 1 ]; then
+	printf '#!/bin/sh\n%s\n' "$job" >"$rundir/job.sh"
+else
+	cp "$job" "$rundir/job.sh"
+fi
+
+# Values are single-quoted for the guest's sh; refuse what would break out.
+for v in "$devices" "$job_timeout" "$accel" "$cpu" "$memmap" "$mem" "$smp"; do
+	case "$v" in
+	*\'*) die "a quote in option value $v" ;;
+	esac
+done
+cat >"$rundir/lubench.env" <<EOF
+LUBENCH_DEVICES='$devices'
+LUBENCH_JOB_TIMEOUT='$job_timeout'
+LUBENCH_ACCEL='$accel'
+LUBENCH_CPU='$cpu'
+LUBENCH_MEM='$mem'
+LUBENCH_SMP='$smp'
+LUBENCH_MEMMAP='$memmap'
+LUBENCH_RUN='$(basename "$rundir")'
+EOF
+
+# The base archive stays as built; per-run files go in a second archive
+# appended to it (the kernel unpacks concatenated archives in order).
+set -- --overlay "$rundir/run.cpio.gz" \
+	--add "$rundir/job.sh:/job.sh" --add "$rundir/lubench.env:/lubench.env"
+if [ -n "$adds" ]; then
+	while IFS= read -r a; do
+		[ -n "$a" ] && set -- "$@" --add "$a"
+	done <<EOF
+$adds
+EOF
+fi
+timeout 120 "$top/scripts/host/mkinitramfs.sh" "$@" >/dev/null ||
+	die "cannot build the per-run archive"
+combined=$rundir/initrd.cpio.gz
+cat "$initrd" "$rundir/run.cpio.gz" >"$combined"
+
+# --- boot ----------------------------------------------------------------
+
+# panic=-1 reboots at once on a panic and -no-reboot turns that reboot
+# into QEMU exiting, so a panic ends the run instead of hanging it;
+# oops=panic does the same for an oops, which would otherwise leave a
+# half-dead guest running until the timeout. log_buf_len: thousands of
+# devices overflow the default ring.
+cmdline="console=ttyS0 panic=-1 oops=panic quiet log_buf_len=16M"
+[ "$memmap" = none ] || cmdline="$cmdline memmap=$memmap"
+[ -z "$append" ] || cmdline="$cmdline $append"
+echo "$cmdline" >"$rundir/cmdline"
+
+# Drop the large combined initrd once QEMU no longer needs it.
+# shellcheck disable=SC2317  # called from the trap
+cleanup() {
+	rm -f "$combined" "$rundir/run.cpio.gz"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "guest-run: accel=$accel cpu=$cpu mem=$mem smp=$smp timeout=${timeout_s}s run=$rundir" >&2
+
+# ttyS0 (console) goes through the stamper; ttyS1 (results) to a plain
+# file. QEMU's status is passed out of the pipeline through a file.
+t0=$(date +%s%N)
+# $accel_opts is two words on purpose.
+# shellcheck disable=SC2086
+{
+	rc=0
+	timeout --kill-after=10 "$timeout_s" \
+		qemu-system-x86_64 -nodefaults -nographic -no-reboot \
+		$accel_opts -cpu "$cpu" -m "$mem" -smp "$smp" \
+		-kernel "$kernel" -initrd "$combined" -append "$cmdline" \
+		-serial stdio -serial "file:$results" \
+		</dev/null 2>"$rundir/qemu.err" || rc=$?
+	echo "$rc" >"$rundir/qemu.rc"
+} | "$stamp" | if [ "$verbose" = 1 ]; then
+	tee "$console" >&2
+else
+	cat >"$console"
+fi
+t1=$(date +%s%N)
+wall_ms=$(((t1 - t0) / 1000000))
+wall=$(echo "$wall_ms" | awk '{ printf "%.1f", $1 / 1000 }')
+
+# --- verdict -------------------------------------------------------------
+
+qrc=$(cat "$rundir/qemu.rc" 2>/dev/null || echo 125)
+
+# Console lines without the host's stamp.
+text() {
+	sed -e 's/^\[host *[0-9.]* ms\] //' "$console"
+}
+
+# The last thing the guest said, leaving out /init's own markers, the
+# shell's note on the killed job and the power-off message, which say
+# nothing about where it got stuck.
+last_line() {
+	text | grep -v -e '^[[:space:]]*$' -e 'LUBENCH-TIMEOUT' \
+		-e 'LUBENCH-EXIT' -e 'reboot: Power down' \
+		-e '^Terminated$' -e '^Killed$' |
+		tail -n 1 | cut -c 1-200
+}
+
+exit_rc=$(text | sed -n 's/^.*LUBENCH-EXIT \([0-9][0-9]*\).*$/\1/p' | tail -n 1)
+panic=$(text | grep -m 1 'Kernel panic - not syncing' || true)
+stages=$(text | grep -c 'LUBENCH-BOOT stage=' || true)
+
+if [ -n "$exit_rc" ]; then
+	rc=$exit_rc
+	if text | grep -q 'LUBENCH-TIMEOUT'; then
+		reason="guest timed out after $wall s: the job was killed in the guest after its ${job_timeout} s limit (last console line: $(last_line))"
+		rc=124
+	else
+		reason="job exited with status $rc"
+	fi
+elif [ -n "$panic" ]; then
+	rc=126
+	reason="kernel panic: $(echo "$panic" | cut -c 1-200)"
+elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	rc=124
+	reason="guest timed out after $timeout_s s (last console line: $(last_line))"
+elif [ "$qrc" != 0 ]; then
+	rc=125
+	why=$(grep -v '^[[:space:]]*$' "$rundir/qemu.err" | head -n 1 || true)
+	if [ -s "$console" ]; then
+		reason="qemu died with status $qrc (${why:-no message}); last console line: $(last_line)"
+	else
+		reason="qemu failed to start (${why:-status $qrc, no message})"
+	fi
+else
+	rc=127
+	reason="guest stopped without reporting a status (last console line: $(last_line))"
+fi
+
+# JSON string: only quotes and backslashes need escaping in these texts.
+json_reason=$(printf '%s' "$reason" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' | tr -d '\000-\037')
+printf '{"type":"lubench-run","accel":"%s","cpu":"%s","mem":"%s","smp":%s,"wall_ms":%s,"boots":%s,"exit":%s,"reason":"%s"}\n' \
+	"$accel" "$cpu" "$mem" "$smp" "$wall_ms" "$stages" "$rc" "$json_reason" >>"$results"
+{
+	echo "rc=$rc"
+	echo "accel=$accel"
+	echo "cpu=$cpu"
+	echo "wall_ms=$wall_ms"
+	echo "boots=$stages"
+	echo "reason=$reason"
+} >"$rundir/status"
+
+echo "guest-run: $reason" >&2
+echo "guest-run: accel=$accel cpu=$cpu wall=${wall}s boots=$stages console=$console results=$results" >&2
+exit "$rc"

@@ -1,0 +1,101 @@
+#!/bin/sh
+# The main job of `./lubench run`: the user-space sweep of every layout,
+# one live-update cycle per layout in the QEMU guest, the plots, and a
+# plain-text summary a reviewer can paste into a mail.
+#
+# usage: scripts/host/run.sh [WORKLOAD]
+#   WORKLOAD  a workload file (default workloads/default.conf); its
+#             [bench] and [cycle] sections give the options of each stage
+# Writes results/run-<time>-<host>/{bench,cycle,summary.txt} (under
+# $LUBENCH_RESULTS instead of results/ when set) and prints where
+# everything is.  Exit: 0, 1 a stage failed, 2 usage or a bad workload.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${LUBENCH_BUILD:-$top/build}
+
+case "${1:-}" in
+-h|--help) sed -n '/^# usage:/,/^# Writes/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+esac
+[ $# -le 1 ] || { echo "usage: $0 [WORKLOAD]" >&2; exit 2; }
+workload=${1:-$top/workloads/default.conf}
+
+# The options of one stage, as positional parameters of a subshell call.
+opts() {
+	rc=0
+	"$top/scripts/host/workload.sh" "$workload" "$1" >"$dir/$1.opts" || rc=$?
+	case "$rc" in
+	0) return 0 ;;
+	1) return 1 ;;
+	*) exit 2 ;;
+	esac
+}
+
+# Check the whole workload before anything runs or is written.
+for section in bench cycle; do
+	rc=0
+	"$top/scripts/host/workload.sh" "$workload" "$section" >/dev/null || rc=$?
+	[ "$rc" -le 1 ] || exit 2
+done
+
+# Install what is missing and build everything first: each stage needs it.
+"$top/lubench" build
+
+id=$(date +%Y%m%d-%H%M%S)-$(hostname -s 2>/dev/null || echo host)
+dir=${LUBENCH_RESULTS:-$top/results}/run-$id
+mkdir -p "$dir"
+cp "$workload" "$dir/workload.conf"
+start=$(date +%s)
+status=0
+
+if opts bench; then
+	echo "== user-space sweep ($(tr '\n' ' ' <"$dir/bench.opts"))" >&2
+	# shellcheck disable=SC2046 # one option or value per line, no spaces
+	if "$top/lubench" bench $(cat "$dir/bench.opts") --out "$dir/bench" \
+		>"$dir/bench.txt"; then
+		"$top/scripts/plot/plot.sh" "$dir/bench" >/dev/null ||
+			echo "run: plotting the sweep failed" >&2
+	else
+		echo "run: the sweep failed (see $dir/bench.txt)" >&2
+		status=1
+	fi
+fi
+
+# Against the committed baseline, when both have the sweep (a note only:
+# the baseline is from this project's machine kind, see README.md).
+baseline=$top/results/baseline/bench
+if [ -s "$dir/bench/results.jsonl" ] && [ -s "$baseline/results.jsonl" ]; then
+	"$top/lubench" compare "$baseline" "$dir/bench" >"$dir/compare.txt" || true
+fi
+
+cycle_note=""
+if opts cycle; then
+	echo "== live-update cycles ($(tr '\n' ' ' <"$dir/cycle.opts"))" >&2
+	rc=0
+	# shellcheck disable=SC2046
+	"$top/scripts/host/cycle.sh" $(cat "$dir/cycle.opts") --out "$dir/cycle" \
+		>"$dir/cycle.txt" || rc=$?
+	case "$rc" in
+	0) ;;
+	4) cycle_note="skipped: the guest could not run (see $dir/cycle.txt)" ;;
+	*) cycle_note="failed (exit $rc; see $dir/cycle.txt)"; status=1 ;;
+	esac
+fi
+
+"$top/scripts/host/summary.sh" "$dir" "$cycle_note" >"$dir/summary.txt" || status=1
+cat "$dir/summary.txt"
+
+echo
+echo "lubench run finished in $(($(date +%s) - start)) s"
+echo "  summary:        $dir/summary.txt"
+[ -d "$dir/bench" ] && {
+	echo "  sweep results:  $dir/bench/results.jsonl (.csv, meta.json); table: $dir/bench.txt"
+	[ -s "$dir/compare.txt" ] &&
+		echo "  vs baseline:    $dir/compare.txt"
+	echo "  sweep plots:    $dir/bench/plots/"
+}
+[ -d "$dir/cycle" ] && {
+	echo "  cycle results:  $dir/cycle/results.jsonl (.csv, meta.json); table: $dir/cycle.txt"
+	echo "  cycle plots:    $dir/cycle/plots/"
+}
+exit "$status"

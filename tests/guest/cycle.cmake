@@ -1,0 +1,20 @@
+# Live-update cycles across kexec in the QEMU guest (issue 6): one guest
+# run each, ~30-60 s under TCG.  include() this from tests/CMakeLists.txt.
+# Exit 4 = skip (no QEMU, no guest kernel, no kernel headers), with the
+# reason as "1..0 # SKIP ..." on stdout.
+foreach(_mode survives refuses_bad_blob)
+  add_test(NAME cycle_${_mode}
+    COMMAND ${CMAKE_CURRENT_LIST_DIR}/cycle_test.sh ${_mode} ${CMAKE_BINARY_DIR})
+  set_tests_properties(cycle_${_mode} PROPERTIES
+    SKIP_RETURN_CODE 4
+    TIMEOUT 200
+    RUN_SERIAL TRUE)
+endforeach()
+
+# The report on a recorded run and broken copies of it: no QEMU needed.
+if(TARGET lubench-cycle-report)
+  add_test(NAME cycle_report_test
+    COMMAND sh ${CMAKE_SOURCE_DIR}/tests/cli/cycle_report_test.sh
+            $<TARGET_FILE:lubench-cycle-report>)
+  set_tests_properties(cycle_report_test PROPERTIES TIMEOUT 60)
+endif()

@@ -1,0 +1,90 @@
+# The /dev/lubench user space and the tests that run inside the QEMU
+# guest.  include() this from tests/CMakeLists.txt after the kselftest
+# headers are set up (it uses KSFT_INC and kselftest_headers).
+#
+# Both programs are linked statically: the guest has no libraries.  Here
+# they are built for warnings and for use by hand; scripts/host/guest-tests.sh
+# builds its own copies with the module, so the ctest entry below works
+# on its own.
+find_library(LUBENCH_URING_STATIC NAMES liburing.a
+  DOC "liburing's static archive (Debian: liburing-dev)")
+if(NOT LUBENCH_URING_STATIC)
+  message(FATAL_ERROR "liburing.a not found: install liburing-dev (scripts/host/setup.sh)")
+endif()
+
+add_executable(lubench-dev ${CMAKE_SOURCE_DIR}/bench/guest/lubench_dev_cli.c
+  ${CMAKE_SOURCE_DIR}/bench/lib/lubench_dev.c)
+target_include_directories(lubench-dev PRIVATE
+  ${CMAKE_SOURCE_DIR}/kmod ${CMAKE_SOURCE_DIR}/bench/lib)
+target_link_libraries(lubench-dev PRIVATE ${LUBENCH_URING_STATIC})
+target_link_options(lubench-dev PRIVATE -static)
+
+add_executable(guest_dev_test
+  ${CMAKE_CURRENT_LIST_DIR}/guest_dev_test.c
+  ${CMAKE_SOURCE_DIR}/bench/lib/lubench_dev.c)
+add_dependencies(guest_dev_test kselftest_headers)
+target_include_directories(guest_dev_test PRIVATE
+  ${KSFT_INC} ${CMAKE_SOURCE_DIR}/kmod ${CMAKE_SOURCE_DIR}/kmod/pci_ser
+  ${CMAKE_SOURCE_DIR}/bench/lib)
+target_link_libraries(guest_dev_test PRIVATE ${LUBENCH_URING_STATIC})
+target_link_options(guest_dev_test PRIVATE -static)
+# The harness header itself trips these two.
+target_compile_options(guest_dev_test PRIVATE
+  -Wno-unused-parameter -Wno-clobbered)
+
+# One guest boot: builds lubench.ko and the static binaries, runs
+# guest_dev_test in QEMU, prints its KTAP.  Exit 4 = skip (no QEMU, no
+# guest kernel, or every test skipped), with the reason on stdout.
+add_test(NAME guest_dev
+  COMMAND ${CMAKE_SOURCE_DIR}/scripts/host/guest-tests.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(guest_dev PROPERTIES
+  SKIP_RETURN_CODE 4
+  TIMEOUT 600
+  RUN_SERIAL TRUE)
+
+# Each test of the guest run counted by ctest on its own: read from the
+# KTAP the run above leaves in ${CMAKE_BINARY_DIR}/guest-tests/ktap.txt.
+# The names are the harness's: fixture[.variant].test, global.test for
+# TEST(); variants of a fixture come from the pci_ser registration list.
+set_tests_properties(guest_dev PROPERTIES FIXTURES_SETUP guest_ktap)
+file(READ ${CMAKE_SOURCE_DIR}/kmod/pci_ser/pci_ser_variants.h _lb_vh)
+string(REGEX MATCHALL "[ \t]X\\([a-z0-9_]+\\)" _lb_vx "${_lb_vh}")
+set(_lb_variants "")
+foreach(_l ${_lb_vx})
+  string(REGEX REPLACE ".*X\\(([a-z0-9_]+)\\)" "\\1" _v "${_l}")
+  list(APPEND _lb_variants ${_v})
+endforeach()
+file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/guest_dev_test.c _lb_src)
+set(_lb_guest_tests "")
+foreach(_l ${_lb_src})
+  if(_l MATCHES "^FIXTURE_VARIANT\\(([a-z0-9_]+)\\)")
+    list(APPEND _lb_varfix ${CMAKE_MATCH_1})
+  elseif(_l MATCHES "^TEST\\(([a-z0-9_]+)\\)")
+    list(APPEND _lb_guest_tests "global.${CMAKE_MATCH_1}")
+  elseif(_l MATCHES "^TEST_F(_TIMEOUT)?\\(([a-z0-9_]+), *([a-z0-9_]+)")
+    list(APPEND _lb_guest_tests "${CMAKE_MATCH_2}:${CMAKE_MATCH_3}")
+  endif()
+endforeach()
+foreach(_t ${_lb_guest_tests})
+  if(_t MATCHES "^([a-z0-9_]+):([a-z0-9_]+)$")
+    set(_fix ${CMAKE_MATCH_1})
+    set(_name ${CMAKE_MATCH_2})
+    if(_fix IN_LIST _lb_varfix)
+      set(_names "")
+      foreach(_v ${_lb_variants})
+        list(APPEND _names "${_fix}.${_v}.${_name}")
+      endforeach()
+    else()
+      set(_names "${_fix}.${_name}")
+    endif()
+  else()
+    set(_names ${_t})
+  endif()
+  foreach(_n ${_names})
+    add_test(NAME guest/${_n}
+      COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/ktap_result.sh
+              ${CMAKE_BINARY_DIR}/guest-tests/ktap.txt ${_n})
+    set_tests_properties(guest/${_n} PROPERTIES
+      FIXTURES_REQUIRED guest_ktap SKIP_RETURN_CODE 4 TIMEOUT 30)
+  endforeach()
+endforeach()

@@ -1,0 +1,1210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of lubench.ko and /dev/lubench, run inside the QEMU guest by
+ * scripts/host/guest-tests.sh: the preservation rules on real struct pci_dev,
+ * the strictness of the uapi (ioctl and io_uring), agreement of every
+ * layout with the device set in sysfs, clean unload, and a clean dmesg.
+ *
+ * Environment: LUBENCH_KO, the module file, for the unload/reload test;
+ * LUBENCH_EXPECT_MODULE=1 when the module should be loaded already.
+ * Tests run in order; the module fixture unloads and reloads lubench.ko
+ * and must stay after the others, the dmesg check last.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#include "lubench_dev.h"
+#include "pci_ser_variants.h"
+
+#define SYS_PCI_DEVICES		"/sys/bus/pci/devices"
+
+/* A device as seen by the test: from sysfs or from LUBENCH_IOC_LIST. */
+static uint64_t id_key(const struct lubench_devid *id)
+{
+	return (uint64_t)id->domain << 16 | id->bdf;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	uint64_t ka = id_key(a), kb = id_key(b);
+
+	return ka < kb ? -1 : ka > kb;
+}
+
+/*
+ * The device set according to the PCI core's sysfs, independent of the
+ * module: names "dddd:bb:dd.f" (5+ domain digits above 0xffff), VFs have
+ * a physfn link.  Sorted by (domain, bdf).  Returns the count or -errno.
+ */
+static int sysfs_devices(struct lubench_devid **out)
+{
+	struct lubench_devid *ids = NULL;
+	int n = 0, cap = 0, dfd;
+	struct dirent *de;
+	DIR *dir;
+
+	dir = opendir(SYS_PCI_DEVICES);
+	if (!dir)
+		return -errno;
+	dfd = dirfd(dir);
+	while ((de = readdir(dir))) {
+		struct lubench_devid id = { 0 };
+		char link[300];
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (lbdev_parse_bdf(de->d_name, &id.domain, &id.bdf))
+			continue;
+		snprintf(link, sizeof(link), "%s/physfn", de->d_name);
+		if (!faccessat(dfd, link, F_OK, AT_SYMLINK_NOFOLLOW))
+			id.flags = LUBENCH_DEVF_VF;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			ids = realloc(ids, cap * sizeof(*ids));
+			if (!ids) {
+				closedir(dir);
+				return -ENOMEM;
+			}
+		}
+		ids[n++] = id;
+	}
+	closedir(dir);
+	qsort(ids, n, sizeof(*ids), cmp_id);
+	*out = ids;
+	return n;
+}
+
+static bool sysfs_has(uint32_t domain, uint16_t bdf)
+{
+	char name[64], path[128];
+
+	lbdev_format_bdf(name, sizeof(name), domain, bdf);
+	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+static int xioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+static bool have_dev(void)
+{
+	return access(LUBENCH_DEV_PATH, F_OK) == 0;
+}
+
+/*
+ * First: where the job loaded the module (LUBENCH_EXPECT_MODULE=1), its
+ * absence is a failure to report, not a reason for the rest to skip.
+ */
+TEST(module_loaded)
+{
+	const char *expect = getenv("LUBENCH_EXPECT_MODULE");
+
+	if (have_dev())
+		return;
+	if (!expect || strcmp(expect, "1"))
+		SKIP(return, "%s missing: lubench.ko is not loaded",
+		     LUBENCH_DEV_PATH);
+	ASSERT_TRUE(have_dev()) TH_LOG("lubench.ko should be loaded");
+}
+
+/* --- the rules and the uapi, on the devices the module made --------- */
+
+FIXTURE(dev) {
+	struct lbdev d;
+	struct lubench_info info;
+	struct lubench_devid *ids;	/* LUBENCH_IOC_LIST */
+	int nr;
+	struct lubench_devid plain;	/* one of ours, not a VF */
+	struct lubench_devid vf;	/* one of ours, a VF (if any) */
+	bool have_vf;
+};
+
+FIXTURE_SETUP(dev)
+{
+	int i, ret;
+
+	if (!have_dev())
+		SKIP(return, "%s missing: lubench.ko is not loaded",
+		     LUBENCH_DEV_PATH);
+	ASSERT_EQ(0, lbdev_open(&self->d, NULL));
+	ASSERT_EQ(0, lbdev_reset(&self->d, LUBENCH_RESET_ALL));
+	ASSERT_EQ(0, lbdev_info(&self->d, &self->info));
+	ret = lbdev_list(&self->d, 0, &self->ids);
+	ASSERT_LT(0, ret);
+	self->nr = ret;
+	self->plain.domain = UINT32_MAX;
+	for (i = 0; i < self->nr; i++) {
+		const struct lubench_devid *id = &self->ids[i];
+
+		if (!(id->flags & LUBENCH_DEVF_OWN))
+			continue;
+		if (id->flags & LUBENCH_DEVF_VF) {
+			if (!self->have_vf)
+				self->vf = *id;
+			self->have_vf = true;
+		} else if (self->plain.domain == UINT32_MAX) {
+			self->plain = *id;
+		}
+	}
+	ASSERT_NE(UINT32_MAX, self->plain.domain);
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	if (self->d.fd > 0) {
+		lbdev_reset(&self->d, LUBENCH_RESET_ALL);
+		lbdev_close(&self->d);
+	}
+	free(self->ids);
+}
+
+TEST_F(dev, unknown_ioctl_enotty)
+{
+	struct lubench_info info;
+	int fd = self->d.fd;
+
+	LBDEV_INIT(&info);
+	EXPECT_EQ(-ENOTTY, xioctl(fd, _IOWR(LUBENCH_IOC_MAGIC, 0x7f,
+					    struct lubench_info), &info));
+	/* A known number with another size is another command. */
+	EXPECT_EQ(-ENOTTY, xioctl(fd, _IOWR(LUBENCH_IOC_MAGIC, 0x00,
+					    struct lubench_dev), &info));
+	EXPECT_EQ(-ENOTTY, xioctl(fd, _IOR(LUBENCH_IOC_MAGIC, 0x00,
+					   struct lubench_info), &info));
+	EXPECT_EQ(-ENOTTY, xioctl(fd, _IO('x', 1), NULL));
+}
+
+TEST_F(dev, bad_header_einval)
+{
+	struct lubench_info info;
+
+	LBDEV_INIT(&info);
+	info.size = sizeof(info) - 8;
+	EXPECT_EQ(-EINVAL, xioctl(self->d.fd, LUBENCH_IOC_INFO, &info));
+	LBDEV_INIT(&info);
+	info.version = LUBENCH_ABI_VERSION + 1;
+	EXPECT_EQ(-EINVAL, xioctl(self->d.fd, LUBENCH_IOC_INFO, &info));
+	LBDEV_INIT(&info);
+	EXPECT_EQ(0, xioctl(self->d.fd, LUBENCH_IOC_INFO, &info));
+	EXPECT_EQ(LUBENCH_ABI_VERSION, info.abi_version);
+}
+
+TEST_F(dev, reserved_fields_einval)
+{
+	struct lubench_op ops[4];
+	struct lubench_variant v;
+	struct lubench_hotplug h;
+	struct lubench_batch b;
+	struct lubench_stats s;
+	struct lubench_reset r;
+	struct lubench_info in;
+	struct lubench_list l;
+	struct lubench_dev dv;
+	int fd = self->d.fd, i;
+
+#define EXPECT_EINVAL(cmd, s, field, val) do {			\
+		LBDEV_INIT(&(s));					\
+		(s).field = (val);					\
+		EXPECT_EQ(-EINVAL, xioctl(fd, (cmd), &(s)))		\
+			TH_LOG("%s.%s = %s", #s, #field, #val);		\
+	} while (0)
+
+	EXPECT_EINVAL(LUBENCH_IOC_INFO, in, reserved[3], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_INFO, in, nr_functions, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_VARIANT, v, reserved[1], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_VARIANT, v, flags, 0x80);
+	EXPECT_EINVAL(LUBENCH_IOC_VARIANT, v, compatible[0], 'x');
+	EXPECT_EINVAL(LUBENCH_IOC_VARIANT, v, name[0], 'x');	/* query */
+	LBDEV_INIT(&v);
+	v.flags = LUBENCH_VARIANT_SET;
+	memset(v.name, 'a', sizeof(v.name));			/* no NUL */
+	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_VARIANT, &v));
+	LBDEV_INIT(&v);
+	v.flags = LUBENCH_VARIANT_SET;
+	v.index = 1;
+	strcpy(v.name, "linear");
+	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_VARIANT, &v));
+	LBDEV_INIT(&v);
+	v.flags = LUBENCH_VARIANT_SET;
+	strcpy(v.name, "no-such-layout");
+	EXPECT_EQ(-ENOENT, xioctl(fd, LUBENCH_IOC_VARIANT, &v));
+
+	EXPECT_EINVAL(LUBENCH_IOC_PRESERVE, dv, flags, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_FIND, dv, reserved[1], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_UNPRESERVE, dv, ns, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_BATCH, b, reserved[3], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_BATCH, b, flags, 0x100);
+	EXPECT_EINVAL(LUBENCH_IOC_BATCH, b, nr_done, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_STATS, s, reserved0, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_STATS, s, reserved[2], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_STATS, s, flags, 2);
+	EXPECT_EINVAL(LUBENCH_IOC_RESET, r, flags, 0);
+	EXPECT_EINVAL(LUBENCH_IOC_RESET, r, flags, 8);
+	LBDEV_INIT(&r);
+	r.flags = LUBENCH_RESET_STATS;
+	r.reserved[1] = 1;
+	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_RESET, &r));
+	EXPECT_EINVAL(LUBENCH_IOC_HOTPLUG, h, nr, 0);
+	EXPECT_EINVAL(LUBENCH_IOC_HOTPLUG, h, nr, LUBENCH_HOTPLUG_MAX + 1);
+	LBDEV_INIT(&h);
+	h.nr = 1;
+	h.flags = 1;
+	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_HOTPLUG, &h));
+	LBDEV_INIT(&h);
+	h.nr = 1;
+	h.reserved[0] = 1;
+	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_HOTPLUG, &h));
+	EXPECT_EINVAL(LUBENCH_IOC_LIST, l, flags, 4);
+	EXPECT_EINVAL(LUBENCH_IOC_LIST, l, reserved[0], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_LIST, l, cap, 1);	/* and no ids */
+#undef EXPECT_EINVAL
+
+	/* A bad entry fails alone, with -EINVAL, and leaves no trace. */
+	memset(ops, 0, sizeof(ops));
+	for (i = 0; i < 4; i++) {
+		ops[i].domain = self->plain.domain;
+		ops[i].bdf = self->plain.bdf;
+		ops[i].op = LUBENCH_OP_PRESERVE;
+	}
+	ops[0].op = 0;
+	ops[1].op = 9;
+	ops[2].flags = 1;
+	ops[3].reserved = 1;
+	ASSERT_EQ(0, lbdev_batch(&self->d, ops, 4, 0, &b));
+	EXPECT_EQ(4, b.nr_done);
+	EXPECT_EQ(4, b.nr_failed);
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(-EINVAL, ops[i].result);
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	EXPECT_EQ(0, in.capacity);
+}
+
+/*
+ * The live-update ioctls (the cycle itself runs in tests/guest/cycle_test.sh):
+ * strict structs, no cycle open without restore=1, and a freeze that
+ * locks the table until it is reset.
+ */
+TEST_F(dev, handover_uapi)
+{
+	struct lubench_retrieve rt;
+	struct lubench_freeze fz;
+	struct lubench_finish fn;
+	struct lubench_cycle cy;
+	struct lubench_devid id = self->plain;
+	int fd = self->d.fd, ret;
+
+#define EXPECT_EINVAL(cmd, s, field, val) do {			\
+		LBDEV_INIT(&(s));					\
+		(s).field = (val);					\
+		EXPECT_EQ(-EINVAL, xioctl(fd, (cmd), &(s)))		\
+			TH_LOG("%s.%s = %s", #s, #field, #val);		\
+	} while (0)
+
+	EXPECT_EINVAL(LUBENCH_IOC_FREEZE, fz, flags, 2);
+	EXPECT_EINVAL(LUBENCH_IOC_FREEZE, fz, fault, LUBENCH_NR_FAULTS);
+	EXPECT_EINVAL(LUBENCH_IOC_FREEZE, fz, freeze_tsc, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_FREEZE, fz, reserved0, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_FREEZE, fz, reserved[1], 1);
+	LBDEV_INIT(&fz);
+	fz.flags = LUBENCH_FREEZE_NONE;
+	fz.fault = LUBENCH_FAULT_CORRUPT;	/* nothing to corrupt */
+	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_FREEZE, &fz));
+	EXPECT_EINVAL(LUBENCH_IOC_CYCLE, cy, state, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_CYCLE, cy, reserved[3], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_RETRIEVE, rt, flags, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_RETRIEVE, rt, nr, 1);	/* and no ids */
+	EXPECT_EINVAL(LUBENCH_IOC_RETRIEVE, rt, tsc, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_RETRIEVE, rt, reserved[1], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_FINISH, fn, flags, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_FINISH, fn, tsc, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_FINISH, fn, reserved[0], 1);
+#undef EXPECT_EINVAL
+
+	/* Loaded without restore=1: no cycle to retrieve from or finish. */
+	ASSERT_EQ(0, lbdev_cycle(&self->d, &cy));
+	EXPECT_EQ(LUBENCH_CYCLE_IDLE, cy.state);
+	EXPECT_NE(0, cy.init_tsc);
+	EXPECT_EQ(-ENOENT, lbdev_retrieve(&self->d, &id, 1, NULL));
+	EXPECT_EQ(-ENOENT, lbdev_finish(&self->d, NULL));
+
+	/* The guest boots with memmap=, as every cycle does; else skip. */
+	ASSERT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+				  self->plain.domain, self->plain.bdf, NULL));
+	ret = lbdev_freeze(&self->d, 0, 0, 7, 0, &fz);
+	if (ret == -ENXIO)
+		SKIP(return, "no memmap= range reserved for the handover");
+	ASSERT_EQ(0, ret);
+	EXPECT_EQ(1, fz.nr_preserved);
+	EXPECT_LT(0, fz.blob_size);
+	EXPECT_LE(fz.freeze_tsc, fz.serialized_tsc);
+	EXPECT_EQ(lubench_set_hash_add(0, self->plain.domain, self->plain.bdf),
+		  fz.table_hash);
+	/* Frozen: the table no longer changes, lookups still work. */
+	EXPECT_EQ(-EBUSY, lbdev_dev_op(&self->d, LUBENCH_OP_UNPRESERVE,
+				       self->plain.domain, self->plain.bdf,
+				       NULL));
+	EXPECT_EQ(1, lbdev_dev_op(&self->d, LUBENCH_OP_FIND,
+				  self->plain.domain, self->plain.bdf, NULL));
+	/* Freezing again rewrites the handover; a reset cancels it. */
+	EXPECT_EQ(0, lbdev_freeze(&self->d, 0, LUBENCH_FAULT_VARIANT, 8, 0,
+				  NULL));
+	EXPECT_EQ(0, lbdev_reset(&self->d, LUBENCH_RESET_TABLE));
+	EXPECT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+				  self->plain.domain, self->plain.bdf, NULL));
+}
+
+TEST_F(dev, uring_reserved_fields_einval)
+{
+	struct lubench_ucmd c = { .version = LUBENCH_UCMD_VERSION };
+	struct lubench_batch b;
+	struct io_uring ring;
+	int ret;
+
+	ret = lbdev_uring_init(&self->d, 8);
+	if (ret == -ENOSYS || ret == -EPERM)
+		SKIP(return, "io_uring unavailable: %s", strerror(-ret));
+	ASSERT_EQ(0, ret);
+
+	c.domain = self->plain.domain;
+	c.bdf = self->plain.bdf;
+	EXPECT_EQ(0, lbdev_uring_cmd(&self->d, LUBENCH_OP_FIND, &c, 0));
+	c.version = 0;
+	EXPECT_EQ(-EINVAL, lbdev_uring_cmd(&self->d, LUBENCH_OP_FIND, &c, 0));
+	c.version = LUBENCH_UCMD_VERSION + 1;
+	EXPECT_EQ(-EINVAL, lbdev_uring_cmd(&self->d, LUBENCH_OP_FIND, &c, 0));
+	c.version = LUBENCH_UCMD_VERSION;
+	c.flags = 1;
+	EXPECT_EQ(-EINVAL, lbdev_uring_cmd(&self->d, LUBENCH_OP_PRESERVE, &c, 0));
+	c.flags = 0;
+	c.batch = 1;
+	EXPECT_EQ(-EINVAL, lbdev_uring_cmd(&self->d, LUBENCH_OP_PRESERVE, &c, 0));
+	c.batch = 0;
+	EXPECT_EQ(-EINVAL, lbdev_uring_cmd(&self->d, 99, &c, 0));
+	EXPECT_EQ(-EINVAL, lbdev_uring_cmd(&self->d, LUBENCH_OP_FIND, &c, 1U << 7));
+	/* BATCH carries no device. */
+	LBDEV_INIT(&b);
+	c.batch = (uintptr_t)&b;
+	EXPECT_EQ(-EINVAL, lbdev_uring_cmd(&self->d, LUBENCH_OP_BATCH, &c, 0));
+	c.domain = 0;
+	c.bdf = 0;
+	EXPECT_EQ(0, lbdev_uring_cmd(&self->d, LUBENCH_OP_BATCH, &c, 0));
+	b.reserved[0] = 1;
+	EXPECT_EQ(-EINVAL, lbdev_uring_cmd(&self->d, LUBENCH_OP_BATCH, &c, 0));
+
+	/* On a 128-byte SQE ring the other 64 bytes of cmd are reserved. */
+	if (io_uring_queue_init(4, &ring, IORING_SETUP_SQE128) == 0) {
+		struct io_uring_sqe *sqe;
+		struct io_uring_cqe *cqe;
+		int pass, res[2];
+
+		for (pass = 0; pass < 2; pass++) {
+			struct lubench_ucmd f = {
+				.domain = self->plain.domain,
+				.bdf = self->plain.bdf,
+				.version = LUBENCH_UCMD_VERSION,
+			};
+
+			sqe = io_uring_get_sqe(&ring);
+			ASSERT_NE(NULL, sqe);
+			io_uring_prep_rw(IORING_OP_URING_CMD, sqe,
+					 self->d.fd, NULL, 0, 0);
+			sqe->cmd_op = LUBENCH_OP_FIND;
+			memset(sqe->cmd, 0, 80);
+			memcpy(sqe->cmd, &f, sizeof(f));
+			sqe->cmd[40] = pass;
+			ASSERT_EQ(1, io_uring_submit_and_wait(&ring, 1));
+			ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
+			res[pass] = cqe->res;
+			io_uring_cqe_seen(&ring, cqe);
+		}
+		EXPECT_EQ(0, res[0]);
+		EXPECT_EQ(-EINVAL, res[1]);
+		io_uring_queue_exit(&ring);
+	} else {
+		TH_LOG("no IORING_SETUP_SQE128 ring; 128-byte case not run");
+	}
+}
+
+TEST_F(dev, bad_pointers_efault)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	struct lubench_ucmd c = { .version = LUBENCH_UCMD_VERSION };
+	struct lubench_op *ro_ops;
+	struct lubench_info *ro;
+	struct lubench_batch b;
+	struct lubench_list l;
+	void *none;
+	int fd = self->d.fd;
+
+	none = mmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, none);
+	ro = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_INFO, NULL));
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_INFO, (void *)8));
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_INFO, none));
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_BATCH, none));
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_STATS, (void *)-4096L));
+
+	/* Readable but not writable: the copy back out fails. */
+	LBDEV_INIT(ro);
+	ro_ops = (struct lubench_op *)((char *)ro + pg);
+	ro_ops->domain = self->plain.domain;
+	ro_ops->bdf = self->plain.bdf;
+	ro_ops->op = LUBENCH_OP_FIND;
+	ASSERT_EQ(0, mprotect(ro, 2 * pg, PROT_READ));
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_INFO, ro));
+
+	LBDEV_INIT(&b);
+	b.nr = 1;
+	b.ops = (uintptr_t)none;
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_BATCH, &b));
+	LBDEV_INIT(&b);
+	b.nr = 1;
+	b.ops = 8;
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_BATCH, &b));
+	LBDEV_INIT(&b);
+	b.nr = 1;
+	b.ops = (uintptr_t)ro_ops;	/* FIND only: no side effect */
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_BATCH, &b));
+
+	LBDEV_INIT(&l);
+	l.cap = 4;
+	l.ids = (uintptr_t)none;
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_LIST, &l));
+
+	if (lbdev_uring_init(&self->d, 4) == 0) {
+		c.batch = (uintptr_t)none;
+		EXPECT_EQ(-EFAULT, lbdev_uring_cmd(&self->d, LUBENCH_OP_BATCH,
+						   &c, 0));
+		LBDEV_INIT(&b);
+		b.nr = 1;
+		b.ops = (uintptr_t)none;
+		c.batch = (uintptr_t)&b;
+		EXPECT_EQ(-EFAULT, lbdev_uring_cmd(&self->d, LUBENCH_OP_BATCH,
+						   &c, 0));
+	}
+	munmap(none, pg);
+	munmap(ro, 2 * pg);
+}
+
+/*
+ * Bad input never costs what was already preserved: with a populated
+ * table, every kind of refused call leaves exactly that table.
+ */
+TEST_F(dev, bad_input_keeps_table)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	struct lubench_ucmd c = { .version = LUBENCH_UCMD_VERSION };
+	struct lubench_op bad[3];
+	struct lubench_batch b;
+	struct lubench_info in;
+	struct lubench_dev dv;
+	int fd = self->d.fd, i, kept = 0;
+	void *none;
+
+	/* Preserve up to 64 of our plain functions. */
+	for (i = 0; i < self->nr && kept < 64; i++) {
+		const struct lubench_devid *id = &self->ids[i];
+
+		if (!(id->flags & LUBENCH_DEVF_OWN) ||
+		    (id->flags & LUBENCH_DEVF_VF))
+			continue;
+		ASSERT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+					  id->domain, id->bdf, &dv));
+		kept++;
+	}
+	ASSERT_LT(0, kept);
+
+	none = mmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, none);
+	EXPECT_EQ(-ENOTTY, xioctl(fd, _IO('x', 1), NULL));
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_PRESERVE, none));
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_UNPRESERVE, (void *)8));
+	LBDEV_INIT(&dv);
+	dv.domain = self->plain.domain;
+	dv.bdf = self->plain.bdf;
+	dv.flags = 1;
+	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_UNPRESERVE, &dv));
+	LBDEV_INIT(&dv);
+	dv.domain = self->plain.domain;
+	dv.bdf = self->plain.bdf;
+	dv.version = LUBENCH_ABI_VERSION + 1;
+	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_UNPRESERVE, &dv));
+	LBDEV_INIT(&b);
+	b.nr = 1;
+	b.ops = (uintptr_t)none;
+	EXPECT_EQ(-EFAULT, xioctl(fd, LUBENCH_IOC_BATCH, &b));
+	LBDEV_INIT(&b);
+	b.nr = LUBENCH_BATCH_MAX + 1;
+	b.ops = (uintptr_t)bad;
+	EXPECT_NE(0, xioctl(fd, LUBENCH_IOC_BATCH, &b));
+	/* Unpreserves with a bad field each: refused one by one. */
+	memset(bad, 0, sizeof(bad));
+	for (i = 0; i < 3; i++) {
+		bad[i].domain = self->plain.domain;
+		bad[i].bdf = self->plain.bdf;
+		bad[i].op = LUBENCH_OP_UNPRESERVE;
+	}
+	bad[0].flags = 1;
+	bad[1].reserved = 1;
+	bad[2].op = 0;
+	ASSERT_EQ(0, lbdev_batch(&self->d, bad, 3, 0, &b));
+	EXPECT_EQ(3, b.nr_failed);
+	if (lbdev_uring_init(&self->d, 4) == 0) {
+		c.flags = 1;
+		c.domain = self->plain.domain;
+		c.bdf = self->plain.bdf;
+		EXPECT_EQ(-EINVAL, lbdev_uring_cmd(&self->d,
+						   LUBENCH_OP_UNPRESERVE, &c, 0));
+	}
+	munmap(none, pg);
+
+	/* Exactly the table of before. */
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	EXPECT_EQ(kept, in.nr_preserved);
+	for (i = 0, kept = 0; i < self->nr && kept < 64; i++) {
+		const struct lubench_devid *id = &self->ids[i];
+
+		if (!(id->flags & LUBENCH_DEVF_OWN) ||
+		    (id->flags & LUBENCH_DEVF_VF))
+			continue;
+		EXPECT_EQ(1, lbdev_dev_op(&self->d, LUBENCH_OP_FIND,
+					  id->domain, id->bdf, &dv));
+		kept++;
+	}
+}
+
+TEST_F(dev, vf_einval)
+{
+	struct lubench_info in;
+	struct lubench_batch b;
+	struct lubench_op op;
+	char name[32];
+
+	if (!self->info.nr_vfs)
+		SKIP(return, "the module made no VFs (nr_devices < 64)");
+	ASSERT_TRUE(self->have_vf);
+	/* The module's verdict agrees with the PCI core's sysfs. */
+	lbdev_format_bdf(name, sizeof(name), self->vf.domain, self->vf.bdf);
+	{
+		char path[128];
+
+		snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s/physfn", name);
+		EXPECT_EQ(0, access(path, F_OK)) TH_LOG("%s has no physfn", name);
+	}
+	EXPECT_EQ(-EINVAL, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+					self->vf.domain, self->vf.bdf, NULL));
+	memset(&op, 0, sizeof(op));
+	op.domain = self->vf.domain;
+	op.bdf = self->vf.bdf;
+	op.op = LUBENCH_OP_PRESERVE;
+	ASSERT_EQ(0, lbdev_batch(&self->d, &op, 1, 0, &b));
+	EXPECT_EQ(-EINVAL, op.result);
+	if (lbdev_uring_init(&self->d, 4) == 0) {
+		op.result = 0;
+		ASSERT_EQ(0, lbdev_uring_ops(&self->d, &op, 1));
+		EXPECT_EQ(-EINVAL, op.result);
+	}
+	EXPECT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_FIND,
+				  self->vf.domain, self->vf.bdf, NULL));
+	/* A refused first preserve leaves no table behind. */
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	EXPECT_EQ(0, in.capacity);
+}
+
+TEST_F(dev, double_preserve_ebusy)
+{
+	uint32_t dom = self->plain.domain;
+	uint16_t bdf = self->plain.bdf;
+	struct lubench_batch b;
+	struct lubench_op op;
+
+	ASSERT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE, dom, bdf, NULL));
+	EXPECT_EQ(-EBUSY, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE, dom, bdf,
+				       NULL));
+	memset(&op, 0, sizeof(op));
+	op.domain = dom;
+	op.bdf = bdf;
+	op.op = LUBENCH_OP_PRESERVE;
+	ASSERT_EQ(0, lbdev_batch(&self->d, &op, 1, 0, &b));
+	EXPECT_EQ(-EBUSY, op.result);
+	if (lbdev_uring_init(&self->d, 4) == 0) {
+		op.result = 0;
+		ASSERT_EQ(0, lbdev_uring_ops(&self->d, &op, 1));
+		EXPECT_EQ(-EBUSY, op.result);
+	}
+	EXPECT_EQ(1, lbdev_dev_op(&self->d, LUBENCH_OP_FIND, dom, bdf, NULL));
+	EXPECT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_UNPRESERVE, dom, bdf,
+				  NULL));
+	EXPECT_EQ(-ENOENT, lbdev_dev_op(&self->d, LUBENCH_OP_UNPRESERVE, dom,
+					bdf, NULL));
+	EXPECT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_FIND, dom, bdf, NULL));
+}
+
+TEST_F(dev, unknown_device_enodev)
+{
+	static const struct { uint32_t domain; uint16_t bdf; } none[] = {
+		{ 0x7777, 0x1234 },
+		{ 0x0001, 0x0001 },	/* 0001:00:00.1: PF A is single-function */
+		{ 0xffffffff, 0x0000 },
+		{ 0x0001ffff, 0xffff },
+	};
+	struct lubench_batch b;
+	struct lubench_op op;
+	unsigned int i, o;
+
+	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		ASSERT_FALSE(sysfs_has(none[i].domain, none[i].bdf));
+		for (o = LUBENCH_OP_PRESERVE; o <= LUBENCH_OP_FIND; o++) {
+			EXPECT_EQ(-ENODEV, lbdev_dev_op(&self->d, o,
+							none[i].domain,
+							none[i].bdf, NULL));
+			memset(&op, 0, sizeof(op));
+			op.domain = none[i].domain;
+			op.bdf = none[i].bdf;
+			op.op = o;
+			ASSERT_EQ(0, lbdev_batch(&self->d, &op, 1, 0, &b));
+			EXPECT_EQ(-ENODEV, op.result);
+		}
+	}
+}
+
+/* Domains are 32 bits: 0x10001 must not alias 0x0001. */
+TEST_F(dev, domain_not_truncated)
+{
+	const struct lubench_devid *hi = NULL, *lo = NULL;
+	int i, j;
+
+	for (i = 0; i < self->nr && !lo; i++) {
+		const struct lubench_devid *a = &self->ids[i];
+
+		if (a->domain < 0x10000 || (a->flags & LUBENCH_DEVF_VF))
+			continue;
+		for (j = 0; j < self->nr; j++) {
+			const struct lubench_devid *b = &self->ids[j];
+
+			if (b->domain == (a->domain & 0xffff) &&
+			    b->bdf == a->bdf && !(b->flags & LUBENCH_DEVF_VF)) {
+				hi = a;
+				lo = b;
+				break;
+			}
+		}
+	}
+	ASSERT_NE(NULL, lo) TH_LOG("no device pair aliasing in 16 bits");
+	ASSERT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE, lo->domain,
+				  lo->bdf, NULL));
+	EXPECT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_FIND, hi->domain,
+				  hi->bdf, NULL));
+	EXPECT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE, hi->domain,
+				  hi->bdf, NULL));
+	EXPECT_EQ(1, lbdev_dev_op(&self->d, LUBENCH_OP_FIND, hi->domain,
+				  hi->bdf, NULL));
+	EXPECT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_UNPRESERVE, lo->domain,
+				  lo->bdf, NULL));
+	EXPECT_EQ(1, lbdev_dev_op(&self->d, LUBENCH_OP_FIND, hi->domain,
+				  hi->bdf, NULL));
+	EXPECT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_FIND, lo->domain,
+				  lo->bdf, NULL));
+}
+
+/* The module sees what the PCI core shows, and made what it promised. */
+TEST_F(dev, population_matches_sysfs)
+{
+	unsigned int own = 0, own_vf = 0, multi = 0, hi_dom = 0, gaps = 0;
+	struct lubench_devid *sys;
+	int n, i;
+
+	n = sysfs_devices(&sys);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(n, self->nr);
+	for (i = 0; i < n; i++) {
+		const struct lubench_devid *a = &self->ids[i];
+
+		EXPECT_EQ(id_key(&sys[i]), id_key(a));
+		EXPECT_EQ(sys[i].flags & LUBENCH_DEVF_VF,
+			  a->flags & LUBENCH_DEVF_VF);
+		if (!(a->flags & LUBENCH_DEVF_OWN))
+			continue;
+		own++;
+		own_vf += !!(a->flags & LUBENCH_DEVF_VF);
+		multi += (a->bdf & 7) && !(a->flags & LUBENCH_DEVF_VF);
+		hi_dom += a->domain >= 0x10000;
+		/* Sparse: a later bus of the same domain, not the next one. */
+		if (i && self->ids[i - 1].domain == a->domain &&
+		    (a->bdf >> 8) > (self->ids[i - 1].bdf >> 8) + 1)
+			gaps++;
+	}
+	EXPECT_EQ(self->info.nr_functions, own);
+	EXPECT_EQ(self->info.nr_vfs, own_vf);
+	EXPECT_EQ(self->info.nr_pci_devs, (unsigned int)n);
+	EXPECT_LT(0, multi);
+	EXPECT_LT(0, hi_dom);
+	EXPECT_LT(0, gaps);
+	EXPECT_LE(4, self->info.nr_domains);
+	TH_LOG("%u devices, %u ours (%u VFs, %u functions > 0, %u above 0xffff) on %u root buses in %u domains, enumerated in %.3f s",
+	       n, own, own_vf, multi, hi_dom, self->info.nr_root_buses,
+	       self->info.nr_domains, self->info.enum_ns / 1e9);
+	free(sys);
+}
+
+/* Expected FIND result for device @i: every other non-VF is preserved. */
+static int concurrent_want(const struct lubench_devid *ids, int i)
+{
+	return !(ids[i].flags & LUBENCH_DEVF_VF) && !(i & 1);
+}
+
+/*
+ * Two preservers at once: a child hammers the table with batched ioctls
+ * while the parent's uring_cmds contend for the same lock (the module
+ * then punts them to io_uring's workers).  Every verdict must hold.
+ */
+TEST_F_TIMEOUT(dev, concurrent_ioctl_and_uring, 180)
+{
+	struct lubench_op *ops, *cops;
+	struct lubench_stats st;
+	struct lubench_batch b;
+	int i, round, status, bad = 0;
+	pid_t child;
+
+	ops = calloc(self->nr, sizeof(*ops));
+	ASSERT_NE(NULL, ops);
+	for (i = 0; i < self->nr; i++) {
+		ops[i].domain = self->ids[i].domain;
+		ops[i].bdf = self->ids[i].bdf;
+		ops[i].op = LUBENCH_OP_PRESERVE;
+	}
+	for (i = 0; i < self->nr; i++)
+		if (concurrent_want(self->ids, i))
+			ASSERT_EQ(0, lbdev_batch(&self->d, &ops[i], 1, 0, &b));
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		struct lbdev cd;
+
+		cops = calloc(self->nr, sizeof(*cops));
+		if (!cops || lbdev_open(&cd, NULL))
+			_exit(2);
+		for (round = 0; round < 20; round++) {
+			for (i = 0; i < self->nr; i++) {
+				cops[i] = ops[i];
+				cops[i].op = LUBENCH_OP_FIND;
+				cops[i].result = -1000;
+			}
+			if (lbdev_batch(&cd, cops, self->nr, 0, NULL))
+				_exit(3);
+			for (i = 0; i < self->nr; i++)
+				if (cops[i].result != concurrent_want(self->ids, i))
+					_exit(4);
+		}
+		_exit(0);
+	}
+
+	ASSERT_EQ(0, lbdev_uring_init(&self->d, 64));
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < self->nr; i++) {
+			ops[i].op = LUBENCH_OP_FIND;
+			ops[i].result = -1000;
+		}
+		ASSERT_EQ(0, lbdev_uring_ops(&self->d, ops, self->nr));
+		for (i = 0; i < self->nr; i++)
+			if (ops[i].result != concurrent_want(self->ids, i) &&
+			    bad++ < 5)
+				TH_LOG("find %#x:%#x: %d", ops[i].domain,
+				       ops[i].bdf, ops[i].result);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, bad);
+	ASSERT_EQ(0, lbdev_stats(&self->d, &st, false));
+	EXPECT_LE(3 * self->nr, st.uring_cmds);
+	free(ops);
+}
+
+/*
+ * The table is sized by the devices present at the first preserve, so
+ * devices hot-plugged after it find it full.
+ */
+TEST_F_TIMEOUT(dev, hotplug_then_enospc, 180)
+{
+	uint32_t cap, nr_ok = 0, nr_nospc = 0, nr_vf = 0, k, i;
+	struct lubench_devid *ids;
+	struct lubench_hotplug h;
+	struct lubench_info in;
+	struct lubench_batch b;
+	struct lubench_op *ops;
+	int n;
+
+	ASSERT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+				  self->plain.domain, self->plain.bdf, NULL));
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	cap = in.capacity;
+	EXPECT_EQ(in.nr_pci_devs, cap);
+	EXPECT_EQ(1, in.nr_preserved);
+
+	/* More new devices than there are VFs, which never take a slot. */
+	k = self->info.nr_vfs + 32;
+	ASSERT_EQ(0, lbdev_hotplug(&self->d, k, &h));
+	EXPECT_EQ(k, h.nr_added);
+	EXPECT_LE(LUBENCH_HOTPLUG_DOMAIN, h.domain);
+	EXPECT_TRUE(sysfs_has(h.domain, 0));
+	TH_LOG("hot-plugged %u functions in domain %#x in %.3f s", k,
+	       h.domain, h.ns / 1e9);
+
+	n = lbdev_list(&self->d, 0, &ids);
+	ASSERT_EQ(self->nr + (int)k, n);
+	ops = calloc(n, sizeof(*ops));
+	ASSERT_NE(NULL, ops);
+	for (i = 0; i < (uint32_t)n; i++) {
+		ops[i].domain = ids[i].domain;
+		ops[i].bdf = ids[i].bdf;
+		ops[i].op = LUBENCH_OP_PRESERVE;
+	}
+	ASSERT_EQ(0, lbdev_batch(&self->d, ops, n, 0, &b));
+	ASSERT_EQ((uint32_t)n, b.nr_done);
+	for (i = 0; i < (uint32_t)n; i++) {
+		int want_dup = ids[i].domain == self->plain.domain &&
+			       ids[i].bdf == self->plain.bdf;
+
+		if (ids[i].flags & LUBENCH_DEVF_VF) {
+			EXPECT_EQ(-EINVAL, ops[i].result);
+			nr_vf++;
+		} else if (want_dup) {
+			EXPECT_EQ(-EBUSY, ops[i].result);
+		} else if (ops[i].result == 0) {
+			nr_ok++;
+		} else {
+			EXPECT_EQ(-ENOSPC, ops[i].result);
+			/* Sorted order: only new devices can miss out. */
+			EXPECT_LE(LUBENCH_HOTPLUG_DOMAIN, ids[i].domain);
+			nr_nospc++;
+		}
+	}
+	EXPECT_EQ(cap, nr_ok + 1);
+	EXPECT_EQ(n - nr_vf - cap, nr_nospc);
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	EXPECT_EQ(cap, in.capacity);
+	EXPECT_EQ(cap, in.nr_preserved);
+
+	/* The new devices go away again with the hot-plug reset. */
+	ASSERT_EQ(0, lbdev_reset(&self->d, LUBENCH_RESET_TABLE |
+				 LUBENCH_RESET_HOTPLUG));
+	EXPECT_FALSE(sysfs_has(h.domain, 0));
+	free(ids);
+	n = lbdev_list(&self->d, 0, &ids);
+	EXPECT_EQ(self->nr, n);
+	free(ids);
+	free(ops);
+}
+
+/* --- every layout agrees with the real device set ------------------- */
+
+FIXTURE(layout) {
+	struct lbdev d;
+	struct lubench_devid *sys;	/* sysfs: the truth */
+	int nr;
+};
+
+FIXTURE_VARIANT(layout) {
+	const char *name;
+};
+
+#define LAYOUT_VARIANT(n) FIXTURE_VARIANT_ADD(layout, n) { .name = #n };
+PCI_SER_FOR_EACH_VARIANT(LAYOUT_VARIANT)
+
+FIXTURE_SETUP(layout)
+{
+	if (!have_dev())
+		SKIP(return, "%s missing: lubench.ko is not loaded",
+		     LUBENCH_DEV_PATH);
+	ASSERT_EQ(0, lbdev_open(&self->d, NULL));
+	ASSERT_EQ(0, lbdev_reset(&self->d, LUBENCH_RESET_ALL));
+	ASSERT_LE(0, lbdev_variant_set(&self->d, variant->name));
+	self->nr = sysfs_devices(&self->sys);
+	ASSERT_LT(0, self->nr);
+}
+
+FIXTURE_TEARDOWN(layout)
+{
+	if (self->d.fd > 0) {
+		lbdev_reset(&self->d, LUBENCH_RESET_ALL);
+		lbdev_close(&self->d);
+	}
+	free(self->sys);
+}
+
+/*
+ * Preserve every device through batched ioctls, find every one through
+ * io_uring, unpreserve half through uring batches and half through
+ * single ioctls; every verdict must match what sysfs says the device is.
+ */
+TEST_F_TIMEOUT(layout, agrees_on_real_devices, 300)
+{
+	uint32_t nr = self->nr, i, nr_vf = 0, half = nr / 2;
+	struct lubench_info in;
+	struct lubench_batch b;
+	struct lubench_op *ops;
+	unsigned int bad = 0;
+
+	ops = calloc(nr, sizeof(*ops));
+	ASSERT_NE(NULL, ops);
+	for (i = 0; i < nr; i++) {
+		ops[i].domain = self->sys[i].domain;
+		ops[i].bdf = self->sys[i].bdf;
+		ops[i].op = LUBENCH_OP_PRESERVE;
+		nr_vf += !!(self->sys[i].flags & LUBENCH_DEVF_VF);
+	}
+	ASSERT_EQ(0, lbdev_batch(&self->d, ops, nr, 0, &b));
+	ASSERT_EQ(nr, b.nr_done);
+	EXPECT_EQ(nr_vf, b.nr_failed);
+	for (i = 0; i < nr; i++) {
+		int want = self->sys[i].flags & LUBENCH_DEVF_VF ? -EINVAL : 0;
+
+		if (ops[i].result != want && bad++ < 5)
+			TH_LOG("preserve %#x:%#x: %d, want %d", ops[i].domain,
+			       ops[i].bdf, ops[i].result, want);
+	}
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	EXPECT_EQ(nr, in.capacity);
+	EXPECT_EQ(nr - nr_vf, in.nr_preserved);
+
+	ASSERT_EQ(0, lbdev_uring_init(&self->d, 256));
+	for (i = 0; i < nr; i++) {
+		ops[i].op = LUBENCH_OP_FIND;
+		ops[i].result = -1000;
+	}
+	ASSERT_EQ(0, lbdev_uring_ops(&self->d, ops, nr));
+	for (i = 0; i < nr; i++) {
+		int want = !(self->sys[i].flags & LUBENCH_DEVF_VF);
+
+		if (ops[i].result != want && bad++ < 10)
+			TH_LOG("find %#x:%#x: %d, want %d", ops[i].domain,
+			       ops[i].bdf, ops[i].result, want);
+	}
+
+	for (i = 0; i < nr; i++) {
+		ops[i].op = LUBENCH_OP_UNPRESERVE;
+		ops[i].result = -1000;
+	}
+	ASSERT_EQ(0, lbdev_uring_batch(&self->d, ops, half, 0, &b));
+	EXPECT_EQ(half, b.nr_done);
+	for (i = half; i < nr; i++)
+		ops[i].result = lbdev_dev_op(&self->d, LUBENCH_OP_UNPRESERVE,
+					     ops[i].domain, ops[i].bdf, NULL);
+	for (i = 0; i < nr; i++) {
+		int want = self->sys[i].flags & LUBENCH_DEVF_VF ? -ENOENT : 0;
+
+		if (ops[i].result != want && bad++ < 15)
+			TH_LOG("unpreserve %#x:%#x: %d, want %d",
+			       ops[i].domain, ops[i].bdf, ops[i].result, want);
+	}
+	EXPECT_EQ(0, bad);
+	/* The last unpreserve frees the table. */
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	EXPECT_EQ(0, in.capacity);
+	EXPECT_EQ(0, in.nr_preserved);
+	free(ops);
+}
+
+/* --- last: unload and reload, then the kernel log ------------------- */
+
+FIXTURE(module) {
+	int unused;
+};
+
+FIXTURE_SETUP(module)
+{
+}
+
+FIXTURE_TEARDOWN(module)
+{
+}
+
+static bool own_domain(const struct lubench_devid *own, int nr, uint32_t d)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (own[i].domain == d)
+			return true;
+	return false;
+}
+
+/* Entries of @dir named PREFIX<hex domain>:... in one of @own's domains. */
+static int count_own_entries(const char *dir, const char *prefix,
+			     const struct lubench_devid *own, int nr)
+{
+	size_t plen = strlen(prefix);
+	struct dirent *de;
+	unsigned int dom;
+	int found = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, prefix, plen) &&
+		    sscanf(de->d_name + plen, "%x:", &dom) == 1 &&
+		    own_domain(own, nr, dom))
+			found++;
+	closedir(d);
+	return found;
+}
+
+static int wait_for(const char *path, bool present, int ms)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	for (; ms > 0; ms -= 10) {
+		if ((access(path, F_OK) == 0) == present)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+TEST_F_TIMEOUT(module, unload_leaves_nothing_and_reloads, 300)
+{
+	const char *ko = getenv("LUBENCH_KO");
+	struct lubench_devid *own, *sys;
+	struct lubench_info info;
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	unsigned int nr_param;
+	int n_own, n_sys, n, i, fd, ret, tries;
+	struct lbdev d;
+	char params[64];
+	FILE *f;
+
+	if (!have_dev())
+		SKIP(return, "%s missing: lubench.ko is not loaded",
+		     LUBENCH_DEV_PATH);
+	if (!ko || access(ko, R_OK))
+		SKIP(return, "LUBENCH_KO does not name the module file");
+
+	ASSERT_EQ(0, lbdev_open(&d, NULL));
+	ASSERT_EQ(0, lbdev_reset(&d, LUBENCH_RESET_ALL));
+	ASSERT_EQ(0, lbdev_info(&d, &info));
+	n_own = lbdev_list(&d, LUBENCH_LIST_OWN, &own);
+	lbdev_close(&d);
+	ASSERT_LT(0, n_own);
+	n_sys = sysfs_devices(&sys);
+	ASSERT_LT(n_own, n_sys);
+	free(sys);
+	f = fopen("/sys/module/lubench/parameters/nr_devices", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%u", &nr_param));
+	fclose(f);
+
+	/* io_uring drops its file references asynchronously: retry. */
+	for (tries = 0; tries < 100; tries++) {
+		ret = syscall(__NR_delete_module, "lubench", O_NONBLOCK);
+		if (!ret || (errno != EWOULDBLOCK && errno != EBUSY))
+			break;
+		nanosleep(&pause, NULL);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("delete_module: %s", strerror(errno));
+
+	EXPECT_EQ(0, wait_for(LUBENCH_DEV_PATH, false, 5000));
+	EXPECT_NE(0, access("/sys/module/lubench", F_OK));
+	for (i = 0, n = 0; i < n_own; i++)
+		n += sysfs_has(own[i].domain, own[i].bdf);
+	EXPECT_EQ(0, n) TH_LOG("%d of our devices still in sysfs", n);
+	EXPECT_EQ(0, count_own_entries("/sys/devices", "pci", own, n_own));
+	EXPECT_EQ(0, count_own_entries("/sys/class/pci_bus", "", own, n_own));
+	n = sysfs_devices(&sys);
+	EXPECT_EQ(n_sys - n_own, n);
+	free(sys);
+
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	snprintf(params, sizeof(params), "nr_devices=%u", nr_param);
+	ret = syscall(__NR_finit_module, fd, params, 0);
+	close(fd);
+	ASSERT_EQ(0, ret) TH_LOG("finit_module: %s", strerror(errno));
+	ASSERT_EQ(0, wait_for(LUBENCH_DEV_PATH, true, 5000));
+	ASSERT_EQ(0, lbdev_open(&d, NULL));
+	ASSERT_EQ(0, lbdev_info(&d, &info));
+	EXPECT_EQ(nr_param, info.nr_functions);
+	lbdev_close(&d);
+	n = sysfs_devices(&sys);
+	EXPECT_EQ(n_sys, n);
+	free(sys);
+	TH_LOG("reloaded: %u functions enumerated in %.3f s", info.nr_functions,
+	       info.enum_ns / 1e9);
+	free(own);
+}
+
+/*
+ * Run last: anything the tests provoked in the kernel shows up here.
+ * The log is checked from the module's first line on, so that boot-time
+ * noise of the CPU model (e.g. a mitigation "WARNING:") does not count.
+ */
+TEST_F(module, dmesg_clean)
+{
+	static const char *const bad[] = {
+		"WARNING:", "BUG:", "KASAN", "UBSAN", "Oops", "Call Trace",
+		"general protection fault", "list_add corruption",
+		"list_del corruption", "refcount_t:", "kernel BUG",
+	};
+	char *buf, *line, *save;
+	unsigned int i, hits = 0;
+	int size, len;
+
+	size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	ASSERT_LT(0, size);
+	buf = malloc(size + 1);
+	ASSERT_NE(NULL, buf);
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	ASSERT_LE(0, len);
+	buf[len] = '\0';
+	line = strstr(buf, "lubench: ");
+	if (line) {
+		while (line > buf && line[-1] != '\n')
+			line--;
+	} else {
+		TH_LOG("lubench never logged: checking the whole log");
+		line = buf;
+	}
+	for (line = strtok_r(line, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			if (strstr(line, bad[i])) {
+				if (hits++ < 20)
+					TH_LOG("dmesg: %s", line);
+				break;
+			}
+	EXPECT_EQ(0, hits);
+	free(buf);
+}
+
+/* KTAP goes over a serial line: never hold a line back in a buffer. */
+static void __attribute__((constructor(101))) line_buffered(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setvbuf(stderr, NULL, _IOLBF, 0);
+}
+
+TEST_HARNESS_MAIN
