@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Reading the JSON lines lubench's own tools write (the guest's ttyS1
- * output): one flat object per line, string, number, bool or null
- * values, and arrays of numbers.  Not a general JSON parser; anything else is refused.
+ * Reading the JSON lines lubench's own tools write (results.jsonl, the
+ * guest's ttyS1 output): one flat object per line of string, number,
+ * bool or null values and arrays of numbers.  Not a general JSON parser:
+ * anything else is refused with the reason, and so are truncated escapes,
+ * raw control characters, duplicate keys and numbers JSON does not allow
+ * (nan, inf, hex, a leading +).
  */
 #ifndef LUBENCH_JSONL_H
 #define LUBENCH_JSONL_H
@@ -13,27 +16,84 @@
 
 #define JL_MAX_FIELDS	128
 
+enum jl_kind {
+	JL_NULL,
+	JL_STR,
+	JL_NUM,
+	JL_BOOL,
+	JL_ARRAY,	/* of numbers */
+};
+
 struct jl_obj {
 	unsigned int nr;
 	char *key[JL_MAX_FIELDS];
-	char *val[JL_MAX_FIELDS];	/* strings unescaped; NULL for null */
-	bool is_str[JL_MAX_FIELDS];
+	char *val[JL_MAX_FIELDS];	/* text; strings unescaped; NULL for null */
+	enum jl_kind kind[JL_MAX_FIELDS];
 	char *buf;			/* owns the keys and values */
 };
 
-/* Parse @line into @o; false (and @o empty) if it is not a flat object. */
+/*
+ * Parse the @len bytes at @buf (one line; a NUL byte in it is refused)
+ * into @o.  NULL on success, else why not (static text; @o is then
+ * empty).  This is the entry point for fuzzing.
+ */
+const char *jl_parse_buf(const char *buf, size_t len, struct jl_obj *o);
+/* The same for a NUL-terminated line; false if it is not a flat object. */
 bool jl_parse(const char *line, struct jl_obj *o);
 void jl_free(struct jl_obj *o);
 
-/* The raw value of @key, NULL when absent or null. */
+/* The raw text of @key's value, NULL when absent or null. */
 const char *jl_get(const struct jl_obj *o, const char *key);
+/* Whether @key is there at all (null included). */
+bool jl_has(const struct jl_obj *o, const char *key);
 /* Whether the object's "type" is @type. */
 bool jl_is(const struct jl_obj *o, const char *type);
-/* A number, or @dflt when absent, null or not a number. */
-double jl_num(const struct jl_obj *o, const char *key, double dflt);
 
-/* A number array's values into @out (at most @max); how many, 0 if none. */
-size_t jl_num_array(const struct jl_obj *o, const char *key, double *out,
-		    size_t max);
+/*
+ * Typed, strict accessors.  0 and the value in @out; -ENOENT the key is
+ * absent or null; -EINVAL the value is not of that kind (a string where
+ * a number belongs, a fraction or a sign where a count belongs); -ERANGE
+ * out of [@min, @max].  jl_strerror() turns the error into the words a
+ * message needs.
+ */
+int jl_str(const struct jl_obj *o, const char *key, const char **out);
+int jl_u64(const struct jl_obj *o, const char *key, uint64_t max,
+	   uint64_t *out);
+int jl_f64(const struct jl_obj *o, const char *key, double min, double max,
+	   double *out);
+int jl_bool(const struct jl_obj *o, const char *key, bool *out);
+/*
+ * A number array, every element finite and in [@min, @max], into @out
+ * (at most @max_n); its length in @n.  -E2BIG when it holds more.  On
+ * an error in an element, @n is that element's index.
+ */
+int jl_f64_array(const struct jl_obj *o, const char *key, double min,
+		 double max, double *out, size_t max_n, size_t *n);
+/* "missing", "of the wrong kind", "out of range", ... for the errors above. */
+const char *jl_strerror(int err);
+/*
+ * A message for a refused field, in @buf: "\"ops\" is missing",
+ * "\"ops\": -3 is not a count", "\"ops\": 1e99 is out of range"; @want
+ * names what the field must be ("a count", "a finite time in ns").
+ */
+const char *jl_why(char *buf, size_t len, const struct jl_obj *o,
+		   const char *key, int err, const char *want);
+/* The same for element @i of an array: "\"samples_ns\"[3]: nan is ..." */
+const char *jl_why_elem(char *buf, size_t len, const struct jl_obj *o,
+			const char *key, size_t i, int err, const char *want);
+
+/*
+ * The version check every reader makes: @o carries "schema" equal to
+ * @schema and a "schema_version" in 1..@max_version.  NULL when it does,
+ * else a message for the reader to print after "FILE:LINE: ".
+ */
+const char *jl_check_schema(const struct jl_obj *o, const char *schema,
+			    uint64_t max_version, char *buf, size_t len);
+
+/*
+ * Lenient, for fields a reader only shows: a number, or @dflt when it is
+ * absent, null, not a finite number.
+ */
+double jl_num(const struct jl_obj *o, const char *key, double dflt);
 
 #endif /* LUBENCH_JSONL_H */

@@ -6,7 +6,9 @@
  * table on stdout.
  *
  * usage: lubench-guest-report RESULTS_TXT OUT_DIR
- * Exit: 0, 1 bad input, 2 the guest saw a wrong answer, 3 system error.
+ * Exit: 0; 1 the guest saw a wrong answer; 2 usage or bad input (a
+ * malformed line of ours, FILE:LINE: reason, or no batches at all);
+ * 3 system error.  Nothing is written unless the input was good.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest_report.h"
+#include "input.h"
 #include "jsonl.h"
 #include "results.h"
 #include "stats.h"
@@ -23,30 +27,7 @@
 #define SCHEMA		"lubench-bench"
 #define META_SCHEMA	"lubench-bench-meta"
 #define SCHEMA_VERSION	1
-#define MAX_POINTS	256
 
-/* One (variant, path, op): its batches as ns per op. */
-struct point {
-	char variant[32];
-	char path[16];
-	char op[16];
-	unsigned int n;
-	unsigned int batch;
-	double *user, *table, *kbatch;	/* per-op times of each batch */
-	size_t nr, nr_kbatch, alloc;
-	unsigned long long ops, unexpected;
-	struct stats st;
-};
-
-struct report {
-	struct point pt[MAX_POINTS];
-	unsigned int nr;
-	char accel[16];
-	char kernel[64];
-	char cpu_model[128];
-	unsigned long long functions, vfs, domains, enum_ns;
-	double wall_ms;
-};
 
 static const char *const columns[] = {
 	"schema", "schema_version", "run_id", "variant", "op", "path",
@@ -56,115 +37,40 @@ static const char *const columns[] = {
 	"speedup_vs_linear", "extrapolated", "checked", NULL,
 };
 
-/* lubench-dev's phase names, as this schema's ops. */
-static const char *op_of(const char *phase)
-{
-	return strcmp(phase, "find") ? phase : "find-hit";
-}
-
 static void copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
-static struct point *point_of(struct report *r, const struct jl_obj *o)
+/* Every line of @path into @r; 0, or the exit status with the reason shown. */
+static int read_results(struct gr_report *r, const char *path)
 {
-	const char *v = jl_get(o, "variant"), *p = jl_get(o, "path");
-	const char *op = op_of(jl_get(o, "phase") ?: "");
-	unsigned int i;
+	struct lb_lines l;
+	char why[256];
+	int ret;
 
-	if (!v || !p)
-		return NULL;
-	for (i = 0; i < r->nr; i++)
-		if (!strcmp(r->pt[i].variant, v) && !strcmp(r->pt[i].path, p) &&
-		    !strcmp(r->pt[i].op, op))
-			return &r->pt[i];
-	if (r->nr == MAX_POINTS)
-		return NULL;
-	copy(r->pt[i].variant, sizeof(r->pt[i].variant), v);
-	copy(r->pt[i].path, sizeof(r->pt[i].path), p);
-	copy(r->pt[i].op, sizeof(r->pt[i].op), op);
-	r->nr++;
-	return &r->pt[i];
-}
-
-static int add_batch(struct report *r, const struct jl_obj *o)
-{
-	struct point *pt = point_of(r, o);
-	double ops = jl_num(o, "ops", 0), kb;
-
-	if (!pt || ops <= 0)
-		return -EINVAL;
-	if (pt->nr == pt->alloc) {
-		size_t n = pt->alloc ? 2 * pt->alloc : 64;
-
-		pt->user = realloc(pt->user, n * sizeof(double));
-		pt->table = realloc(pt->table, n * sizeof(double));
-		pt->kbatch = realloc(pt->kbatch, n * sizeof(double));
-		if (!pt->user || !pt->table || !pt->kbatch)
-			return -ENOMEM;
-		pt->alloc = n;
-	}
-	pt->user[pt->nr] = jl_num(o, "user_ns", 0) / ops;
-	pt->table[pt->nr] = jl_num(o, "kernel_table_ns", 0) / ops;
-	kb = jl_num(o, "kernel_batch_ns", -1);
-	if (kb >= 0)
-		pt->kbatch[pt->nr_kbatch++] = kb / ops;
-	pt->nr++;
-	pt->ops += ops;
-	pt->unexpected += jl_num(o, "unexpected", 0);
-	if (ops > pt->batch)
-		pt->batch = ops;
-	return 0;
-}
-
-static void add_phase(struct report *r, const struct jl_obj *o)
-{
-	struct point *pt = point_of(r, o);
-
-	if (pt)
-		pt->n = jl_num(o, "n", 0);
-}
-
-static int read_results(struct report *r, FILE *f)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	int ret = 0;
-
-	while (getline(&line, &cap, f) >= 0) {
-		struct jl_obj o;
-
-		/* Kernel or console noise on the port is not ours: skip it. */
-		if (!jl_parse(line, &o))
-			continue;
-		if (jl_is(&o, "lubench-dev-batch"))
-			ret = add_batch(r, &o);
-		else if (jl_is(&o, "lubench-dev-phase"))
-			add_phase(r, &o);
-		else if (jl_is(&o, "lubench-guest")) {
-			copy(r->kernel, sizeof(r->kernel), jl_get(&o, "kernel"));
-			copy(r->cpu_model, sizeof(r->cpu_model),
-			     jl_get(&o, "cpu_model"));
-		} else if (jl_is(&o, "lubench-dev-info")) {
-			r->functions = jl_num(&o, "functions", 0);
-			r->vfs = jl_num(&o, "vfs", 0);
-			r->domains = jl_num(&o, "domains", 0);
-			r->enum_ns = jl_num(&o, "enum_ns", 0);
-		} else if (jl_is(&o, "lubench-run")) {
-			copy(r->accel, sizeof(r->accel), jl_get(&o, "accel"));
-			r->wall_ms = jl_num(&o, "wall_ms", 0);
+	ret = lb_lines_open(&l, path);
+	while (!ret && (ret = lb_lines_next(&l)) > 0) {
+		ret = gr_read_line(r, l.line, l.len, why, sizeof(why));
+		if (ret == -ENOMEM) {
+			fprintf(stderr, "%s: out of memory\n", path);
+			lb_lines_close(&l);
+			return 3;
 		}
-		jl_free(&o);
-		if (ret)
-			break;
+		if (ret) {
+			fprintf(stderr, "%s:%u: %s\n", l.name, l.lineno, why);
+			lb_lines_close(&l);
+			return 2;
+		}
 	}
-	free(line);
-	return ret;
+	if (ret < 0)
+		fprintf(stderr, "%s\n", l.err);
+	lb_lines_close(&l);
+	return ret < 0 ? 2 : 0;
 }
 
-static const struct point *linear_of(const struct report *r,
-				     const struct point *pt)
+static const struct gr_point *linear_of(const struct gr_report *r,
+				     const struct gr_point *pt)
 {
 	unsigned int i;
 
@@ -185,7 +91,7 @@ static double median_of(const double *v, size_t n)
 	return st.median;
 }
 
-static int write_rows(struct report *r, const char *out, const char *run_id)
+static int write_rows(struct gr_report *r, const char *out, const char *run_id)
 {
 	struct res_writer w;
 	unsigned int i;
@@ -195,8 +101,8 @@ static int write_rows(struct report *r, const char *out, const char *run_id)
 	if (err)
 		return err;
 	for (i = 0; i < r->nr; i++) {
-		struct point *pt = &r->pt[i];
-		const struct point *lin = linear_of(r, pt);
+		struct gr_point *pt = &r->pt[i];
+		const struct gr_point *lin = linear_of(r, pt);
 		double kb = median_of(pt->kbatch, pt->nr_kbatch);
 		struct res_row row;
 
@@ -239,7 +145,7 @@ static int write_rows(struct report *r, const char *out, const char *run_id)
 	return res_close(&w) ?: err;
 }
 
-static int write_meta(const struct report *r, const char *out,
+static int write_meta(const struct gr_report *r, const char *out,
 		      const char *run_id)
 {
 	FILE *f = res_create(out, "meta.json");
@@ -275,7 +181,7 @@ static int write_meta(const struct report *r, const char *out,
 	return fclose(f) ? -errno : 0;
 }
 
-static void print_table(const struct report *r, const char *run_id)
+static void print_table(const struct gr_report *r, const char *run_id)
 {
 	unsigned int i;
 
@@ -283,18 +189,20 @@ static void print_table(const struct report *r, const char *run_id)
 	       r->accel, strcmp(r->accel, "kvm") ?
 	       " (emulator times: compare ratios, not absolutes)" : "");
 	printf("guest %s, %llu functions (%llu VFs) in %llu domains, "
-	       "enumerated in %.0f ms\n", r->kernel, r->functions, r->vfs,
-	       r->domains, r->enum_ns / 1e6);
+	       "enumerated in %.0f ms\n", r->kernel,
+	       (unsigned long long)r->functions, (unsigned long long)r->vfs,
+	       (unsigned long long)r->domains, r->enum_ns / 1e6);
 	printf("ns/op: median over batches as user space sees it; kernel: "
 	       "inside the pci_ser call\n\n");
 	printf("%-11s %-9s %-12s %6s %10s %10s %10s %9s\n", "op", "variant",
 	       "path", "N", "ns/op", "p99", "kernel", "vs linear");
 	for (i = 0; i < r->nr; i++) {
-		const struct point *pt = &r->pt[i];
-		const struct point *lin = linear_of(r, pt);
+		const struct gr_point *pt = &r->pt[i];
+		const struct gr_point *lin = linear_of(r, pt);
 
-		printf("%-11s %-9s %-12s %6u %10.0f %10.0f %10.0f", pt->op,
-		       pt->variant, pt->path, pt->n, pt->st.median, pt->st.p99,
+		printf("%-11s %-9s %-12s %6llu %10.0f %10.0f %10.0f", pt->op,
+		       pt->variant, pt->path, (unsigned long long)pt->n,
+		       pt->st.median, pt->st.p99,
 		       median_of(pt->table, pt->nr));
 		if (lin)
 			printf(" %8.1fx", lin->st.median / pt->st.median);
@@ -302,9 +210,8 @@ static void print_table(const struct report *r, const char *run_id)
 	}
 }
 
-static int cmp_point(const void *a, const void *b)
+static int cmp_point(const struct gr_point *x, const struct gr_point *y)
 {
-	const struct point *x = a, *y = b;
 	static const char *const order[] = { "preserve", "find-hit",
 					      "unpreserve" };
 	int c = 0, ix = 0, iy = 0;
@@ -321,57 +228,58 @@ static int cmp_point(const void *a, const void *b)
 	return c;
 }
 
+/* Stable order: op, then path; variants keep the guest's order. */
+static void sort_points(struct gr_report *r)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < r->nr; i++) {
+		struct gr_point t = r->pt[i];
+
+		for (j = i; j > 0 && cmp_point(&r->pt[j - 1], &t) > 0; j--)
+			r->pt[j] = r->pt[j - 1];
+		r->pt[j] = t;
+	}
+}
+
 int main(int argc, char **argv)
 {
-	static struct report r;
+	static struct gr_report r;
 	char run_id[256];
 	unsigned int i;
 	const char *base;
-	FILE *f;
 	int err;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: lubench-guest-report RESULTS_TXT OUT_DIR\n");
-		return 1;
+		return 2;
 	}
-	f = fopen(argv[1], "r");
-	if (!f) {
-		fprintf(stderr, "%s: %s\n", argv[1], strerror(errno));
-		return 1;
-	}
-	err = read_results(&r, f);
-	fclose(f);
-	if (err) {
-		fprintf(stderr, "%s: %s\n", argv[1], err == -ENOMEM ?
-			"out of memory" : "malformed batch line");
-		return err == -ENOMEM ? 3 : 1;
-	}
+	err = read_results(&r, argv[1]);
+	if (err)
+		return err;
 	if (!r.nr) {
 		fprintf(stderr, "%s: no benchmark batches in the guest's output\n",
 			argv[1]);
-		return 1;
+		return 2;
 	}
 	for (i = 0; i < r.nr; i++) {
+		if (!r.pt[i].nr) {
+			fprintf(stderr, "%s: %s %s via %s: a phase with no batches\n",
+				argv[1], r.pt[i].variant, r.pt[i].op,
+				r.pt[i].path);
+			return 2;
+		}
 		if (r.pt[i].unexpected) {
 			fprintf(stderr, "%s: %s %s via %s: %llu wrong answers\n",
 				argv[1], r.pt[i].variant, r.pt[i].op,
-				r.pt[i].path, r.pt[i].unexpected);
-			return 2;
+				r.pt[i].path,
+				(unsigned long long)r.pt[i].unexpected);
+			return 1;
 		}
 		if (stats_compute(r.pt[i].user, r.pt[i].nr, &r.pt[i].st))
 			return 3;
 	}
-	/* Stable order: op, then path; variants keep the guest's order. */
-	for (i = 1; i < r.nr; i++) {
-		struct point t = r.pt[i];
-		unsigned int j = i;
-
-		while (j > 0 && cmp_point(&r.pt[j - 1], &t) > 0) {
-			r.pt[j] = r.pt[j - 1];
-			j--;
-		}
-		r.pt[j] = t;
-	}
+	sort_points(&r);
 	base = strrchr(argv[2], '/');
 	copy(run_id, sizeof(run_id), base && base[1] ? base + 1 : argv[2]);
 	err = write_rows(&r, argv[2], run_id);
@@ -382,5 +290,6 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	print_table(&r, run_id);
+	gr_free(&r);
 	return 0;
 }

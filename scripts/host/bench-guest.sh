@@ -90,5 +90,10 @@ case "$rc" in
 *) echo "bench-guest: the guest run failed ($rc); see $run/console.log" >&2
    exit 1 ;;
 esac
-"$report" "$run/results.txt" "$out"
+# 1: a wrong answer in the guest, 2: output the report refuses; either
+# way the benchmark failed.
+"$report" "$run/results.txt" "$out" || {
+	echo "bench-guest: no results from $run/results.txt (see above)" >&2
+	exit 1
+}
 echo "bench-guest: results in $out" >&2
