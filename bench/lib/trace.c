@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "input.h"
 #include "pci_ser_blob.h"
 #include "trace.h"
 
@@ -118,6 +119,29 @@ static int trace_push(struct trace *t, const struct trace_rec *r)
 
 #define MAX_TOKENS 4
 
+/*
+ * A token as a message can show it: at most 32 characters, a control
+ * character or any byte outside printable ASCII as \xNN, so "unknown op"
+ * never prints an empty or garbled name.
+ */
+static const char *printable(const char *s, char *buf, size_t len)
+{
+	size_t o = 0, i;
+
+	for (i = 0; s[i] && i < 32 && o + 5 < len; i++) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c < 0x7f)
+			buf[o++] = c;
+		else
+			o += snprintf(buf + o, len - o, "\\x%02x", c);
+	}
+	if (s[i] && o + 4 < len)
+		o += snprintf(buf + o, len - o, "...");
+	buf[o] = '\0';
+	return buf;
+}
+
 /* Split @line in place; comments start at '#'.  Returns the count. */
 static int tokenize(char *line, char *tok[MAX_TOKENS + 1])
 {
@@ -168,7 +192,7 @@ static const char *parse_capacity(struct trace *t, char **tok, int n,
 static const char *parse_line(struct trace *t, char *line, unsigned int lineno,
 			      char *why, size_t len)
 {
-	char *tok[MAX_TOKENS + 1];
+	char *tok[MAX_TOKENS + 1], word[80];
 	struct trace_rec r = { .line = lineno };
 	const char *err;
 	int n = tokenize(line, tok);
@@ -182,7 +206,8 @@ static const char *parse_line(struct trace *t, char *line, unsigned int lineno,
 		if (!strcasecmp(tok[0], op_names[i]))
 			break;
 	if (i == sizeof(op_names) / sizeof(op_names[0])) {
-		snprintf(why, len, "unknown op '%.32s'", tok[0]);
+		snprintf(why, len, "unknown op '%s'",
+			 printable(tok[0], word, sizeof(word)));
 		return why;
 	}
 	r.op = i;
@@ -190,17 +215,24 @@ static const char *parse_line(struct trace *t, char *line, unsigned int lineno,
 		return "missing device";
 	err = pci_dev_parse(tok[1], &r.domain, &r.bdf);
 	if (err) {
-		snprintf(why, len, "%s: '%.32s'", err, tok[1]);
+		snprintf(why, len, "%s: '%s'", err,
+			 printable(tok[1], word, sizeof(word)));
 		return why;
 	}
 	if (n >= 3 && !strcasecmp(tok[2], "vf")) {
+		/* Only a preserve asks whether the device is a VF. */
+		if (r.op != TRACE_PRESERVE) {
+			snprintf(why, len, "'vf' only applies to preserve, not %s",
+				 op_names[r.op]);
+			return why;
+		}
 		r.vf = true;
 		n--;
 		tok[2] = tok[3];
 	}
 	if (n > 2) {
-		snprintf(why, len, "unexpected '%.32s' after the device",
-			 tok[2]);
+		snprintf(why, len, "unexpected '%s' after the device",
+			 printable(tok[2], word, sizeof(word)));
 		return why;
 	}
 	if (trace_push(t, &r))
@@ -211,30 +243,25 @@ static const char *parse_line(struct trace *t, char *line, unsigned int lineno,
 int trace_parse(FILE *f, const char *name, struct trace *t, char *err,
 		size_t errlen)
 {
-	char *line = NULL, why[128];
-	unsigned int lineno = 0;
 	const char *bad = NULL;
-	size_t cap = 0;
-	ssize_t got;
+	struct lb_lines l;
+	char why[128];
+	int ret;
 
 	memset(t, 0, sizeof(*t));
-	while ((got = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (strlen(line) != (size_t)got) {
-			bad = "NUL byte in the line";
-			break;
-		}
-		bad = parse_line(t, line, lineno, why, sizeof(why));
+	/* Bounded lines: /dev/zero or a binary file ends at the limit. */
+	lb_lines_init(&l, f, name);
+	while ((ret = lb_lines_next(&l)) > 0) {
+		bad = parse_line(t, l.line, l.lineno, why, sizeof(why));
 		if (bad)
 			break;
 	}
-	if (!bad && ferror(f)) {
-		bad = "read error";
-		lineno++;
-	}
-	free(line);
-	if (bad) {
-		snprintf(err, errlen, "%s:%u: %s", name, lineno, bad);
+	if (bad)
+		snprintf(err, errlen, "%s:%u: %s", name, l.lineno, bad);
+	else if (ret < 0)
+		snprintf(err, errlen, "%s", l.err);
+	lb_lines_close(&l);
+	if (bad || ret < 0) {
 		trace_free(t);
 		return -1;
 	}

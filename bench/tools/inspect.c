@@ -2,13 +2,15 @@
 /*
  * lubench inspect: print a handover blob's header and validate all of it
  * exactly as the next kernel would.  Exit 0 only for a valid blob; else
- * name the defect and exit 2.
+ * name the defect and exit 2.  Only a regular file of at most 257 MiB
+ * (LB_MAX_BLOB) is read.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "input.h"
 #include "pci_ser_blob.h"
 #include "trace.h"
 
@@ -45,9 +47,8 @@ int main(int argc, char **argv)
 	struct pci_ser ser = { };
 	enum pci_ser_defect d;
 	const char *path;
-	size_t len = 0, cap = 1 << 16;
-	char *buf = NULL;
-	FILE *f;
+	char *buf = NULL, err[300];
+	size_t len = 0;
 
 	if (argc == 3 && !strcmp(argv[1], "--entries"))
 		list = true;
@@ -56,25 +57,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	path = argv[argc - 1];
-	f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "%s: cannot open: %m\n", path);
+	if (lb_read_file(path, LB_MAX_BLOB, (void **)&buf, &len, err,
+			 sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
-	for (;;) {
-		char *p = realloc(buf, cap);
-
-		if (!p) {
-			fprintf(stderr, "%s: out of memory\n", path);
-			return 2;
-		}
-		buf = p;
-		len += fread(buf + len, 1, cap - len, f);
-		if (len < cap)
-			break;
-		cap *= 2;
-	}
-	fclose(f);
 
 	if (len >= sizeof(u64))
 		print_header((const void *)buf, len);

@@ -8,10 +8,14 @@
  * 2 bad usage, trace or blob.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "input.h"
 #include "pci_ser_blob.h"
 #include "trace.h"
 
@@ -57,34 +61,16 @@ static int run_op(struct pci_ser *ser, const struct trace_rec *r,
 	return -EINVAL;
 }
 
-static void *read_file(const char *path, size_t *len)
+/* A blob, bounded (LB_MAX_BLOB); NULL with the reason printed. */
+static void *read_blob(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *buf = NULL;
+	char err[300];
+	void *buf;
 
-	if (!f)
+	if (lb_read_file(path, LB_MAX_BLOB, &buf, len, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
 		return NULL;
-	for (;;) {
-		char *p = realloc(buf, cap);
-
-		if (!p) {
-			free(buf);
-			fclose(f);
-			return NULL;
-		}
-		buf = p;
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		cap *= 2;
 	}
-	if (ferror(f)) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = n;
 	return buf;
 }
 
@@ -117,11 +103,9 @@ static int load_lanes(struct lane *lanes, int nr, const char *path,
 	void *buf;
 	int i;
 
-	buf = read_file(path, &len);
-	if (!buf) {
-		fprintf(stderr, "%s: cannot read: %m\n", path);
+	buf = read_blob(path, &len);
+	if (!buf)
 		return -1;
-	}
 	d = pci_ser_blob_check(buf, len, want, &blob_ops);
 	if (!d)
 		d = pci_ser_blob_retrieve(&src, buf, len, blob_ops);
@@ -165,27 +149,82 @@ static int load_lanes(struct lane *lanes, int nr, const char *path,
 	return 0;
 }
 
-static int save_blob(const struct pci_ser *ser, const char *path)
-{
-	size_t len = pci_ser_blob_size(ser);
-	void *buf = calloc(1, len);
-	FILE *f;
-	int ret = -1;
+/*
+ * --save: a temporary file next to the target, made before any op runs
+ * so a path that cannot be written is refused first, and renamed over
+ * the target only when the blob is complete.
+ */
+struct save_target {
+	const char *path;
+	char tmp[PATH_MAX];
+	int fd;
+};
 
-	if (!buf)
+static int save_open(struct save_target *s, const char *path)
+{
+	struct stat st;
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path) + 1 : 0;
+
+	s->path = path;
+	s->fd = -1;
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "--save %s: %s\n", path, S_ISDIR(st.st_mode) ?
+			"is a directory" : "not a regular file");
 		return -1;
-	pci_ser_blob_write(ser, buf, 0, 0);
-	f = fopen(path, "wb");
-	if (f) {
-		if (fwrite(buf, 1, len, f) == len)
-			ret = 0;
-		if (fclose(f))
-			ret = -1;
 	}
-	if (ret)
-		fprintf(stderr, "%s: cannot write: %m\n", path);
+	if (snprintf(s->tmp, sizeof(s->tmp), "%.*s.lubench-save.XXXXXX",
+		     dirlen, path) >= (int)sizeof(s->tmp)) {
+		fprintf(stderr, "--save %s: path too long\n", path);
+		return -1;
+	}
+	s->fd = mkstemp(s->tmp);
+	if (s->fd < 0) {
+		fprintf(stderr, "--save %s: cannot write there: %m\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+static void save_abort(struct save_target *s)
+{
+	if (s->fd < 0)
+		return;
+	close(s->fd);
+	unlink(s->tmp);
+	s->fd = -1;
+}
+
+static int save_commit(struct save_target *s, const struct pci_ser *ser)
+{
+	size_t len = pci_ser_blob_size(ser), done = 0;
+	char *buf = calloc(1, len);
+	ssize_t n;
+	int ret;
+
+	if (!buf) {
+		fprintf(stderr, "--save %s: out of memory\n", s->path);
+		save_abort(s);
+		return -1;
+	}
+	pci_ser_blob_write(ser, buf, 0, 0);
+	while (done < len && (n = write(s->fd, buf + done, len - done)) > 0)
+		done += n;
 	free(buf);
-	return ret;
+	/* mkstemp() made it 0600; a saved blob is as readable as any file. */
+	if (done < len || fchmod(s->fd, 0644)) {
+		fprintf(stderr, "--save %s: cannot write: %m\n", s->path);
+		save_abort(s);
+		return -1;
+	}
+	ret = close(s->fd);
+	s->fd = -1;
+	if (ret || rename(s->tmp, s->path)) {
+		fprintf(stderr, "--save %s: cannot write: %m\n", s->path);
+		unlink(s->tmp);
+		return -1;
+	}
+	return 0;
 }
 
 static void usage(FILE *f)
@@ -257,6 +296,8 @@ int main(int argc, char **argv)
 	const struct pci_ser_ops *const *v;
 	const struct pci_ser_ops *want = NULL;
 	struct lane lanes[16] = { };
+	struct save_target target;
+	struct stat st;
 	char err[256];
 	struct trace t;
 	u32 capacity;
@@ -302,6 +343,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: cannot open: %m\n", path);
 		return 2;
 	}
+	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "%s: is a directory\n", path);
+		fclose(f);
+		return 2;
+	}
 	ret = trace_parse(f, path, &t, err, sizeof(err));
 	if (f != stdin)
 		fclose(f);
@@ -322,11 +368,10 @@ int main(int argc, char **argv)
 			/* Find the blob's own variant first. */
 			const struct pci_ser_ops *ops = NULL;
 			size_t len;
-			void *buf = read_file(load, &len);
+			void *buf = read_blob(load, &len);
 			enum pci_ser_defect d;
 
 			if (!buf) {
-				fprintf(stderr, "%s: cannot read: %m\n", load);
 				trace_free(&t);
 				return 2;
 			}
@@ -357,13 +402,19 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (save && save_open(&target, save)) {
+		ret = 2;
+		goto out;
+	}
 	ret = replay(lanes, nr, &t, path, capacity);
 	if (fflush(stdout)) {
 		fprintf(stderr, "stdout: write error\n");
 		ret = 2;
 	}
-	if (!ret && save && save_blob(&lanes[0].ser, save))
+	if (save && !ret && save_commit(&target, &lanes[0].ser))
 		ret = 2;
+	if (save)
+		save_abort(&target);
 out:
 	for (i = 0; i < nr; i++)
 		pci_ser_destroy(&lanes[i].ser);

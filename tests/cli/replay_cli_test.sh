@@ -16,20 +16,8 @@ D=$3
 VARIANTS="all linear sorted xarray hashed blockset cursor"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() {
-	pass=$((pass + 1))
-	echo "ok $((pass + fail)) $1"
-}
-
-not_ok() {
-	fail=$((fail + 1))
-	echo "not ok $((pass + fail)) $1"
-	[ -s "$tmp/err" ] && sed 's/^/#   stderr: /' "$tmp/err" | head -5
-	return 0
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/../tap.sh"
 
 # expect_rc WANT DESC CMD...: run CMD (stdout to $tmp/out, stderr to
 # $tmp/err) and check its exit status.
@@ -148,6 +136,69 @@ expect_rc 2 "--save needs one variant" "$R" --save "$tmp/x.blob" \
 	"$D/rules.trace"
 expect_rc 2 "missing trace" "$R" "$tmp/nonexistent.trace"
 
+# Inputs that are no blob or trace file: refused by name, bounded.
+mkdir "$tmp/adir"
+expect_rc 2 "inspect: a directory" "$I" "$tmp/adir"
+expect_err "$tmp/adir: is a directory" "inspect says it is a directory"
+expect_rc 2 "inspect: /dev/zero" "$I" /dev/zero
+expect_err "/dev/zero: not a regular file" "inspect says /dev/zero is no file"
+truncate -s 300M "$tmp/huge.blob"
+expect_rc 2 "inspect: a 300 MiB file" "$I" "$tmp/huge.blob"
+expect_err "$tmp/huge.blob: larger than the limit of 257 MiB" \
+	"inspect names the size limit"
+expect_rc 2 "replay --load: a 300 MiB file" "$R" --load "$tmp/huge.blob" \
+	"$D/handover-2.trace"
+expect_err "$tmp/huge.blob: larger than the limit of 257 MiB" \
+	"replay --load names the size limit"
+rm -f "$tmp/huge.blob"
+expect_rc 2 "replay: a directory as the trace" "$R" "$tmp/adir"
+expect_err "$tmp/adir: is a directory" "replay says it is a directory"
+expect_rc 2 "replay: /dev/zero as the trace" "$R" /dev/zero
+expect_err "/dev/zero:1: NUL byte in the line" "replay stops at the first NUL"
+head -c 2000000 /dev/zero | tr '\0' 'a' >"$tmp/long.trace"
+expect_rc 2 "replay: a 2 MB line" "$R" "$tmp/long.trace"
+expect_err "$tmp/long.trace:1: line longer than the limit of 1 MiB" \
+	"replay names the line limit"
+
+# --save to a place that cannot be written: refused before any op runs,
+# nothing left behind.
+expect_rc 2 "--save into a missing directory" "$R" --variant linear \
+	--save "$tmp/nodir/x.blob" "$D/rules.trace"
+expect_err "--save $tmp/nodir/x.blob: cannot write there: No such file or directory" \
+	"--save names the path"
+expect_no_stdout "--save into a missing directory: no op ran"
+expect_rc 2 "--save onto a directory" "$R" --variant linear \
+	--save "$tmp/adir" "$D/rules.trace"
+expect_err "--save $tmp/adir: is a directory" "--save onto a directory says so"
+expect_no_stdout "--save onto a directory: no op ran"
+if [ -z "$(ls -A "$tmp/adir")" ]; then
+	ok "--save onto a directory: nothing left in it"
+else
+	not_ok "--save onto a directory: nothing left in it"
+fi
+# A disagreement is not saved either: the blob would be of a wrong table.
+expect_rc 0 "--save: a good save" "$R" --variant cursor --save \
+	"$tmp/adir/good.blob" "$D/rules.trace"
+if [ "$(ls -A "$tmp/adir")" = good.blob ]; then
+	ok "--save: only the blob, no temporary file"
+else
+	not_ok "--save: only the blob, no temporary file ($(ls -A "$tmp/adir"))"
+fi
+
+# vf belongs to preserve only; a control character is named, not ''.
+printf 'capacity 4\nfind 0000:00:01.0 vf\n' >"$tmp/vffind.trace"
+expect_rc 2 "vf on find" "$R" "$tmp/vffind.trace"
+expect_err "$tmp/vffind.trace:2: 'vf' only applies to preserve, not find" \
+	"vf on find reason"
+printf 'capacity 4\nunpreserve 0000:00:01.0 vf\n' >"$tmp/vfun.trace"
+expect_rc 2 "vf on unpreserve" "$R" "$tmp/vfun.trace"
+expect_err "$tmp/vfun.trace:2: 'vf' only applies to preserve, not unpreserve" \
+	"vf on unpreserve reason"
+printf 'capacity 4\n\033 0000:00:01.0\n' >"$tmp/ctrl.trace"
+expect_rc 2 "a control character as the op" "$R" "$tmp/ctrl.trace"
+expect_err "$tmp/ctrl.trace:2: unknown op '\x1b'" "the control character is named"
+expect_no_stdout "bad op: nothing ran"
+
 # A long random trace: every layout must agree on every op.
 awk -v seed=7 'BEGIN {
 	srand(seed); print "capacity 2500"
@@ -164,6 +215,4 @@ awk -v seed=7 'BEGIN {
 expect_rc 0 "random trace, all variants agree" "$R" --variant all \
 	"$tmp/random.trace"
 
-echo "# replay/inspect: $pass passed, $fail failed"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+tap_done
