@@ -5,7 +5,7 @@
 set(LUBENCH_KDIR "" CACHE PATH
     "Kernel build tree for lubench.ko (default: newest /usr/src/linux-headers-6.1.*-amd64)")
 
-set(_lubench_kmod_args OUT=${CMAKE_BINARY_DIR}/kmod W=1)
+set(_lubench_kmod_args OUT=${CMAKE_BINARY_DIR}/kmod GEN=${PCI_SER_GEN_DIR} W=1)
 if(LUBENCH_KDIR)
   list(APPEND _lubench_kmod_args KDIR=${LUBENCH_KDIR})
 endif()

@@ -4,14 +4,15 @@
  *
  * One struct pci_ser exists while any device is preserved.  Its layout is
  * chosen by a struct pci_ser_ops; every variant lives in one file
- * (pci_ser_<name>.c) and is listed once in pci_ser_variants.c.  The same
- * files build into the kernel module and into user space.
+ * (pci_ser_<name>.c) and is named once, in layouts.list, from which the
+ * build generates pci_ser_layouts.h.  The same files build into the
+ * kernel module and into user space.
  */
 #ifndef LUBENCH_PCI_SER_H
 #define LUBENCH_PCI_SER_H
 
 #include "pci_ser_compat.h"
-#include "pci_ser_variants.h"
+#include "pci_ser_layouts.h"
 
 /*
  * A device is a PCI segment (domain) and a bus/device/function.  VMD
@@ -88,6 +89,39 @@ struct pci_ser;
 typedef void (*pci_ser_visit_t)(void *arg, u32 domain, u16 bdf);
 
 /*
+ * The shape of a layout's payload, as far as the tests need it to make
+ * every payload defect without knowing the layout by name
+ * (tests/unit/pci_ser_blob_test.c).  The payload starts with , a few
+ * __le32 words (for a layout made of blocks: the first block's), then
+ * struct pci_ser_entry after struct pci_ser_entry.
+ */
+enum pci_ser_head_word {
+	PCI_SER_HEAD_END = 0,
+	PCI_SER_HEAD_COUNT,	/* the number of used entries that follow */
+	PCI_SER_HEAD_ZERO,	/* reserved: must be zero */
+};
+
+#define PCI_SER_HEAD_MAX	4
+
+/*
+ * @head:	the words before the entries, PCI_SER_HEAD_END-terminated;
+ *		a wrong count or a reserved word not zero is a malformed entry.
+ * @used_tail:	the tail of a used entry, any other is a malformed entry.
+ *		0: the entries are packed, nr_devices of them; otherwise
+ *		they are slots, a free slot has tail 0 and is all zero.
+ * @placed:	where an entry is follows from its key (an order, a hash):
+ *		an entry moved elsewhere is PCI_SER_ORDER.
+ * @block:	bytes of one block, head included, when the payload is a
+ *		sequence of blocks of this shape; 0 when it is one.
+ */
+struct pci_ser_payload_desc {
+	u8 head[PCI_SER_HEAD_MAX];
+	u32 block;
+	u16 used_tail;
+	bool placed;
+};
+
+/*
  * A layout.  Every op but retrieve works on a table made by init.
  *
  * @init:	allocate an empty table for @ser->capacity devices.
@@ -104,6 +138,7 @@ typedef void (*pci_ser_visit_t)(void *arg, u32 domain, u16 bdf);
  *		leaving nothing allocated.
  * @for_each:	call @fn for every device in the table, in layout order.
  * @free:	release the table.
+ * @payload:	the shape of what serialize writes.
  */
 struct pci_ser_ops {
 	const char *name;
@@ -119,6 +154,7 @@ struct pci_ser_ops {
 	void (*for_each)(const struct pci_ser *ser, pci_ser_visit_t fn,
 			 void *arg);
 	void (*free)(struct pci_ser *ser);
+	struct pci_ser_payload_desc payload;
 };
 
 /*
@@ -132,7 +168,7 @@ struct pci_ser {
 	void *priv;
 };
 
-/* Every registered layout (pci_ser_variants.h), NULL-terminated. */
+/* Every registered layout (layouts.list), NULL-terminated. */
 extern const struct pci_ser_ops *const pci_ser_variants[];
 const struct pci_ser_ops *pci_ser_variant(const char *name);
 const struct pci_ser_ops *pci_ser_variant_by_compatible(const char *compat);

@@ -269,4 +269,11 @@ const struct pci_ser_ops pci_ser_blockset_ops = {
 	.retrieve	= blockset_retrieve,
 	.for_each	= blockset_for_each,
 	.free		= blockset_free,
+	/* Blocks of slots behind @used and @reserved; refcount 1 when used. */
+	.payload	= {
+		.head		= { PCI_SER_HEAD_COUNT, PCI_SER_HEAD_ZERO },
+		.block		= sizeof(struct pci_ser_block),
+		.used_tail	= 1,
+		.placed		= false,
+	},
 };

@@ -214,4 +214,6 @@ const struct pci_ser_ops pci_ser_hashed_ops = {
 	.retrieve	= hashed_retrieve,
 	.for_each	= hashed_for_each,
 	.free		= hashed_free,
+	/* Slots; an entry sits where the probe of its key stops. */
+	.payload	= { .used_tail = HASHED_USED, .placed = true },
 };

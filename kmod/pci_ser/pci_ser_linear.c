@@ -107,4 +107,6 @@ const struct pci_ser_ops pci_ser_linear_ops = {
 	.retrieve	= linear_retrieve,
 	.for_each	= linear_for_each,
 	.free		= linear_free,
+	/* Packed, in any order. */
+	.payload	= { .used_tail = 0, .placed = false },
 };

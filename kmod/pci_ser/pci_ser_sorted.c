@@ -103,4 +103,6 @@ const struct pci_ser_ops pci_ser_sorted_ops = {
 	.retrieve	= sorted_retrieve,
 	.for_each	= sorted_for_each,
 	.free		= sorted_free,
+	/* Packed, sorted by key. */
+	.payload	= { .used_tail = 0, .placed = true },
 };

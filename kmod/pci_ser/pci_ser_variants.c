@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The ops array, generated from the list in pci_ser_variants.h. */
+/* The ops array, in the order of layouts.list (pci_ser_layouts.h). */
 #include "pci_ser.h"
 
 #define PCI_SER_VARIANT_PTR(name) &pci_ser_##name##_ops,

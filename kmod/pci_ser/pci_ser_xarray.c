@@ -141,4 +141,6 @@ const struct pci_ser_ops pci_ser_xarray_ops = {
 	.retrieve	= xarray_retrieve,
 	.for_each	= xarray_for_each,
 	.free		= xarray_free,
+	/* Packed, in any order: the index is built at retrieve. */
+	.payload	= { .used_tail = 0, .placed = false },
 };

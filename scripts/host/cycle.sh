@@ -93,11 +93,12 @@ die() {
 	exit 1
 }
 
-# The layouts, in registration order, from the one list that defines them.
-layouts=$(sed -n 's/^[[:space:]]*X(\([a-z0-9_]*\)).*/\1/p' \
-	"$top/kmod/pci_ser/pci_ser_variants.h" | tr '\n' ' ')
+# The layouts, in registration order, from the registry's own tool.
+[ -x "$build/bench/lubench-list" ] ||
+	die "no $build/bench/lubench-list: run ./lubench build first"
+layouts=$("$build/bench/lubench-list" variants | tr '\n' ' ')
 layouts=${layouts% }
-[ -n "$layouts" ] || die "no layouts in kmod/pci_ser/pci_ser_variants.h"
+[ -n "$layouts" ] || die "lubench-list variants printed no layouts"
 
 commas() {
 	echo "$1" | tr ',' ' '

@@ -6,7 +6,9 @@
 # usage: scripts/host/guest-build.sh OUT_DIR
 #   Writes OUT_DIR/kmod/lubench.ko, OUT_DIR/bin/lubench-dev and the logs
 #   OUT_DIR/kmod.log, OUT_DIR/cc.log.
-# Environment: KDIR (kernel headers, default from kmod/Makefile), CC.
+# Environment: KDIR (kernel headers, default from kmod/Makefile), CC,
+# LUBENCH_GEN (the files generated from kmod/pci_ser/layouts.list; default
+# $LUBENCH_BUILD/gen, else build/gen: a configured CMake build).
 #
 # Exit status: 0 built; 1 a build failed (the step and its log on
 # stderr); 4 a prerequisite is missing ("guest-build: SKIP: reason" on
@@ -46,8 +48,11 @@ if [ -z "$kdir" ] || [ ! -f "$kdir/Makefile" ]; then
 	skip "no kernel headers for the guest kernel (linux-headers-6.1.*-amd64 or KDIR)"
 fi
 command -v "$cc" >/dev/null 2>&1 || skip "no C compiler ($cc)"
+gen=${LUBENCH_GEN:-${LUBENCH_BUILD:-$top/build}/gen}
+[ -f "$gen/layouts.mk" ] ||
+	failed "no $gen/layouts.mk: configure the CMake build first (./lubench build)" /dev/null
 
-timeout 600 make -C "$top/kmod" KDIR="$kdir" OUT="$out/kmod" W=1 \
+timeout 600 make -C "$top/kmod" KDIR="$kdir" OUT="$out/kmod" GEN="$gen" W=1 \
 	>"$out/kmod.log" 2>&1 || failed "build lubench.ko" "$out/kmod.log"
 if grep -q 'warning:' "$out/kmod.log"; then
 	grep 'warning:' "$out/kmod.log" >&2

@@ -104,7 +104,8 @@ fi
 
 echo "guest-tests: building lubench.ko against $kdir" >&2
 brc=0
-KDIR=$kdir CC=$cc "$top/scripts/host/guest-build.sh" "$out" 2>"$out/guest-build.log" ||
+KDIR=$kdir CC=$cc LUBENCH_GEN=$build/gen \
+	"$top/scripts/host/guest-build.sh" "$out" 2>"$out/guest-build.log" ||
 	brc=$?
 case "$brc" in
 0) ;;
@@ -115,7 +116,7 @@ esac
 
 # The guest has no libraries of its own: link everything statically.
 bin=$out/bin
-cflags="-O2 -g -Wall -static -I$top/kmod -I$top/kmod/pci_ser -I$top/bench/lib"
+cflags="-O2 -g -Wall -static -I$top/kmod -I$top/kmod/pci_ser -I$build/gen -I$top/bench/lib"
 # shellcheck disable=SC2086
 $cc $cflags -I"$ksft" -o "$bin/guest_dev_test" \
 	"$top/tests/guest/guest_dev_test.c" "$top/bench/lib/lubench_dev.c" \

@@ -3,17 +3,21 @@
 # against hand-written expectations, exit codes, and bad input refused
 # with its reason before anything runs.
 #
-# usage: replay_cli_test.sh REPLAY INSPECT TRACEDIR
+# usage: replay_cli_test.sh REPLAY INSPECT LIST TRACEDIR
+#   LIST  lubench-list: the layouts come from the registry
 set -eu
 
-if [ $# -ne 3 ]; then
-	echo "usage: $0 REPLAY INSPECT TRACEDIR" >&2
+if [ $# -ne 4 ]; then
+	echo "usage: $0 REPLAY INSPECT LIST TRACEDIR" >&2
 	exit 2
 fi
 R=$1
 I=$2
-D=$3
-VARIANTS="all linear sorted xarray hashed blockset cursor"
+LAYOUTS=$("$3" variants)
+D=$4
+[ -n "$LAYOUTS" ] || { echo "$0: no layouts from $3 variants" >&2; exit 2; }
+# shellcheck disable=SC2086 # one name a line
+VARIANTS="all $(echo $LAYOUTS)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=tests/tap.sh
@@ -65,7 +69,7 @@ for t in rules domains; do
 done
 
 # The handover: save in one layout, inspect, load in the next "kernel".
-for v in linear sorted xarray hashed blockset cursor; do
+for v in $LAYOUTS; do
 	b="$tmp/$v.blob"
 	expect_rc 0 "$v: save" "$R" --variant "$v" --save "$b" \
 		"$D/handover-1.trace"

@@ -24,7 +24,7 @@ add_executable(guest_dev_test
   ${CMAKE_SOURCE_DIR}/bench/lib/lubench_dev.c)
 add_dependencies(guest_dev_test kselftest_headers)
 target_include_directories(guest_dev_test PRIVATE
-  ${KSFT_INC} ${CMAKE_SOURCE_DIR}/kmod ${CMAKE_SOURCE_DIR}/kmod/pci_ser
+  ${KSFT_INC} ${CMAKE_SOURCE_DIR}/kmod ${CMAKE_SOURCE_DIR}/kmod/pci_ser ${PCI_SER_GEN_DIR}
   ${CMAKE_SOURCE_DIR}/bench/lib)
 target_link_libraries(guest_dev_test PRIVATE ${LUBENCH_URING_STATIC})
 target_link_options(guest_dev_test PRIVATE -static)
@@ -45,15 +45,9 @@ set_tests_properties(guest_dev PROPERTIES
 # Each test of the guest run counted by ctest on its own: read from the
 # KTAP the run above leaves in ${CMAKE_BINARY_DIR}/guest-tests/ktap.txt.
 # The names are the harness's: fixture[.variant].test, global.test for
-# TEST(); variants of a fixture come from the pci_ser registration list.
+# TEST(); variants of a fixture are the layouts (PCI_SER_LAYOUTS).
 set_tests_properties(guest_dev PROPERTIES FIXTURES_SETUP guest_ktap)
-file(READ ${CMAKE_SOURCE_DIR}/kmod/pci_ser/pci_ser_variants.h _lb_vh)
-string(REGEX MATCHALL "[ \t]X\\([a-z0-9_]+\\)" _lb_vx "${_lb_vh}")
-set(_lb_variants "")
-foreach(_l ${_lb_vx})
-  string(REGEX REPLACE ".*X\\(([a-z0-9_]+)\\)" "\\1" _v "${_l}")
-  list(APPEND _lb_variants ${_v})
-endforeach()
+set(_lb_variants ${PCI_SER_LAYOUTS})
 file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/guest_dev_test.c _lb_src)
 set(_lb_guest_tests "")
 foreach(_l ${_lb_src})

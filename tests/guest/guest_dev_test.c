@@ -29,7 +29,7 @@
 #include "kselftest_harness.h"
 
 #include "lubench_dev.h"
-#include "pci_ser_variants.h"
+#include "pci_ser_layouts.h"
 
 #define SYS_PCI_DEVICES		"/sys/bus/pci/devices"
 

@@ -164,126 +164,152 @@ TEST_F(pser, header_defects)
 	free(c);
 }
 
-/* Index of the first used entry slot in an array of entries. */
-static long first_used(const struct pci_ser_entry *e, size_t n, long from)
-{
-	size_t i;
+/*
+ * A blob's entries as its layout's payload descriptor places them
+ * (struct pci_ser_payload_desc): the tests below make each payload
+ * defect from that alone, never from the layout's name.
+ */
+struct payload_view {
+	const struct pci_ser_payload_desc *desc;
+	__le32 *head;
+	u32 nr_head;
+	struct pci_ser_entry *e;
+	size_t n;		/* slots, or the entries of a packed payload */
+};
 
-	for (i = from; i < n; i++)
-		if (e[i].tail)
-			return i;
+static struct payload_view view_of(const struct pci_ser_ops *ops, u8 *blob)
+{
+	const struct pci_ser_payload_desc *d = &ops->payload;
+	size_t size = le64_to_cpu(HDR(blob)->payload_size);
+	struct payload_view v = { .desc = d, .head = (__le32 *)PAYLOAD(blob) };
+
+	while (v.nr_head < PCI_SER_HEAD_MAX && d->head[v.nr_head])
+		v.nr_head++;
+	v.e = (struct pci_ser_entry *)(v.head + v.nr_head);
+	if (d->block && d->block < size)
+		size = d->block;
+	size -= v.nr_head * sizeof(*v.head);
+	v.n = d->used_tail ? size / sizeof(*v.e) :
+			     le32_to_cpu(HDR(blob)->nr_devices);
+	return v;
+}
+
+static bool slot_used(const struct payload_view *v, size_t i)
+{
+	return !v->desc->used_tail || v->e[i].tail;
+}
+
+static long next_used(const struct payload_view *v, size_t from)
+{
+	for (; from < v->n; from++)
+		if (slot_used(v, from))
+			return from;
 	return -1;
 }
 
-static long first_free(const struct pci_ser_entry *e, size_t n, long from)
+/* A free slot after a free slot: a probe from elsewhere cannot reach it. */
+static long next_gap(const struct payload_view *v, size_t from)
 {
-	size_t i;
-
-	for (i = from; i < n; i++)
-		if (!e[i].tail && (!i || !e[i - 1].tail))
-			return i;
+	for (; from < v->n; from++)
+		if (!slot_used(v, from) && (!from || !slot_used(v, from - 1)))
+			return from;
 	return -1;
+}
+
+/* What the layout itself says of a blob, payload included. */
+static enum pci_ser_defect layout_verdict(const u8 *blob, size_t len)
+{
+	struct pci_ser s = { };
+	enum pci_ser_defect d = pci_ser_blob_retrieve(&s, blob, len, NULL);
+
+	pci_ser_destroy(&s);
+	return d;
 }
 
 /*
- * Payload defects need to know the layout: duplicates, order where the
- * layout keeps one, malformed entries.  Each blob is resealed so only
- * the payload check can refuse it.
+ * Payload defects: the same device twice, an entry out of its place,
+ * malformed entries, free slots and head words.  Each blob is resealed
+ * so only the payload check can refuse it.
  */
 TEST_F(pser, payload_defects)
 {
-	const char *name = variant->ops->name;
-	size_t len, n;
+	const struct pci_ser_payload_desc *desc = &variant->ops->payload;
+	size_t len;
 	u8 *b = make_blob(variant->ops, 40, 64, &len);
 	u8 *c = malloc(len);
-	struct pci_ser_entry *e = (struct pci_ser_entry *)PAYLOAD(c);
+	struct payload_view v;
+	long i, j;
+	u32 w;
 
 	fill_target(&self->ser);
-	n = le64_to_cpu(HDR(b)->payload_size) / sizeof(*e);
 	memcpy(c, b, len);
+	v = view_of(variant->ops, c);
+	ASSERT_GE(v.n, 40);
 
-	if (!strcmp(name, "hashed")) {
-		long i = first_used(e, n, 0), j;
+	/* A copy of one used entry over the next one. */
+	memcpy(c, b, len);
+	i = next_used(&v, 0);
+	j = next_used(&v, i + 1);
+	ASSERT_GE(j, 0);
+	v.e[j] = v.e[i];
+	pci_ser_blob_seal(c);
+	EXPECT_DEFECT(PCI_SER_DUPLICATE, c, len);
 
-		/* A copy of an entry at the end of its own run. */
-		for (j = i; e[j].tail; j = (j + 1) % n)
-			;
-		e[j] = e[i];
-		HDR(c)->nr_devices = cpu_to_le32(41);
+	/*
+	 * Misplaced: two packed entries swapped, or an entry moved to a free
+	 * slot past a gap (whose home may happen to be that very slot: then
+	 * the next gap).  Layouts that keep no place take it.
+	 */
+	for (j = 1; ; j++) {
+		memcpy(c, b, len);
+		if (desc->used_tail) {
+			i = next_used(&v, 0);
+			j = next_gap(&v, j);
+			ASSERT_GE(j, 0);
+			v.e[j] = v.e[i];
+			memset(&v.e[i], 0, sizeof(v.e[i]));
+		} else {
+			struct pci_ser_entry t = v.e[3];
+
+			v.e[3] = v.e[30];
+			v.e[30] = t;
+		}
 		pci_ser_blob_seal(c);
-		EXPECT_DEFECT(PCI_SER_DUPLICATE, c, len);
-
-		/* An entry moved past a gap its probe cannot cross. */
-		for (j = 1; ; j++) {
-			long from, to;
-
-			memcpy(c, b, len);
-			from = first_used(e, n, 0);
-			to = first_free(e, n, j);
-			ASSERT_GE(to, 0);
-			j = to;
-			e[to] = e[from];
-			memset(&e[from], 0, sizeof(e[from]));
-			pci_ser_blob_seal(c);
-			/* Its home may happen to be that very slot. */
-			if (pci_ser_blob_retrieve(&(struct pci_ser){ }, c, len,
-						  NULL) == PCI_SER_OK)
-				continue;
-			EXPECT_DEFECT(PCI_SER_ORDER, c, len);
+		if (!desc->placed) {
+			EXPECT_EQ(PCI_SER_OK, layout_verdict(c, len));
 			break;
 		}
-		memcpy(c, b, len);
-		e[first_used(e, n, 0)].tail = cpu_to_le16(2);
-		pci_ser_blob_seal(c);
-		EXPECT_DEFECT(PCI_SER_BAD_ENTRY, c, len);
-		memcpy(c, b, len);
-		e[first_free(e, n, 0)].bdf = cpu_to_le16(1);
-		pci_ser_blob_seal(c);
-		EXPECT_DEFECT(PCI_SER_BAD_ENTRY, c, len);
-	} else if (!strcmp(name, "blockset")) {
-		/* Each block: __le32 used, __le32 reserved, then entries. */
-		struct pci_ser_entry *be = e + 1;
-		__le32 *used = (__le32 *)PAYLOAD(c);
+		if (desc->used_tail && layout_verdict(c, len) == PCI_SER_OK)
+			continue;
+		EXPECT_DEFECT(PCI_SER_ORDER, c, len);
+		break;
+	}
 
-		be[40] = be[0];
-		*used = cpu_to_le32(41);
-		HDR(c)->nr_devices = cpu_to_le32(41);
-		pci_ser_blob_seal(c);
-		EXPECT_DEFECT(PCI_SER_DUPLICATE, c, len);
-		memcpy(c, b, len);
-		be[3].tail = cpu_to_le16(2);
-		pci_ser_blob_seal(c);
-		EXPECT_DEFECT(PCI_SER_BAD_ENTRY, c, len);
-		memcpy(c, b, len);
-		*used = cpu_to_le32(39);
-		pci_ser_blob_seal(c);
-		EXPECT_DEFECT(PCI_SER_BAD_ENTRY, c, len);
-		memcpy(c, b, len);
-		used[1] = cpu_to_le32(1);
-		pci_ser_blob_seal(c);
-		EXPECT_DEFECT(PCI_SER_BAD_ENTRY, c, len);
-	} else {
-		/* The array layouts: linear, xarray, sorted, cursor. */
-		bool ordered = !strcmp(name, "sorted") ||
-			       !strcmp(name, "cursor");
-		struct pci_ser_entry t;
+	/* A used entry with another tail. */
+	memcpy(c, b, len);
+	i = next_used(&v, 5);
+	ASSERT_GE(i, 0);
+	v.e[i].tail = cpu_to_le16(desc->used_tail + 1);
+	pci_ser_blob_seal(c);
+	EXPECT_DEFECT(PCI_SER_BAD_ENTRY, c, len);
 
-		e[7] = e[6];
-		pci_ser_blob_seal(c);
-		EXPECT_DEFECT(PCI_SER_DUPLICATE, c, len);
+	/* A free slot that is not all zero. */
+	if (desc->used_tail) {
 		memcpy(c, b, len);
-		t = e[3];
-		e[3] = e[30];
-		e[30] = t;
+		j = next_gap(&v, 0);
+		ASSERT_GE(j, 0);
+		v.e[j].bdf = cpu_to_le16(1);
 		pci_ser_blob_seal(c);
-		/* Unordered layouts take any order. */
-		if (ordered)
-			EXPECT_DEFECT(PCI_SER_ORDER, c, len);
+		EXPECT_DEFECT(PCI_SER_BAD_ENTRY, c, len);
+	}
+
+	/* Each head word wrong: one entry fewer counted, a reserved 1. */
+	for (w = 0; w < v.nr_head; w++) {
+		memcpy(c, b, len);
+		if (desc->head[w] == PCI_SER_HEAD_COUNT)
+			v.head[w] = cpu_to_le32(le32_to_cpu(v.head[w]) - 1);
 		else
-			EXPECT_EQ(PCI_SER_OK, pci_ser_blob_check(c, len, NULL,
-								 NULL));
-		memcpy(c, b, len);
-		e[5].tail = cpu_to_le16(1);
+			v.head[w] = cpu_to_le32(1);
 		pci_ser_blob_seal(c);
 		EXPECT_DEFECT(PCI_SER_BAD_ENTRY, c, len);
 	}

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lubench-list: the suite's registries, one name per line, for scripts
+ * and tests that must not keep lists of their own.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pci_ser.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: lubench list variants\n"
+		   "  variants  the pci_ser layouts, in registration order "
+		   "(kmod/pci_ser/layouts.list)\n");
+}
+
+static int list_variants(void)
+{
+	const struct pci_ser_ops *const *v;
+
+	for (v = pci_ser_variants; *v; v++)
+		printf("%s\n", (*v)->name);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "variants"))
+		return list_variants();
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc == 2)
+		fprintf(stderr, "lubench list: unknown registry '%s'\n",
+			argv[1]);
+	usage(stderr);
+	return 2;
+}
