@@ -292,15 +292,16 @@ TEST_F(pser, round_trip)
 		struct keyset ka, kb;
 		size_t la, lb;
 		u8 *ba, *bb;
-		u32 i, added = 0;
+		u32 i, room, added = 0;
 
-		for (i = 0; added < sizes[k]; i++) {
+		for (i = 0; i < 2 * sizes[k] + 1 && added < sizes[k]; i++) {
 			if (u[i].vf)
 				continue;
 			ASSERT_EQ(0, pci_ser_preserve(&a, u[i].domain, u[i].bdf,
 						      false, sizes[k] + 3));
 			added++;
 		}
+		ASSERT_EQ(sizes[k], added);
 		a.capacity = sizes[k] + 3;
 		ba = blob_of(&a, &la);
 		ASSERT_EQ(PCI_SER_OK, pci_ser_blob_check(ba, la, NULL, NULL));
@@ -318,11 +319,15 @@ TEST_F(pser, round_trip)
 		bb = blob_of(&b, &lb);
 		ASSERT_EQ(la, lb);
 		ASSERT_EQ(0, memcmp(ba, bb, la));
-		/* And keeps working: fill it to capacity. */
-		for (i = 0; b.nr_devices < b.capacity; i++)
-			if (!u[i % (2 * sizes[k] + 1)].vf)
-				pci_ser_preserve(&b, 0xdead0000 + i, 0, false,
-						 b.capacity);
+		/*
+		 * And keeps working: every free slot takes a new device
+		 * (domains no universe uses), then the table is full.
+		 */
+		room = b.capacity - b.nr_devices;
+		for (i = 0; i < room; i++)
+			ASSERT_EQ(0, pci_ser_preserve(&b, 0xdead0000 + i, 0,
+						      false, b.capacity));
+		ASSERT_EQ(b.capacity, b.nr_devices);
 		ASSERT_EQ(-ENOSPC, pci_ser_preserve(&b, 0xdeadffff, 0, false,
 						    b.capacity));
 		free(ka.k);
