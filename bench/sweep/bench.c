@@ -28,10 +28,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+#include "numparse.h"
 #include "pci_ser.h"
 #include "pci_ser_blob.h"
 #include "population.h"
 #include "results.h"
+#include "stageopt.h"
 #include "stats.h"
 #include "topology.h"
 
@@ -65,7 +68,8 @@
 
 #define noipa __attribute__((noipa))
 
-enum bench_op {
+/* Indices into bench_ops[], the table of ops (see "the ops" below). */
+enum bench_op_id {
 	OP_PRESERVE,
 	OP_UNPRESERVE,
 	OP_FIND_HIT,
@@ -75,17 +79,42 @@ enum bench_op {
 	NR_OPS,
 };
 
-static const char *const op_names[NR_OPS] = {
-	[OP_PRESERVE]	= "preserve",
-	[OP_UNPRESERVE]	= "unpreserve",
-	[OP_FIND_HIT]	= "find-hit",
-	[OP_FIND_MISS]	= "find-miss",
-	[OP_RETRIEVE]	= "retrieve",
-	[OP_RESTORE]	= "restore",
+struct ctx;
+
+/*
+ * How ops are measured: @prepare calibrates a point's batch, @sample
+ * takes sample i (a negative i is a warm-up), @finish checks the
+ * answers.  One loop may time several ops (a churn times preserve and
+ * unpreserve at once); it runs when any of them is asked for.
+ */
+struct bench_loop {
+	void (*prepare)(struct ctx *c, int arg);
+	void (*sample)(struct ctx *c, int arg, int i);
+	void (*finish)(struct ctx *c, int arg);
+	int arg;
 };
+
+/* How many ops the total (total_ms) counts. */
+enum bench_total {
+	TOTAL_N,		/* one per preserved device */
+	TOTAL_ENUMERATED,	/* one per device the next kernel enumerates */
+};
+
+/* A benchmark op: an entry of bench_ops[]. */
+struct bench_op {
+	const char *name;
+	const char *what;		/* what one op is, for --help */
+	enum bench_total total;
+	const struct bench_loop *loop;	/* its setup and its timed call */
+	bool parts;			/* reports retrieve_ms and lookup_ns */
+};
+
+static const struct bench_op bench_ops[NR_OPS];
 
 static const u32 default_sizes[] = { 16, 64, 256, 1024, 4096, 16384, 65536 };
 #define LARGE_SIZE	262144
+/* Highest --cpu: a PU index hwloc could report. */
+#define MAX_CPU		65535
 
 struct cfg {
 	const struct pci_ser_ops *variant[MAX_VARIANTS];
@@ -98,6 +127,7 @@ struct cfg {
 	u64 sample_ns;
 	u64 seed;
 	u32 share_pct;
+	bool large;		/* --large: add LARGE_SIZE */
 	int cpu;
 	char out[PATH_MAX];
 	char run_id[192];
@@ -106,7 +136,7 @@ struct cfg {
 
 /* One measured point: a variant, an op, an N. */
 struct point {
-	enum bench_op op;
+	enum bench_op_id op;
 	bool on;		/* asked for with --op */
 	const char *method;
 	u32 nr;			/* samples */
@@ -164,7 +194,7 @@ static u64 heap_bytes(void)
 struct summary {
 	u32 n;
 	u32 variant;
-	enum bench_op op;
+	enum bench_op_id op;
 	double median, mad, p99, total_ms, empty, speedup, lookup_ns;
 };
 
@@ -388,11 +418,6 @@ wrong(const struct ctx *c, const char *op, const char *what, u64 got,
 	    (unsigned long long)got, (unsigned long long)want);
 }
 
-static bool churn_on(const struct ctx *c)
-{
-	return c->pt[OP_PRESERVE].on || c->pt[OP_UNPRESERVE].on;
-}
-
 /* find-hit ([1]: preserved devices) or find-miss ([0]: not preserved). */
 static void find_prepare(struct ctx *c, int hit)
 {
@@ -419,7 +444,6 @@ static void find_prepare(struct ctx *c, int hit)
 	c->look_empty[hit].find = empty_find;
 	pt->method = "batch";
 	pt->ops_per_sample = count;
-	pt->ops_per_total = pop->nr_preserved;
 	/* A batch shorter than the keys is a random subset of them. */
 	pt->extrapolated = count < l->nr_keys;
 }
@@ -445,18 +469,19 @@ static void find_finish(struct ctx *c, int hit)
 	u64 want = hit ? l->done : 0;
 
 	if (l->hits != want)
-		wrong(c, op_names[pt->op], "hits", l->hits, want);
+		wrong(c, bench_ops[pt->op].name, "hits", l->hits, want);
 	pt->checked = l->done;
 }
 
 /* preserve and unpreserve: one churn loop times both. */
-static void churn_prepare(struct ctx *c)
+static void churn_prepare(struct ctx *c, int arg)
 {
 	u32 n = c->pop->nr_preserved, i;
 	struct churn *ch = &c->churn;
 	u64 rounds = 1, tu = 0, tp = 0, kmax = max(1U, n / 4);
 	double per_op;
 
+	(void)arg;
 	*ch = (struct churn){
 		.unpreserve = c->ops->unpreserve,
 		.preserve = c->ops->preserve,
@@ -486,18 +511,18 @@ static void churn_prepare(struct ctx *c)
 
 		pt->method = "churn";
 		pt->ops_per_sample = c->churn_rounds * ch->k;
-		pt->ops_per_total = n;
 		pt->level_min = n - ch->k;
 		pt->level_max = n;
 		pt->extrapolated = true;
 	}
 }
 
-static void churn_sample(struct ctx *c, int i)
+static void churn_sample(struct ctx *c, int arg, int i)
 {
 	double ops = (double)c->churn_rounds * c->churn.k;
 	u64 tu = 0, tp = 0, eu = 0, ep = 0;
 
+	(void)arg;
 	time_churn(&c->churn, c->churn_rounds, &tu, &tp);
 	time_churn(&c->churn_empty, c->churn_rounds, &eu, &ep);
 	if (i < 0)
@@ -508,17 +533,18 @@ static void churn_sample(struct ctx *c, int i)
 	c->pt[OP_PRESERVE].empty[i] = ep / ops;
 }
 
-static void churn_finish(struct ctx *c, u32 samples_taken)
+static void churn_finish(struct ctx *c, int arg)
 {
 	u32 n = c->pop->nr_preserved;
 
+	(void)arg;
 	if (c->churn.err)
 		die(EXIT_WRONG, "%s at N=%u: preserve/unpreserve failed (%d)",
 		    c->ops->name, n, c->churn.err);
 	if (c->ser.nr_devices != n)
 		wrong(c, "churn", "devices left", c->ser.nr_devices, n);
 	c->pt[OP_PRESERVE].checked = c->pt[OP_UNPRESERVE].checked =
-		c->pt[OP_PRESERVE].ops_per_sample * samples_taken;
+		c->pt[OP_PRESERVE].ops_per_sample * c->cfg->samples;
 }
 
 static void destroy_all(struct pci_ser *sers, u32 k)
@@ -556,12 +582,13 @@ static double retrieve_batch(struct ctx *c, retrieve_fn fn, u32 k)
 	return (double)t / k;
 }
 
-static void retrieve_prepare(struct ctx *c)
+static void retrieve_prepare(struct ctx *c, int arg)
 {
 	struct point *pt = &c->pt[OP_RETRIEVE];
 	u32 n = c->pop->nr_preserved, k = 1;
 	double t;
 
+	(void)arg;
 	for (;;) {
 		t = retrieve_batch(c, pci_ser_blob_retrieve, k) * k;
 		if (t >= c->cfg->sample_ns / 4 || k >= c->nr_sers)
@@ -572,15 +599,15 @@ static void retrieve_prepare(struct ctx *c)
 				  1, c->nr_sers);
 	pt->method = "batch";
 	pt->ops_per_sample = (u64)c->retrieve_k * n;
-	pt->ops_per_total = n;
 }
 
-static void retrieve_sample(struct ctx *c, int i)
+static void retrieve_sample(struct ctx *c, int arg, int i)
 {
 	struct point *pt = &c->pt[OP_RETRIEVE];
 	u32 n = c->pop->nr_preserved, k = c->retrieve_k;
 	double a, b;
 
+	(void)arg;
 	a = retrieve_batch(c, pci_ser_blob_retrieve, k) / n;
 	b = retrieve_batch(c, empty_retrieve, k) / n;
 	pt->checked += k;
@@ -621,12 +648,13 @@ static double restore_once(struct ctx *c, struct restore *r, u32 reps,
 	return *ret_ns + *lookup_ns * pop->nr;
 }
 
-static void restore_prepare(struct ctx *c)
+static void restore_prepare(struct ctx *c, int arg)
 {
 	const struct population *pop = c->pop;
 	struct point *pt = &c->pt[OP_RESTORE];
 	double ret, look, full;
 
+	(void)arg;
 	c->rs = (struct restore){
 		.retrieve = pci_ser_blob_retrieve,
 		.find = c->ops->find,
@@ -657,15 +685,15 @@ static void restore_prepare(struct ctx *c)
 		pt->extrapolated = c->restore_window < pop->nr;
 	}
 	pt->ops_per_sample = (u64)c->restore_reps * c->restore_window;
-	pt->ops_per_total = pop->nr;
 }
 
-static void restore_sample(struct ctx *c, int i)
+static void restore_sample(struct ctx *c, int arg, int i)
 {
 	struct point *pt = &c->pt[OP_RESTORE];
 	u32 reps = c->restore_reps, window = c->restore_window, t = c->pop->nr;
 	double ret, look, full, a, b, empty;
 
+	(void)arg;
 	full = restore_once(c, &c->rs, reps, window, &ret, &look);
 	empty = restore_once(c, &c->rs_empty, reps, window, &a, &b);
 	if (i < 0)
@@ -674,6 +702,89 @@ static void restore_sample(struct ctx *c, int i)
 	pt->part_a[i] = ret;
 	pt->part_b[i] = look;
 	pt->empty[i] = empty / t;
+}
+
+static void restore_finish(struct ctx *c, int arg)
+{
+	(void)arg;
+	c->pt[OP_RESTORE].checked = c->rs.hits;
+}
+
+/* ---- the ops: the one table that --op, --help and lubench-list read ---- */
+
+static const struct bench_loop loop_find_hit = {
+	find_prepare, find_sample, find_finish, .arg = 1,
+};
+static const struct bench_loop loop_find_miss = {
+	find_prepare, find_sample, find_finish, .arg = 0,
+};
+static const struct bench_loop loop_churn = {
+	churn_prepare, churn_sample, churn_finish,
+};
+static const struct bench_loop loop_retrieve = {
+	retrieve_prepare, retrieve_sample, NULL,
+};
+static const struct bench_loop loop_restore = {
+	restore_prepare, restore_sample, restore_finish,
+};
+
+static const struct bench_op bench_ops[NR_OPS] = {
+	[OP_PRESERVE] = {
+		.name	= "preserve",
+		.what	= "one preserve into a table of N-k..N devices",
+		.total	= TOTAL_N,
+		.loop	= &loop_churn,
+	},
+	[OP_UNPRESERVE] = {
+		.name	= "unpreserve",
+		.what	= "one unpreserve from a table of N-k..N devices",
+		.total	= TOTAL_N,
+		.loop	= &loop_churn,
+	},
+	[OP_FIND_HIT] = {
+		.name	= "find-hit",
+		.what	= "one lookup of a preserved device, in random order",
+		.total	= TOTAL_N,
+		.loop	= &loop_find_hit,
+	},
+	[OP_FIND_MISS] = {
+		.name	= "find-miss",
+		.what	= "one lookup of a device not preserved",
+		.total	= TOTAL_N,
+		.loop	= &loop_find_miss,
+	},
+	[OP_RETRIEVE] = {
+		.name	= "retrieve",
+		.what	= "a retrieve of the N-device blob, per device",
+		.total	= TOTAL_N,
+		.loop	= &loop_retrieve,
+	},
+	[OP_RESTORE] = {
+		.name	= "restore",
+		.what	= "a retrieve and a lookup of every enumerated device,\n"
+			  "per enumerated device",
+		.total	= TOTAL_ENUMERATED,
+		.loop	= &loop_restore,
+		.parts	= true,
+	},
+};
+
+const char *bench_op_name(unsigned int i)
+{
+	return i < NR_OPS ? bench_ops[i].name : NULL;
+}
+
+/* Whether @op runs its loop: asked for, and no earlier op shares it. */
+static bool runs_loop(const struct ctx *c, int op)
+{
+	int o;
+
+	if (!c->pt[op].on)
+		return false;
+	for (o = 0; o < op; o++)
+		if (c->pt[o].on && bench_ops[o].loop == bench_ops[op].loop)
+			return false;
+	return true;
 }
 
 /* Tables one retrieve or restore sample may hold at once. */
@@ -752,45 +863,39 @@ static void ctx_setup(struct ctx *c)
 	memcpy(c->churn_keys, pop->preserved,
 	       pop->nr_preserved * sizeof(*c->churn_keys));
 
-	if (c->pt[OP_FIND_HIT].on)
-		find_prepare(c, 1);
-	if (c->pt[OP_FIND_MISS].on)
-		find_prepare(c, 0);
-	if (churn_on(c))
-		churn_prepare(c);
-	if (c->pt[OP_RETRIEVE].on)
-		retrieve_prepare(c);
-	if (c->pt[OP_RESTORE].on)
-		restore_prepare(c);
+	for (op = 0; op < NR_OPS; op++) {
+		const struct bench_loop *l = bench_ops[op].loop;
+
+		if (runs_loop(c, op))
+			l->prepare(c, l->arg);
+		c->pt[op].ops_per_total = bench_ops[op].total ==
+			TOTAL_ENUMERATED ? pop->nr : pop->nr_preserved;
+	}
 }
 
 /* Sample @i of every op of @c; a negative @i is a warm-up, discarded. */
 static void ctx_sample(struct ctx *c, int i)
 {
-	if (c->pt[OP_FIND_HIT].on)
-		find_sample(c, 1, i);
-	if (c->pt[OP_FIND_MISS].on)
-		find_sample(c, 0, i);
-	if (churn_on(c))
-		churn_sample(c, i);
-	if (c->pt[OP_RETRIEVE].on)
-		retrieve_sample(c, i);
-	if (c->pt[OP_RESTORE].on)
-		restore_sample(c, i);
+	int op;
+
+	for (op = 0; op < NR_OPS; op++) {
+		const struct bench_loop *l = bench_ops[op].loop;
+
+		if (runs_loop(c, op))
+			l->sample(c, l->arg, i);
+	}
 }
 
 static void ctx_finish(struct ctx *c)
 {
 	int op;
 
-	if (c->pt[OP_FIND_HIT].on)
-		find_finish(c, 1);
-	if (c->pt[OP_FIND_MISS].on)
-		find_finish(c, 0);
-	if (churn_on(c))
-		churn_finish(c, c->cfg->samples);
-	if (c->pt[OP_RESTORE].on)
-		c->pt[OP_RESTORE].checked = c->rs.hits;
+	for (op = 0; op < NR_OPS; op++) {
+		const struct bench_loop *l = bench_ops[op].loop;
+
+		if (runs_loop(c, op) && l->finish)
+			l->finish(c, l->arg);
+	}
 	for (op = 0; op < NR_OPS; op++) {
 		struct point *pt = &c->pt[op];
 
@@ -854,7 +959,7 @@ static void emit(struct res_writer *w, const struct ctx *c,
 	res_row_reset(&r);
 	res_add_str(&r, "run_id", c->cfg->run_id);
 	res_add_str(&r, "variant", c->ops->name);
-	res_add_str(&r, "op", op_names[pt->op]);
+	res_add_str(&r, "op", bench_ops[pt->op].name);
 	res_add_u64(&r, "n", pop->nr_preserved);
 	res_add_u64(&r, "enumerated", pop->nr);
 	res_add_u64(&r, "capacity", c->ser.capacity);
@@ -883,7 +988,7 @@ static void emit(struct res_writer *w, const struct ctx *c,
 	res_add_f64(&r, "overhead_ns", pt->st_empty.median);
 	res_add_f64(&r, "overhead_p99_ns", pt->st_empty.p99);
 	res_add_f64(&r, "speedup_vs_linear", lin_median / st->median);
-	if (pt->op == OP_RESTORE) {
+	if (bench_ops[pt->op].parts) {
 		res_add_f64(&r, "retrieve_ms",
 			    median_of(pt->part_a, pt->nr) / 1e6);
 		res_add_f64(&r, "lookup_ns", median_of(pt->part_b, pt->nr));
@@ -928,7 +1033,7 @@ static void remember(const struct ctx *c, const struct point *pt,
 	s->total_ms = pt->st.median * pt->ops_per_total / 1e6;
 	s->empty = pt->st_empty.median;
 	s->speedup = lin_median / pt->st.median;
-	s->lookup_ns = pt->op == OP_RESTORE ? median_of(pt->part_b, pt->nr) :
+	s->lookup_ns = bench_ops[pt->op].parts ? median_of(pt->part_b, pt->nr) :
 					      NAN;
 }
 
@@ -1254,7 +1359,7 @@ static int write_meta(const struct cfg *cfg, const struct topology *topo,
 	json_arr_begin(&j, "ops");
 	for (i = 0; i < NR_OPS; i++)
 		if (cfg->op[i])
-			json_str(&j, NULL, op_names[i]);
+			json_str(&j, NULL, bench_ops[i].name);
 	json_arr_end(&j);
 	json_arr_begin(&j, "n");
 	for (i = 0; i < cfg->nr_n; i++)
@@ -1320,7 +1425,7 @@ static void print_table(const struct cfg *cfg, const struct topology *topo,
 			if (isfinite(s->speedup))
 				snprintf(sp, sizeof(sp), "%.1fx", s->speedup);
 			printf("%-10s %7u %-8s %10.2f %5.1f%% %10.2f %12.3f "
-			       "%9s %8.2f\n", op_names[op], s->n,
+			       "%9s %8.2f\n", bench_ops[op].name, s->n,
 			       cfg->variant[s->variant]->name, s->median,
 			       100 * s->mad / s->median, s->p99, s->total_ms,
 			       sp, s->empty);
@@ -1366,149 +1471,13 @@ static void print_restore_summary(const struct cfg *cfg)
 		       cur->lookup_ns, n);
 }
 
-/* ---- command line ---- */
-
-static void usage(FILE *f)
-{
-	const struct pci_ser_ops *const *v;
-	int i;
-
-	fprintf(f,
-"usage: lubench bench [--variant LIST] [--n LIST] [--op LIST] [--reps K]\n"
-"                     [--seed S] [--share PCT] [--out DIR] [--cpu N|none]\n"
-"                     [--sample-us US] [--visits V] [--large]\n"
-"\n"
-"  --variant LIST  layouts, comma-separated, or all (default):");
-	for (v = pci_ser_variants; *v; v++)
-		fprintf(f, " %s", (*v)->name);
-	fprintf(f,
-"\n  --n LIST        preserved devices, comma-separated; k and M suffixes;\n"
-"                  default: 16,64,256,1024,4096,16384,65536\n"
-"  --large         add N=262144 to the list\n"
-"  --op LIST       operations, or all (default):");
-	for (i = 0; i < NR_OPS; i++)
-		fprintf(f, " %s", op_names[i]);
-	fprintf(f,
-"\n  --reps K        timed samples per point (default 31; at least 15\n"
-"                  for meaningful statistics)\n"
-"  --seed S        population and order seed (default 1)\n"
-"  --share PCT     preserved share of the enumerated devices (default 50)\n"
-"  --out DIR       result directory (default results/<run-id>)\n"
-"  --cpu N|none    pin to PU N (default: the last core)\n"
-"  --sample-us US  work per sample, microseconds (default 1000)\n"
-"  --visits V      spread each point's samples over V passes through all\n"
-"                  points, each with a warm-up (default 8)\n"
-"\n"
-"Writes DIR/results.jsonl, results.csv, meta.json (results/SCHEMA.md),\n"
-"a table on stdout and progress on stderr.\n"
-"Exit: 0 done, 1 usage, 2 a layout answered wrongly, 3 system error.\n");
-}
-
-static u64 parse_num(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		goto bad;
-	if (*end == 'k' || *end == 'K')
-		v *= 1024, end++;
-	else if (*end == 'M')
-		v *= 1024 * 1024, end++;
-	if (*end)
-		goto bad;
-	return v;
-bad:
-	fprintf(stderr, "lubench-bench: bad %s: '%s'\n", what, s);
-	usage(stderr);
-	exit(EXIT_USAGE);
-}
-
-static void add_size(struct cfg *cfg, u64 n)
-{
-	u32 i;
-
-	if (n < 1 || population_size(n, cfg->share_pct) > PCI_SER_MAX_CAPACITY)
-		die(EXIT_USAGE, "N=%llu out of range (1 .. %u devices "
-		    "enumerated)", (unsigned long long)n, PCI_SER_MAX_CAPACITY);
-	for (i = 0; i < cfg->nr_n; i++)
-		if (cfg->n[i] == n)
-			return;
-	if (cfg->nr_n == MAX_SIZES)
-		die(EXIT_USAGE, "more than %d sizes", MAX_SIZES);
-	cfg->n[cfg->nr_n++] = n;
-}
+/* ---- the run's id and directory ---- */
 
 static int cmp_u32(const void *a, const void *b)
 {
 	u32 x = *(const u32 *)a, y = *(const u32 *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-/* Comma-separated lists; the callback gets each item. */
-static void for_each_item(const char *list, void (*fn)(struct cfg *,
-		const char *), struct cfg *cfg)
-{
-	char *copy = strdup(list), *save = NULL, *tok;
-
-	if (!copy)
-		die(EXIT_SYSTEM, "out of memory");
-	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save))
-		fn(cfg, tok);
-	free(copy);
-}
-
-static void add_variant(struct cfg *cfg, const char *name)
-{
-	const struct pci_ser_ops *const *v;
-	u32 i;
-
-	if (!strcmp(name, "all")) {
-		for (v = pci_ser_variants; *v; v++)
-			add_variant(cfg, (*v)->name);
-		return;
-	}
-	if (!pci_ser_variant(name))
-		die(EXIT_USAGE, "unknown variant '%s' (see --help)", name);
-	for (i = 0; i < cfg->nr_variants; i++)
-		if (!strcmp(cfg->variant[i]->name, name))
-			return;
-	if (cfg->nr_variants == MAX_VARIANTS)
-		die(EXIT_USAGE, "too many variants");
-	cfg->variant[cfg->nr_variants++] = pci_ser_variant(name);
-}
-
-static void add_op(struct cfg *cfg, const char *name)
-{
-	int i;
-
-	if (!strcmp(name, "all")) {
-		for (i = 0; i < NR_OPS; i++)
-			cfg->op[i] = true;
-		return;
-	}
-	for (i = 0; i < NR_OPS; i++)
-		if (!strcmp(op_names[i], name)) {
-			cfg->op[i] = true;
-			return;
-		}
-	die(EXIT_USAGE, "unknown op '%s' (see --help)", name);
-}
-
-static void add_size_item(struct cfg *cfg, const char *s)
-{
-	u32 i;
-
-	if (!strcmp(s, "default")) {
-		for (i = 0; i < ARRAY_SIZE(default_sizes); i++)
-			add_size(cfg, default_sizes[i]);
-		return;
-	}
-	add_size(cfg, parse_num(s, "--n"));
 }
 
 /* Registration order, so tables and plots list layouts the same way. */
@@ -1550,107 +1519,408 @@ static void default_out(struct cfg *cfg, const struct topology *topo)
 			 topo->source_dir, cfg->run_id, i);
 }
 
-static void parse_args(struct cfg *cfg, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "variant",	required_argument, NULL, 'v' },
-		{ "n",		required_argument, NULL, 'n' },
-		{ "op",		required_argument, NULL, 'o' },
-		{ "reps",	required_argument, NULL, 'r' },
-		{ "seed",	required_argument, NULL, 's' },
-		{ "share",	required_argument, NULL, 'p' },
-		{ "out",	required_argument, NULL, 'O' },
-		{ "cpu",	required_argument, NULL, 'c' },
-		{ "sample-us",	required_argument, NULL, 'u' },
-		{ "visits",	required_argument, NULL, 'V' },
-		{ "large",	no_argument,	   NULL, 'L' },
-		{ "help",	no_argument,	   NULL, 'h' },
-		{ }
-	};
-	const char *sizes = NULL;
-	bool large = false;
-	int c, i;
-	size_t at = 0;
+/* ---- command line: one option table, which workload files are checked against ---- */
 
+#define OPT_ERR(err, len, ...) (snprintf(err, len, __VA_ARGS__), -1)
+
+static void cfg_defaults(struct cfg *cfg)
+{
 	cfg->samples = 31;
 	cfg->sample_ns = 1000 * 1000;
 	cfg->seed = 1;
 	cfg->share_pct = 50;
 	cfg->cpu = TOPO_CPU_AUTO;
-	for (i = 0; i < argc && at < sizeof(cfg->command) - 1; i++)
-		at += snprintf(cfg->command + at, sizeof(cfg->command) - at,
-			       "%s%s", i ? " " : "", argv[i]);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'v':
-			for_each_item(optarg, add_variant, cfg);
-			break;
-		case 'n':
-			sizes = optarg;
-			break;
-		case 'o':
-			for_each_item(optarg, add_op, cfg);
-			break;
-		case 'r':
-			cfg->samples = parse_num(optarg, "--reps");
-			break;
-		case 's':
-			cfg->seed = parse_num(optarg, "--seed");
-			break;
-		case 'p':
-			cfg->share_pct = parse_num(optarg, "--share");
-			break;
-		case 'O':
-			snprintf(cfg->out, sizeof(cfg->out), "%s", optarg);
-			break;
-		case 'c':
-			cfg->cpu = !strcmp(optarg, "none") ? TOPO_CPU_NONE :
-				   (int)parse_num(optarg, "--cpu");
-			break;
-		case 'u':
-			cfg->sample_ns = parse_num(optarg, "--sample-us") * 1000;
-			break;
-		case 'V':
-			cfg->visits = parse_num(optarg, "--visits");
-			break;
-		case 'L':
-			large = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
-			exit(EXIT_USAGE);
-		}
+}
+
+/* A decimal (or 0x) number of @opt in [@min, @max]. */
+static int opt_num(const char *opt, const char *val, u64 min, u64 max,
+		   u64 *out, char *err, size_t len)
+{
+	int e = lb_parse_u64(val, min, max, out);
+
+	if (e)
+		lb_parse_error(err, len, opt, val, e, min, max);
+	return e ? -1 : 0;
+}
+
+/* Each comma-separated item of @list through @fn; none may be empty. */
+static int for_each_item(struct cfg *cfg, const char *opt, const char *list,
+			 int (*fn)(struct cfg *, const char *, char *, size_t),
+			 char *err, size_t len)
+{
+	const char *p = list, *end;
+	char item[64];
+
+	if (!*list)
+		return OPT_ERR(err, len, "%s: empty value", opt);
+	for (;;) {
+		end = strchr(p, ',');
+		if (!end)
+			end = p + strlen(p);
+		if (end == p)
+			return OPT_ERR(err, len, "%s: empty item in '%s'", opt,
+				       list);
+		if (end - p >= (long)sizeof(item))
+			return OPT_ERR(err, len, "%s: item too long in '%s'",
+				       opt, list);
+		memcpy(item, p, end - p);
+		item[end - p] = 0;
+		if (fn(cfg, item, err, len))
+			return -1;
+		if (!*end)
+			return 0;
+		p = end + 1;
 	}
-	if (optind < argc)
-		die(EXIT_USAGE, "unexpected argument '%s' (see --help)",
-		    argv[optind]);
-	if (cfg->share_pct < 1 || cfg->share_pct > 100)
-		die(EXIT_USAGE, "--share must be 1..100");
-	if (cfg->samples < 3 || cfg->samples > 100000)
-		die(EXIT_USAGE, "--reps must be 3..100000");
-	if (cfg->sample_ns < 1000 || cfg->sample_ns > 10ULL * 1000000000)
-		die(EXIT_USAGE, "--sample-us must be 1..10000000");
+}
+
+static int variant_item(struct cfg *cfg, const char *name, char *err,
+			size_t len)
+{
+	const struct pci_ser_ops *const *v, *ops;
+	u32 i;
+
+	if (!strcmp(name, "all")) {
+		for (v = pci_ser_variants; *v; v++)
+			if (variant_item(cfg, (*v)->name, err, len))
+				return -1;
+		return 0;
+	}
+	ops = pci_ser_variant(name);
+	if (!ops)
+		return OPT_ERR(err, len, "--variant: unknown variant '%s' "
+			       "(see --help)", name);
+	for (i = 0; i < cfg->nr_variants; i++)
+		if (cfg->variant[i] == ops)
+			return 0;
+	if (cfg->nr_variants == MAX_VARIANTS)
+		return OPT_ERR(err, len, "--variant: more than %d", MAX_VARIANTS);
+	cfg->variant[cfg->nr_variants++] = ops;
+	return 0;
+}
+
+static int op_item(struct cfg *cfg, const char *name, char *err, size_t len)
+{
+	int i;
+
+	for (i = 0; i < NR_OPS; i++)
+		if (!strcmp(name, "all") || !strcmp(bench_ops[i].name, name))
+			cfg->op[i] = true;
+	for (i = 0; i < NR_OPS; i++)
+		if (!strcmp(name, "all") || !strcmp(bench_ops[i].name, name))
+			return 0;
+	return OPT_ERR(err, len, "--op: unknown op '%s' (see --help)", name);
+}
+
+static int add_size(struct cfg *cfg, u64 n, char *err, size_t len)
+{
+	u32 i;
+
+	for (i = 0; i < cfg->nr_n; i++)
+		if (cfg->n[i] == n)
+			return 0;
+	if (cfg->nr_n == MAX_SIZES)
+		return OPT_ERR(err, len, "--n: more than %d sizes", MAX_SIZES);
+	cfg->n[cfg->nr_n++] = n;
+	return 0;
+}
+
+/* N, with a k (x 1024) or M (x 1048576) suffix, or "default". */
+static int size_item(struct cfg *cfg, const char *s, char *err, size_t len)
+{
+	char num[24];
+	size_t l = strlen(s);
+	u64 mult = 1, n;
+	u32 i;
+	int e;
+
+	if (!strcmp(s, "default")) {
+		for (i = 0; i < ARRAY_SIZE(default_sizes); i++)
+			if (add_size(cfg, default_sizes[i], err, len))
+				return -1;
+		return 0;
+	}
+	if (l && (s[l - 1] == 'k' || s[l - 1] == 'K'))
+		mult = 1024, l--;
+	else if (l && s[l - 1] == 'M')
+		mult = 1024 * 1024, l--;
+	if (l >= sizeof(num))
+		return OPT_ERR(err, len, "--n: '%s' is not a number", s);
+	memcpy(num, s, l);
+	num[l] = 0;
+	e = lb_parse_u64(num, 0, PCI_SER_MAX_CAPACITY / mult, &n);
+	if (!e && n * mult < 1)
+		e = -ERANGE;
+	if (e) {
+		lb_parse_error(err, len, "--n", s, e, 1, PCI_SER_MAX_CAPACITY);
+		return -1;
+	}
+	return add_size(cfg, n * mult, err, len);
+}
+
+static int set_variant(void *ctx, const char *val, char *err, size_t len)
+{
+	return for_each_item(ctx, "--variant", val, variant_item, err, len);
+}
+
+/* The last --n wins, as for any option that takes one value. */
+static int set_n(void *ctx, const char *val, char *err, size_t len)
+{
+	struct cfg *cfg = ctx;
+
+	cfg->nr_n = 0;
+	return for_each_item(cfg, "--n", val, size_item, err, len);
+}
+
+static int set_large(void *ctx, const char *val, char *err, size_t len)
+{
+	(void)val;
+	(void)err;
+	(void)len;
+	((struct cfg *)ctx)->large = true;
+	return 0;
+}
+
+static int set_op(void *ctx, const char *val, char *err, size_t len)
+{
+	return for_each_item(ctx, "--op", val, op_item, err, len);
+}
+
+static int set_reps(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 v;
+
+	if (opt_num("--reps", val, 3, 100000, &v, err, len))
+		return -1;
+	((struct cfg *)ctx)->samples = v;
+	return 0;
+}
+
+static int set_seed(void *ctx, const char *val, char *err, size_t len)
+{
+	return opt_num("--seed", val, 0, UINT64_MAX, &((struct cfg *)ctx)->seed,
+		       err, len);
+}
+
+static int set_share(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 v;
+
+	if (opt_num("--share", val, 1, 100, &v, err, len))
+		return -1;
+	((struct cfg *)ctx)->share_pct = v;
+	return 0;
+}
+
+static int set_out(void *ctx, const char *val, char *err, size_t len)
+{
+	struct cfg *cfg = ctx;
+
+	if (!*val)
+		return OPT_ERR(err, len, "--out: empty path");
+	if (strlen(val) >= sizeof(cfg->out))
+		return OPT_ERR(err, len, "--out: path too long");
+	strcpy(cfg->out, val);
+	return 0;
+}
+
+static int set_cpu(void *ctx, const char *val, char *err, size_t len)
+{
+	struct cfg *cfg = ctx;
+	u64 v;
+
+	if (!strcmp(val, "none")) {
+		cfg->cpu = TOPO_CPU_NONE;
+		return 0;
+	}
+	if (opt_num("--cpu", val, 0, MAX_CPU, &v, err, len))
+		return -1;
+	cfg->cpu = v;
+	return 0;
+}
+
+static int set_sample_us(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 v;
+
+	if (opt_num("--sample-us", val, 1, 10000000, &v, err, len))
+		return -1;
+	((struct cfg *)ctx)->sample_ns = v * 1000;
+	return 0;
+}
+
+static int set_visits(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 v;
+
+	if (opt_num("--visits", val, 1, 100000, &v, err, len))
+		return -1;
+	((struct cfg *)ctx)->visits = v;
+	return 0;
+}
+
+static void variant_choices(FILE *f)
+{
+	const struct pci_ser_ops *const *v;
+
+	for (v = pci_ser_variants; *v; v++)
+		fprintf(f, " %s", (*v)->name);
+}
+
+static void op_choices(FILE *f)
+{
+	int i;
+
+	for (i = 0; i < NR_OPS; i++)
+		fprintf(f, " %s", bench_ops[i].name);
+}
+
+static const struct lb_option bench_options[] = {
+	{ "variant", "LIST", "layouts, comma-separated, or all (default):",
+	  variant_choices, .set = set_variant },
+	{ "n", "LIST", "preserved devices, comma-separated; k and M suffixes;\n"
+	  "default: 16,64,256,1024,4096,16384,65536", .set = set_n },
+	{ "large", NULL, "add N=262144 to the list", .set = set_large },
+	{ "op", "LIST", "operations, or all (default):", op_choices,
+	  .set = set_op },
+	{ "reps", "K", "timed samples per point (default 31; at least 15\n"
+	  "for meaningful statistics)", .set = set_reps },
+	{ "seed", "S", "population and order seed (default 1)",
+	  .set = set_seed },
+	{ "share", "PCT", "preserved share of the enumerated devices "
+	  "(default 50)", .set = set_share },
+	{ "out", "DIR", "result directory (default results/<run-id>)",
+	  .run_sets = true, .set = set_out },
+	{ "cpu", "N|none", "pin to PU N (default: the last core)",
+	  .set = set_cpu },
+	{ "sample-us", "US", "work per sample, microseconds (default 1000)",
+	  .set = set_sample_us },
+	{ "visits", "V", "spread each point's samples over V passes through "
+	  "all\npoints, each with a warm-up (default 8)", .set = set_visits },
+	{ }
+};
+
+/* What no single option can tell, and the defaults of what is not given. */
+static int bench_finish(void *ctx, char *err, size_t len)
+{
+	struct cfg *cfg = ctx;
+	u32 i;
+
 	if (!cfg->visits)
 		cfg->visits = min(8U, cfg->samples);
 	if (cfg->visits > cfg->samples)
-		die(EXIT_USAGE, "--visits must be 1..--reps");
-	if (cfg->samples < 15)
-		fprintf(stderr, "lubench-bench: warning: %u samples: p99 and "
-			"MAD mean little below 15\n", cfg->samples);
+		return OPT_ERR(err, len, "--visits must be 1..--reps (%u)",
+			       cfg->samples);
 	if (!cfg->nr_variants)
-		add_variant(cfg, "all");
+		variant_item(cfg, "all", err, len);
 	order_variants(cfg);
 	for (i = 0; i < NR_OPS && !cfg->op[i]; i++)
 		;
 	if (i == NR_OPS)
-		add_op(cfg, "all");
-	for_each_item(sizes ? sizes : "default", add_size_item, cfg);
-	if (large)
-		add_size(cfg, LARGE_SIZE);
+		op_item(cfg, "all", err, len);
+	if (!cfg->nr_n && size_item(cfg, "default", err, len))
+		return -1;
+	if (cfg->large && add_size(cfg, LARGE_SIZE, err, len))
+		return -1;
+	for (i = 0; i < cfg->nr_n; i++)
+		if (population_size(cfg->n[i], cfg->share_pct) >
+		    PCI_SER_MAX_CAPACITY)
+			return OPT_ERR(err, len, "--n: N=%u at --share %u "
+				       "enumerates more than %u devices",
+				       cfg->n[i], cfg->share_pct,
+				       PCI_SER_MAX_CAPACITY);
 	qsort(cfg->n, cfg->nr_n, sizeof(cfg->n[0]), cmp_u32);
+	return 0;
+}
+
+static void *bench_ctx_new(void)
+{
+	struct cfg *cfg = calloc(1, sizeof(*cfg));
+
+	if (cfg)
+		cfg_defaults(cfg);
+	return cfg;
+}
+
+const struct lb_stage bench_stage = {
+	.name		= "bench",
+	.opts		= bench_options,
+	.ctx_new	= bench_ctx_new,
+	.finish		= bench_finish,
+	.ctx_free	= free,
+};
+
+static void usage(FILE *f)
+{
+	int i;
+
+	fprintf(f, "usage: lubench bench");
+	lb_options_synopsis(f, bench_options, 21);
+	fprintf(f, "\n");
+	lb_options_help(f, bench_options);
+	fprintf(f, "\nOne op of each, as ns/op counts it:\n");
+	for (i = 0; i < NR_OPS; i++) {
+		const char *w = bench_ops[i].what, *nl;
+
+		fprintf(f, "  %-11s ", bench_ops[i].name);
+		while ((nl = strchr(w, '\n'))) {
+			fprintf(f, "%.*s\n%14s", (int)(nl - w), w, "");
+			w = nl + 1;
+		}
+		fprintf(f, "%s\n", w);
+	}
+	fprintf(f,
+"\n"
+"Writes DIR/results.jsonl, results.csv, meta.json (results/SCHEMA.md),\n"
+"a table on stdout and progress on stderr.\n"
+"Exit: 0 done, 1 usage, 2 a layout answered wrongly, 3 system error.\n");
+}
+
+static void record_command(struct cfg *cfg, int argc, char **argv)
+{
+	size_t at = 0;
+	int i;
+
+	for (i = 0; i < argc && at < sizeof(cfg->command) - 1; i++)
+		at += snprintf(cfg->command + at, sizeof(cfg->command) - at,
+			       "%s%s", i ? " " : "", argv[i]);
+}
+
+#define OPT_BASE	0x100
+
+static void parse_args(struct cfg *cfg, int argc, char **argv)
+{
+	struct option lo[ARRAY_SIZE(bench_options) + 1] = { };
+	char err[256];
+	int c, i;
+
+	cfg_defaults(cfg);
+	record_command(cfg, argc, argv);
+	for (i = 0; bench_options[i].name; i++)
+		lo[i] = (struct option){ bench_options[i].name,
+			bench_options[i].arg ? required_argument : no_argument,
+			NULL, OPT_BASE + i };
+	lo[i] = (struct option){ "help", no_argument, NULL, 'h' };
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		if (c < OPT_BASE) {
+			usage(stderr);
+			exit(EXIT_USAGE);
+		}
+		if (bench_options[c - OPT_BASE].set(cfg, optarg, err,
+						    sizeof(err)))
+			die(EXIT_USAGE, "%s", err);
+	}
+	if (optind < argc)
+		die(EXIT_USAGE, "unexpected argument '%s' (see --help)",
+		    argv[optind]);
+	if (bench_finish(cfg, err, sizeof(err)))
+		die(EXIT_USAGE, "%s", err);
+	if (cfg->samples < 15)
+		fprintf(stderr, "lubench-bench: warning: %u samples: p99 and "
+			"MAD mean little below 15\n", cfg->samples);
 }
 
 /* ---- main ---- */
@@ -1678,7 +1948,7 @@ static void spin_up(void)
 		;
 }
 
-int main(int argc, char **argv)
+int bench_main(int argc, char **argv)
 {
 	static struct cfg cfg;
 	struct topology topo;

@@ -6,13 +6,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench.h"
 #include "pci_ser.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: lubench list variants\n"
+	fprintf(f, "usage: lubench list variants|ops\n"
 		   "  variants  the pci_ser layouts, in registration order "
-		   "(kmod/pci_ser/layouts.list)\n");
+		   "(kmod/pci_ser/layouts.list)\n"
+		   "  ops       the benchmark's ops (bench_ops[] in "
+		   "bench/sweep/bench.c)\n");
 }
 
 static int list_variants(void)
@@ -24,10 +27,22 @@ static int list_variants(void)
 	return 0;
 }
 
+static int list_ops(void)
+{
+	const char *name;
+	unsigned int i;
+
+	for (i = 0; (name = bench_op_name(i)); i++)
+		printf("%s\n", name);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "variants"))
 		return list_variants();
+	if (argc == 2 && !strcmp(argv[1], "ops"))
+		return list_ops();
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
 		return 0;

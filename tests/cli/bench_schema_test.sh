@@ -4,12 +4,14 @@
 # holds the same rows, meta.json describes the machine.  Never its speed.
 # With a plot script and gnuplot, also checks that the plots are drawn.
 #
-# usage: tests/cli/bench_schema_test.sh LUBENCH_BENCH [PLOT_SH]
+# usage: tests/cli/bench_schema_test.sh LUBENCH_BENCH LUBENCH_LIST [PLOT_SH]
+#   LUBENCH_LIST  lubench-list: the variants and ops come from the registries
 set -eu
 
-[ $# -ge 1 ] || { echo "usage: $0 LUBENCH_BENCH [PLOT_SH]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 LUBENCH_BENCH LUBENCH_LIST [PLOT_SH]" >&2; exit 2; }
 bench=$1
-plot=${2:-}
+list=$2
+plot=${3:-}
 [ -x "$bench" ] || { echo "FAIL: $bench is not executable" >&2; exit 1; }
 
 tmp=$(mktemp -d)
@@ -22,12 +24,19 @@ fail() {
 	exit 1
 }
 
-# The registered variants and ops, as --help lists them.
+# The registered variants and ops, from the registries; --help lists the
+# same, in the same order.
+variants=$("$list" variants | tr '\n' ' ')
+ops=$("$list" ops | tr '\n' ' ')
+[ -n "$variants" ] || fail "lubench-list variants printed nothing"
+[ -n "$ops" ] || fail "lubench-list ops printed nothing"
 timeout 30 "$bench" --help > "$tmp/help" || fail "--help exited non-zero"
-variants=$(sed -n 's/.*--variant LIST .*(default):\(.*\)$/\1/p' "$tmp/help")
-ops=$(sed -n 's/.*--op LIST .*(default):\(.*\)$/\1/p' "$tmp/help")
-[ -n "$variants" ] || fail "no variant list in --help"
-[ -n "$ops" ] || fail "no op list in --help"
+help_variants=$(sed -n 's/.*--variant LIST .*(default):\(.*\)$/\1/p' "$tmp/help")
+help_ops=$(sed -n 's/.*--op LIST .*(default):\(.*\)$/\1/p' "$tmp/help")
+[ "$(echo $help_variants)" = "$(echo $variants)" ] ||
+	fail "--help lists variants '$help_variants', the registry '$variants'"
+[ "$(echo $help_ops)" = "$(echo $ops)" ] ||
+	fail "--help lists ops '$help_ops', the registry '$ops'"
 nv=$(echo $variants | wc -w)
 no=$(echo $ops | wc -w)
 

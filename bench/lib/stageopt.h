@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The options of a command that a workload section sets: one table per
+ * stage of `./lubench run`.  A command parses its own command line with
+ * its table, and the workload checker (bench/tools/workload.c) checks a
+ * section against the same table, so the two never disagree.
+ */
+#ifndef LUBENCH_STAGEOPT_H
+#define LUBENCH_STAGEOPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct lb_option {
+	const char *name;	/* the long option, without "--" */
+	const char *arg;	/* how usage names its value; NULL: a flag */
+	const char *help;	/* one line for --help */
+	/* Prints what follows the help line on it (a list of names). */
+	void (*choices)(FILE *f);
+	bool run_sets;		/* ./lubench run gives it: not in a workload */
+	/*
+	 * Check @val (NULL for a flag) and store it in @ctx.  Returns 0, or
+	 * -1 with a message that names the option in @err.
+	 */
+	int (*set)(void *ctx, const char *val, char *err, size_t len);
+};
+
+/* A command as a workload stage: its options and their cross-checks. */
+struct lb_stage {
+	const char *name;		/* the workload section */
+	const struct lb_option *opts;	/* ends with a NULL name */
+	void *(*ctx_new)(void);		/* defaults, as on a bare command */
+	/* After every option is set: what no single option can tell. */
+	int (*finish)(void *ctx, char *err, size_t len);
+	void (*ctx_free)(void *ctx);
+};
+
+const struct lb_option *lb_option_find(const struct lb_option *opts,
+				       const char *name);
+
+/* Usage text from a table: the synopsis, and a line per option. */
+void lb_options_synopsis(FILE *f, const struct lb_option *opts, int indent);
+void lb_options_help(FILE *f, const struct lb_option *opts);
+
+#endif /* LUBENCH_STAGEOPT_H */
