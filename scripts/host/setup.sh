@@ -22,7 +22,8 @@ PKGS="build-essential cmake pkg-config gcc make libc6-dev
 liburing-dev libhwloc-dev hwloc gnuplot-nox
 linux-source-6.12 xz-utils
 qemu-system-x86 busybox-static kexec-tools cpio gzip
-coreutils util-linux"
+coreutils util-linux
+clang libclang-rt-14-dev"
 
 check=0
 [ "${1:-}" = "--check" ] && check=1
