@@ -869,6 +869,24 @@ static bool same_set(const struct lubench_devid *a, uint32_t na,
  * hashes of the record, the table and the list agreeing.  A refused
  * handover must leave no device marked.
  */
+/*
+ * One console line per jump, for the host's progress report (the
+ * stamper's --progress): results/GUEST-PROTOCOL.md has the format.
+ */
+static void print_progress(uint64_t cycle, const struct lubench_cycle *cy,
+			   bool refused, int ok)
+{
+	fprintf(stderr, "LUBENCH-PROGRESS cycle=%" PRIu64 " variant=%s n=%u",
+		cycle, cy->mode == LUBENCH_MODE_NONE ? "none" : cy->variant,
+		cy->old_nr_functions);
+	if (!refused && cy->tsc_khz && cy->finish_tsc > cy->freeze_tsc)
+		fprintf(stderr, " blackout_ms=%.1f",
+			(double)(cy->finish_tsc - cy->freeze_tsc) /
+			(double)cy->tsc_khz);
+	fprintf(stderr, " verdict=%s\n", refused ? "refused" :
+		ok ? "pass" : "fail");
+}
+
 static int cmd_cycle_restore(struct lbdev *d, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1018,6 +1036,7 @@ static int cmd_cycle_restore(struct lbdev *d, int argc, char **argv)
 	if (!ok)
 		fprintf(stderr, "lubench-dev: cycle %" PRIu64 ": FAIL: %s\n",
 			cycle, why);
+	print_progress(cycle, &cy, refused, ok);
 	free(marked);
 	free(ids);
 	free(set);

@@ -47,6 +47,15 @@
 #define HOST_TOLERANCE_MS	250.0
 #define HOST_TOLERANCE_FRAC	0.05
 
+/*
+ * Under QEMU icount (shift 0) the TSC is virtual: one guest instruction
+ * is one ns, so both kernels calibrate it at 1 GHz to within their own
+ * rounding, and the host's clock has nothing to do with it.  Continuity
+ * is then checked against that calibration instead of the host's stamps.
+ */
+#define ICOUNT_KHZ		1000000.0
+#define ICOUNT_KHZ_TOLERANCE	0.0001
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -118,6 +127,8 @@ struct cycle {
 	struct jl_obj *preserved, *freeze, *restore;
 	double host_freeze, host_end;	/* ms; NAN when not seen */
 	double host_boot;		/* next kernel's /init started */
+
+	bool icount;			/* the run's clock is QEMU icount */
 
 	/* computed */
 	bool tsc_ok;
@@ -387,6 +398,13 @@ static void verify(struct cycle *c)
 	snprintf(c->verification, sizeof(c->verification), "pass");
 }
 
+static void check_icount_khz(struct cycle *c, const char *which, double khz)
+{
+	if (fabs(khz - ICOUNT_KHZ) > ICOUNT_KHZ_TOLERANCE * ICOUNT_KHZ)
+		set_check(c, "icount: the %s kernel's tsc_khz is %.0f, not the 1 GHz of shift 0",
+			  which, khz);
+}
+
 static void compute(struct cycle *c)
 {
 	const struct jl_obj *o = c->restore, *fz = c->freeze;
@@ -477,7 +495,10 @@ static void compute(struct cycle *c)
 	if (!(init <= mapped && mapped <= retr && retr <= enu &&
 	      enu <= ready && ready <= fin))
 		set_check(c, "the new kernel's stamps are out of order");
-	if (!isnan(c->host_blackout)) {
+	if (c->icount) {
+		check_icount_khz(c, "new", khz);
+		check_icount_khz(c, "old", c->old_khz);
+	} else if (!isnan(c->host_blackout)) {
 		c->host_diff = c->blackout - c->host_blackout;
 		tol = HOST_TOLERANCE_MS + HOST_TOLERANCE_FRAC * c->host_blackout;
 		if (fabs(c->host_diff) > tol)
@@ -486,6 +507,7 @@ static void compute(struct cycle *c)
 	}
 	if (c->tsc_ok)
 		snprintf(c->tsc_check, sizeof(c->tsc_check), "ok%s",
+			 c->icount ? " (icount: 1 GHz calibration)" :
 			 isnan(c->host_blackout) ? " (no host stamps)" : "");
 
 	if (get_bool(o, "refused")) {
@@ -508,7 +530,8 @@ static void compute(struct cycle *c)
 
 static const char *const columns[] = {
 	"schema", "schema_version", "run_id", "cycle", "rep", "warmup",
-	"variant", "fault", "devices", "preserved", "accelerator", "guest_cpu",
+	"variant", "fault", "devices", "preserved", "accelerator", "clock",
+	"icount_shift", "guest_cpu",
 	"guest_kernel", "kexec_checks", "tsc_khz", "old_tsc_khz",
 	"constant_tsc", "nonstop_tsc", "clocksource", "tsc_check",
 	"serialize_ms", "exit_ms", "jump_ms", "shutdown_jump_ms", "boot_ms",
@@ -524,6 +547,19 @@ static const char *accel(const struct run *r)
 	const char *a = get(r->run_line, "accel");
 
 	return a ? a : meta(r, "accel") ? meta(r, "accel") : "unknown";
+}
+
+/* The clock every time of the run is on: real (host-paced) or icount. */
+static const char *run_clock(const struct run *r)
+{
+	const char *c = get(r->run_line, "clock");
+
+	return c ? c : meta(r, "clock") ? meta(r, "clock") : "real";
+}
+
+static bool run_icount(const struct run *r)
+{
+	return !strcmp(run_clock(r), "icount");
 }
 
 static void add_f64(struct res_row *row, const char *key, double v)
@@ -559,6 +595,8 @@ static int write_rows(struct run *r, const char *out)
 		res_add_u64(&row, "devices", c->devices);
 		res_add_u64(&row, "preserved", o ? get_u64(o, "preserved") : 0);
 		res_add_str(&row, "accelerator", accel(r));
+		res_add_str(&row, "clock", run_clock(r));
+		add_f64(&row, "icount_shift", run_icount(r) ? 0 : NAN);
 		res_add_str(&row, "guest_cpu", get_str(r->run_line, "cpu"));
 		res_add_str(&row, "guest_kernel",
 			    get_str(r->plan_line, "kernel"));
@@ -629,6 +667,7 @@ static int write_meta(const struct run *r, const char *out)
 	json_str(&j, "run_id", r->run_id);
 	json_str(&j, "guest_run_dir", r->dir);
 	json_str(&j, "accelerator", accel(r));
+	json_str(&j, "clock", run_clock(r));
 	json_str(&j, "guest_cpu", get_str(r->run_line, "cpu"));
 	json_str(&j, "guest_mem", get_str(r->run_line, "mem"));
 	json_u64(&j, "guest_smp", get_u64(r->run_line, "smp"));
@@ -786,7 +825,9 @@ static void print_table(FILE *f, const struct run *r)
 	fprintf(f, "lubench cycle %s: live update by kexec in a QEMU guest\n",
 		r->run_id);
 	fprintf(f, "accelerator %s%s, cpu %s, %" PRIu64 " vCPUs, %s RAM\n",
-		accel(r), !strcmp(accel(r), "tcg") ?
+		accel(r), run_icount(r) ?
+		" with icount shift 0 (times are icount virtual time:"
+		" 1 ns per guest instruction)" : !strcmp(accel(r), "tcg") ?
 		" (emulated: times are emulator times)" : "",
 		cpu[0] ? cpu : "?", get_u64(r->run_line, "smp"),
 		get_str(r->run_line, "mem"));
@@ -806,6 +847,9 @@ static void print_table(FILE *f, const struct run *r)
 			"no (TCG cannot offer it)",
 			get_str(c0->restore, "clocksource"),
 			tsc_bad ? "FAILED on some cycles (no blackout for them)" :
+			run_icount(r) ?
+			"ok on every cycle (icount: checked by the 1 GHz calibration;\n"
+			"the host column is wall time and is not compared)" :
 			"ok on every cycle, the host's clock agrees");
 
 	fprintf(f, "\nms   %-8s %6s %5s %6s %6s %5s %6s %6s %7s %5s %8s %8s %s\n",
@@ -923,6 +967,7 @@ int main(int argc, char **argv)
 		 slash && slash[1] ? slash + 1 : out);
 
 	for (i = 0; i < r.nr; i++) {
+		r.c[i].icount = run_icount(&r);
 		compute(&r.c[i]);
 		passed += r.c[i].pass;
 	}

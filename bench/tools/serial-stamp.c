@@ -4,7 +4,7 @@
  * time, so a guest's console carries an independent clock next to the
  * guest's own TSC-based timestamps.
  *
- * usage: serial-stamp [EPOCH_NS]
+ * usage: serial-stamp [--progress TOTAL] [EPOCH_NS]
  *
  * A line is stamped with the time its *first* byte arrived, not when its
  * newline did: a kernel that prints half a line and then stalls (a hang,
@@ -22,6 +22,13 @@
  * complete; a partial line is flushed with its stamp at end of input.
  * Written in C because a shell loop forking date(1) per line falls behind
  * a guest that prints thousands of lines and then stamps them late.
+ *
+ * --progress TOTAL: a long guest run says how far it got.  For every
+ * console line "LUBENCH-PROGRESS cycle=K variant=V n=N [blackout_ms=X]
+ * verdict=W" (results/GUEST-PROTOCOL.md) one line goes to stderr:
+ *
+ *	cycle: jump K/TOTAL linear N=1024 blackout 12.3 ms (guest clock),
+ *	       40 s so far, about 120 s left
  */
 #include <errno.h>
 #include <stdint.h>
@@ -80,10 +87,69 @@ static void line_start(struct line *l, uint64_t epoch)
 	l->open = 1;
 }
 
+static unsigned long progress_total;
+static uint64_t progress_epoch;
+
+/* The value of " KEY=" in @text, up to the next space, into @out. */
+static const char *kv(const char *text, const char *key, char *out,
+		      size_t len)
+{
+	char pat[32];
+	const char *p;
+	size_t n;
+
+	snprintf(pat, sizeof(pat), " %s=", key);
+	p = strstr(text, pat);
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	n = strcspn(p, " ");
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, p, n);
+	out[n] = 0;
+	return out;
+}
+
+static void progress(const char *text)
+{
+	const char *mark = strstr(text, "LUBENCH-PROGRESS ");
+	char cyc[16], var[32], n[16], bo[32], verdict[16];
+	double so_far, left;
+	unsigned long k;
+
+	if (!mark || !kv(mark, "cycle", cyc, sizeof(cyc)))
+		return;
+	k = strtoul(cyc, NULL, 10);
+	if (!kv(mark, "variant", var, sizeof(var)))
+		strcpy(var, "?");
+	if (!kv(mark, "n", n, sizeof(n)))
+		strcpy(n, "?");
+	if (!kv(mark, "verdict", verdict, sizeof(verdict)))
+		strcpy(verdict, "?");
+	so_far = (double)(now_ns() - progress_epoch) / 1e9;
+	fprintf(stderr, "cycle: jump %lu/%lu %s N=%s ", k, progress_total,
+		var, n);
+	if (kv(mark, "blackout_ms", bo, sizeof(bo)))
+		fprintf(stderr, "blackout %s ms (guest clock)", bo);
+	else
+		fprintf(stderr, "%s", verdict);
+	fprintf(stderr, ", %.0f s so far", so_far);
+	if (k && k < progress_total) {
+		left = so_far / (double)k * (double)(progress_total - k);
+		fprintf(stderr, ", about %.0f s left", left);
+	}
+	fputc('\n', stderr);
+}
+
 static int line_flush(struct line *l)
 {
 	if (!l->open)
 		return 0;
+	if (progress_total) {
+		l->buf[l->len] = 0;
+		progress(l->buf);
+	}
 	l->buf[l->len++] = '\n';
 	l->open = 0;
 	return write_all(STDOUT_FILENO, l->buf, l->len);
@@ -123,11 +189,19 @@ int main(int argc, char **argv)
 	uint64_t epoch;
 	char in[4096];
 
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		fprintf(stderr, "usage: serial-stamp [EPOCH_NS]\n");
-		return 2;
+	if (argc >= 3 && !strcmp(argv[1], "--progress")) {
+		char *end;
+
+		progress_total = strtoul(argv[2], &end, 10);
+		if (!*argv[2] || *end || !progress_total)
+			goto usage;
+		argc -= 2;
+		argv += 2;
 	}
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
+		goto usage;
 	epoch = argc == 2 ? strtoull(argv[1], NULL, 10) : now_ns();
+	progress_epoch = now_ns();
 
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, in, sizeof(in));
@@ -158,4 +232,7 @@ int main(int argc, char **argv)
 		}
 	}
 	return line_flush(&l) ? 1 : 0;
+usage:
+	fprintf(stderr, "usage: serial-stamp [--progress TOTAL] [EPOCH_NS]\n");
+	return 2;
 }

@@ -27,8 +27,8 @@
 #
 # Stages across kexec: a job that wants a live-update cycle calls
 #	/init kexec-load lubench.stage=2
-# which loads /boot/vmlinuz with an initrd holding this same initramfs and
-# the current command line, minus any lubench.stage= word, plus the given
+# which loads /boot/vmlinux (else /boot/vmlinuz) with an initrd holding
+# this same initramfs and the current command line, minus any lubench.stage= word, plus the given
 # words; then `kexec -e` (or `/init kexec-exec`, which first drains the
 # serial ports so no output of stage 1 is lost). The new kernel starts
 # this /init again, which runs /job.sh again; the job branches on
@@ -109,10 +109,21 @@ kexec_load() {
 	done
 	set +f
 
+	# The uncompressed ELF kernel when the initramfs has it: kexec then
+	# skips the bzImage's decompressor, which is in the blackout.
+	# An ELF kernel takes its initrd and command line only with Linux's
+	# boot protocol (--args-linux); kexec's default for ELF has neither.
+	image=/boot/vmlinuz
+	style=""
+	if [ -f /boot/vmlinux ]; then
+		image=/boot/vmlinux
+		style=--args-linux
+	fi
 	rc=0
-	# $checks is empty or one word: leaving it unquoted drops it when empty.
+	# $checks and $style are empty or one word: unquoted, they drop out
+	# when empty.
 	# shellcheck disable=SC2086
-	kexec $checks -l /boot/vmlinuz --initrd="$initrd" \
+	kexec $checks -l $style "$image" --initrd="$initrd" \
 		--command-line="$cmdline" || rc=$?
 	size=$(wc -c <"$initrd")
 	# kexec_load copied the segments into the kernel: free the RAM.
@@ -122,7 +133,7 @@ kexec_load() {
 		echo "lubench-kexec: kexec -l failed ($rc)" >&2
 		return "$rc"
 	fi
-	echo "lubench-kexec: loaded /boot/vmlinuz, initrd $size bytes," \
+	echo "lubench-kexec: loaded $image, initrd $size bytes," \
 		"in $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }') s;" \
 		"cmdline: $cmdline"
 }

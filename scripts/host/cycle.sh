@@ -20,7 +20,10 @@
 #   --timeout    wall-clock limit of the guest run (default: from the plan)
 #   --kexec-checks  let purgatory verify the loaded segments' SHA-256
 #                (slower jumps; default kexec -l --no-checks)
-#   --smp        guest vCPUs (default 2)
+#   --smp        guest vCPUs (default 2; icount runs 1)
+#   --clock      real (default): multi-threaded TCG, times follow the
+#                host; icount: QEMU icount shift=0, every time is exact
+#                virtual time (one instruction = 1 ns), see README
 #   --no-warmup  measure the first jump too: by default one unreported
 #                `none` jump comes first, because under TCG the first
 #                kernel kexec'd into runs slower than the ones after it
@@ -50,7 +53,8 @@ timeout_s=""
 kexec_checks=0
 plot=1
 verbose=""
-smp=2
+smp=""
+clock=${LUBENCH_CLOCK:-real}
 warmup=1
 
 need_arg() {
@@ -74,6 +78,7 @@ while [ $# -gt 0 ]; do
 	--timeout) need_arg $#; timeout_s=$2; shift ;;
 	--kexec-checks) kexec_checks=1 ;;
 	--smp) need_arg $#; smp=$2; shift ;;
+	--clock) need_arg $#; clock=$2; shift ;;
 	--no-warmup) warmup=0 ;;
 	--no-plot) plot=0 ;;
 	-v | --verbose) verbose=-v ;;
@@ -141,6 +146,17 @@ done
 [ -z "$preserve" ] || is_uint "$preserve" || usage
 if ! is_uint "$reps" || [ "$reps" -lt 1 ]; then usage; fi
 [ -z "$timeout_s" ] || is_uint "$timeout_s" || usage
+case "$clock" in
+real) [ -n "$smp" ] || smp=2 ;;
+icount)
+	[ -n "$smp" ] || smp=1
+	if [ "$smp" != 1 ]; then
+		echo "cycle: --clock icount runs one vCPU (--smp 1), not $smp" >&2
+		exit 2
+	fi
+	;;
+*) echo "cycle: --clock wants real or icount, not $clock" >&2; exit 2 ;;
+esac
 if ! is_uint "$smp" || [ "$smp" -lt 1 ]; then usage; fi
 
 # --- the plan: one line per jump ---------------------------------------------
@@ -249,12 +265,14 @@ fi
 	echo "host_cpus=$(nproc)"
 	echo "host_kernel=$(uname -r)"
 	echo "memmap=${LUBENCH_MEMMAP:-2M\$0x40000000}"
+	echo "clock=$clock"
 } >"$rundir/cycle.meta"
 
 echo "cycle: $jumps jumps: $(listed "$variants") at N=$(listed "$devices")${faults:+, faults $(listed "$faults")}; guest run $rundir (up to ${timeout_s} s)" >&2
 grc=0
 "$top/scripts/host/guest-run.sh" $verbose --timeout "$timeout_s" --job-timeout 300 \
-	--devices "$max_n" --smp "$smp" --run-dir "$rundir" \
+	--devices "$max_n" --smp "$smp" --clock "$clock" --progress "$jumps" \
+	--run-dir "$rundir" \
 	--add "$gb/lubench.ko:/lubench/lubench.ko" \
 	--add "$gb/bin/lubench-dev:/lubench/lubench-dev" \
 	--add "$plan:/lubench/cycle.plan" \

@@ -21,7 +21,12 @@
 #                      max,vendor=GenuineIntel under TCG, the way to get
 #                      constant_tsc there; TCG cannot offer invtsc)
 #   --mem SIZE         guest RAM (default 2G)
-#   --smp N            guest CPUs (default 2)
+#   --smp N            guest CPUs (default 2; 1 with --clock icount)
+#   --clock real|icount  real (default $LUBENCH_CLOCK or real): multi-
+#                      threaded TCG (or KVM), guest time follows the host;
+#                      icount: single-threaded TCG with -icount shift=0,
+#                      the guest's clocks count executed instructions (one
+#                      per ns), exactly repeatable, one vCPU only
 #   --memmap SPEC      reserved range on both kernels' command lines, as
 #                      SIZE$ADDR, or none (default $LUBENCH_MEMMAP or
 #                      2M$0x40000000)
@@ -29,7 +34,7 @@
 #   --results FILE     where the guest's ttyS1 goes
 #                      (default RUN_DIR/results.txt)
 #   --add SRC:DEST     also put SRC at DEST in the guest (repeatable)
-#   --initrd FILE      base initramfs (default BUILD/guest/base.cpio.gz,
+#   --initrd FILE      base initramfs (default BUILD/guest/base-IMAGE.cpio.gz,
 #                      built by scripts/host/mkinitramfs.sh when missing)
 #   --kernel FILE      guest kernel (default from scripts/host/guest-kernel.sh)
 #   --boot pvh|bzimage how the default kernel boots: pvh (default) loads
@@ -37,6 +42,9 @@
 #                      vmlinuz through its decompressor, as kexec does
 #   --run-dir DIR      where the run's files go
 #                      (default BUILD/runs/YYYYmmdd-HHMMSS.XXXX)
+#   --progress TOTAL   the job runs TOTAL jumps: print a line on stderr
+#                      for each LUBENCH-PROGRESS console line, with the
+#                      time so far and an estimate of the time left
 #   -v, --verbose      also echo the stamped console to stderr
 #
 # BUILD is $LUBENCH_BUILD or build/ under the repo root. RUN_DIR holds
@@ -76,7 +84,8 @@ job_timeout=""
 accel=${LUBENCH_ACCEL:-auto}
 cpu=""
 mem=2G
-smp=2
+smp=""
+clock=${LUBENCH_CLOCK:-real}
 # A literal $: memmap=SIZE$ADDR reserves (E820 type reserved) the range.
 # shellcheck disable=SC2016
 memmap=${LUBENCH_MEMMAP:-'2M$0x40000000'}
@@ -87,6 +96,7 @@ kernel=""
 rundir=""
 boot=${LUBENCH_BOOT:-pvh}
 verbose=0
+progress=""
 cmd_mode=0
 job=""
 nl='
@@ -112,6 +122,7 @@ while [ $# -gt 0 ]; do
 	--cpu) need_arg $#; cpu=$2; shift ;;
 	--mem) need_arg $#; mem=$2; shift ;;
 	--smp) need_arg $#; smp=$2; shift ;;
+	--clock) need_arg $#; clock=$2; shift ;;
 	--memmap) need_arg $#; memmap=$2; shift ;;
 	--append) need_arg $#; append="$append${append:+ }$2"; shift ;;
 	--results) need_arg $#; results=$2; shift ;;
@@ -128,6 +139,7 @@ while [ $# -gt 0 ]; do
 	--kernel) need_arg $#; kernel=$2; shift ;;
 	--boot) need_arg $#; boot=$2; shift ;;
 	--run-dir) need_arg $#; rundir=$2; shift ;;
+	--progress) need_arg $#; progress=$2; shift ;;
 	-v | --verbose) verbose=1 ;;
 	-c) cmd_mode=1 ;;
 	-h | --help) usage ;;
@@ -141,9 +153,29 @@ done
 job=$1
 
 is_uint "$devices" || usage
+[ -z "$progress" ] || is_uint "$progress" || usage
 is_uint "$timeout_s" || usage
 [ "$timeout_s" -gt 0 ] || usage
+case "$clock" in
+real) [ -n "$smp" ] || smp=2 ;;
+icount)
+	# Under icount QEMU 7.2 runs every vCPU in one thread, and a 6.1
+	# guest with two of them hangs at "Booting SMP configuration".
+	[ -n "$smp" ] || smp=1
+	if [ "$smp" != 1 ]; then
+		echo "guest-run: --clock icount runs one vCPU (--smp 1), not $smp" >&2
+		exit 2
+	fi
+	if [ "$accel" = kvm ]; then
+		echo "guest-run: --clock icount needs TCG, not --accel kvm" >&2
+		exit 2
+	fi
+	accel=tcg
+	;;
+*) echo "guest-run: --clock wants real or icount, not $clock" >&2; exit 2 ;;
+esac
 is_uint "$smp" || usage
+[ "$smp" -ge 1 ] && [ "$smp" -le 64 ] || usage
 case "$accel" in
 auto | tcg | kvm) ;;
 *) usage ;;
@@ -193,15 +225,28 @@ fi
 [ -f "$kernel" ] || die "no guest kernel at $kernel"
 kernel=$(abspath "$kernel")
 if [ -z "$initrd" ]; then
-	initrd=$guest/base.cpio.gz
-	if [ ! -f "$initrd" ]; then
+	# LUBENCH_KEXEC_IMAGE=bzimage: kexec the compressed kernel instead
+	# of the uncompressed vmlinux (to measure what that costs).
+	kimg=${LUBENCH_KEXEC_IMAGE:-vmlinux}
+	case "$kimg" in
+	vmlinux) kopt="" ;;
+	bzimage) kopt=--kexec-bzimage ;;
+	*) die "LUBENCH_KEXEC_IMAGE wants vmlinux or bzimage, not $kimg" ;;
+	esac
+	initrd=$guest/base-$kimg.cpio.gz
+	# Rebuilt when what goes into it changed, so an edit of /init is
+	# what the next run boots.
+	if [ ! -f "$initrd" ] ||
+		[ -n "$(find "$top/scripts/guest/guest-init.sh" \
+			"$top/scripts/host/mkinitramfs.sh" "$bzimage" \
+			-newer "$initrd")" ]; then
 		echo "guest-run: building $initrd" >&2
+		# $kopt is empty or one word.
+		# shellcheck disable=SC2086
 		timeout 300 "$top/scripts/host/mkinitramfs.sh" --kernel "$bzimage" \
-			"$initrd" >/dev/null ||
+			$kopt "$initrd.$$" >/dev/null ||
 			die "cannot build the base initramfs"
-	elif [ -n "$(find "$top/scripts/guest/guest-init.sh" -newer "$initrd")" ]; then
-		echo "guest-run: warning: $initrd is older than" \
-			"scripts/guest/guest-init.sh; rebuild it" >&2
+		mv "$initrd.$$" "$initrd"
 	fi
 fi
 [ -f "$initrd" ] || die "no initramfs at $initrd"
@@ -281,9 +326,17 @@ kvm)
 	[ -n "$cpu" ] || cpu=max
 	;;
 tcg)
-	# Multi-threaded TCG: one host thread per vCPU.
-	accel_opts="-accel tcg,thread=multi"
 	[ -n "$cpu" ] || cpu=max,vendor=GenuineIntel
+	if [ "$clock" = icount ]; then
+		# One instruction is one ns of virtual time (shift=0); sleep=off
+		# makes idle time jump ahead instead of waiting for the host,
+		# align=off never slows the guest to the host's pace. The TSC
+		# then calibrates at exactly 1 GHz and host load changes nothing.
+		accel_opts="-accel tcg,thread=single -icount shift=0,sleep=off,align=off"
+	else
+		# Multi-threaded TCG: one host thread per vCPU.
+		accel_opts="-accel tcg,thread=multi"
+	fi
 	;;
 esac
 
@@ -308,6 +361,7 @@ LUBENCH_ACCEL='$accel'
 LUBENCH_CPU='$cpu'
 LUBENCH_MEM='$mem'
 LUBENCH_SMP='$smp'
+LUBENCH_CLOCK='$clock'
 LUBENCH_MEMMAP='$memmap'
 LUBENCH_RUN='$(basename "$rundir")'
 EOF
@@ -334,8 +388,11 @@ cat "$initrd" "$rundir/run.cpio.gz" >"$combined"
 # into QEMU exiting, so a panic ends the run instead of hanging it;
 # oops=panic does the same for an oops, which would otherwise leave a
 # half-dead guest running until the timeout. log_buf_len: thousands of
-# devices overflow the default ring.
-cmdline="console=ttyS0 panic=-1 oops=panic quiet log_buf_len=16M"
+# devices overflow the default ring. cryptomgr.notests: the crypto
+# self-tests at boot cost about 1 s of every emulated boot and test
+# nothing of PCI preservation (the blob's CRC32C is checked by the
+# suite's own tests).
+cmdline="console=ttyS0 panic=-1 oops=panic quiet log_buf_len=16M cryptomgr.notests=1"
 [ "$memmap" = none ] || cmdline="$cmdline memmap=$memmap"
 [ -z "$append" ] || cmdline="$cmdline $append"
 echo "$cmdline" >"$rundir/cmdline"
@@ -348,7 +405,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "guest-run: accel=$accel cpu=$cpu mem=$mem smp=$smp timeout=${timeout_s}s run=$rundir" >&2
+echo "guest-run: accel=$accel clock=$clock cpu=$cpu mem=$mem smp=$smp timeout=${timeout_s}s run=$rundir" >&2
 
 # ttyS0 (console) goes through the stamper; ttyS1 (results) to a plain
 # file. QEMU's status is passed out of the pipeline through a file.
@@ -364,7 +421,7 @@ t0=$(date +%s%N)
 		-serial stdio -serial "file:$results" \
 		</dev/null 2>"$rundir/qemu.err" || rc=$?
 	echo "$rc" >"$rundir/qemu.rc"
-} | "$stamp" | if [ "$verbose" = 1 ]; then
+} | "$stamp" ${progress:+--progress "$progress"} | if [ "$verbose" = 1 ]; then
 	tee "$console" >&2
 else
 	cat >"$console"
@@ -425,11 +482,14 @@ fi
 
 # JSON string: only quotes and backslashes need escaping in these texts.
 json_reason=$(printf '%s' "$reason" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' | tr -d '\000-\037')
-printf '{"type":"lubench-run","accel":"%s","cpu":"%s","mem":"%s","smp":%s,"wall_ms":%s,"boots":%s,"exit":%s,"reason":"%s"}\n' \
-	"$accel" "$cpu" "$mem" "$smp" "$wall_ms" "$stages" "$rc" "$json_reason" >>"$results"
+icount_shift=null
+[ "$clock" = icount ] && icount_shift=0
+printf '{"type":"lubench-run","accel":"%s","clock":"%s","icount_shift":%s,"cpu":"%s","mem":"%s","smp":%s,"wall_ms":%s,"boots":%s,"exit":%s,"reason":"%s"}\n' \
+	"$accel" "$clock" "$icount_shift" "$cpu" "$mem" "$smp" "$wall_ms" "$stages" "$rc" "$json_reason" >>"$results"
 {
 	echo "rc=$rc"
 	echo "accel=$accel"
+	echo "clock=$clock"
 	echo "cpu=$cpu"
 	echo "wall_ms=$wall_ms"
 	echo "boots=$stages"

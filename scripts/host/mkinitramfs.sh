@@ -10,9 +10,13 @@
 #                   ELF file brings its shared libraries and loader along.
 #   --overlay       only the --add files (the kernel unpacks concatenated
 #                   archives in order, so later files win).
-#   --kernel        the kernel to put at /boot/vmlinuz, for kexec in the
-#                   guest; default: the one scripts/host/guest-kernel.sh
-#                   unpacked next to OUT or under the build directory.
+#   --kernel        the kernel the guest kexecs into; default: the one
+#                   scripts/host/guest-kernel.sh unpacked next to OUT or
+#                   under the build directory.  A vmlinuz with the
+#                   uncompressed vmlinux-KVER beside it puts that at
+#                   /boot/vmlinux (kexec then skips the decompressor,
+#                   seconds of every jump under TCG); else, or with
+#                   --kexec-bzimage, the file goes to /boot/vmlinuz.
 #
 # Archives are newc cpio, gzip'd, with owners 0:0 and every mtime set to
 # $SOURCE_DATE_EPOCH (default 0), so the same inputs give the same bytes.
@@ -28,6 +32,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 overlay=0
 kernel=""
 no_kernel=0
+kexec_bzimage=0
 out=""
 # --add arguments, newline separated (a path with a newline is refused).
 adds=""
@@ -38,6 +43,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--overlay) overlay=1 ;;
 	--no-kernel) no_kernel=1 ;;
+	--kexec-bzimage) kexec_bzimage=1 ;;
 	--kernel)
 		[ $# -ge 2 ] || usage
 		kernel=$2
@@ -175,7 +181,13 @@ if [ "$overlay" = 0 ]; then
 				"scripts/host/guest-kernel.sh first or pass --kernel" >&2
 			exit 1
 		fi
-		cp "$kernel" "$stage/boot/vmlinuz"
+		elf=$(dirname "$kernel")/vmlinux-${kernel##*/vmlinuz-}
+		if [ "$kexec_bzimage" = 0 ] && [ "$elf" != "$kernel" ] &&
+			[ -f "$elf" ]; then
+			cp "$elf" "$stage/boot/vmlinux"
+		else
+			cp "$kernel" "$stage/boot/vmlinuz"
+		fi
 	fi
 
 	# The kernel opens /dev/console for init before anything is mounted.
