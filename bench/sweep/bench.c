@@ -66,19 +66,6 @@
 #define MIN_LOOKUPS	1024
 #define MIN_CHURN	256
 
-#define noipa __attribute__((noipa))
-
-/* Indices into bench_ops[], the table of ops (see "the ops" below). */
-enum bench_op_id {
-	OP_PRESERVE,
-	OP_UNPRESERVE,
-	OP_FIND_HIT,
-	OP_FIND_MISS,
-	OP_RETRIEVE,
-	OP_RESTORE,
-	NR_OPS,
-};
-
 struct ctx;
 
 /*
@@ -92,12 +79,6 @@ struct bench_loop {
 	void (*sample)(struct ctx *c, int arg, int i);
 	void (*finish)(struct ctx *c, int arg);
 	int arg;
-};
-
-/* How many ops the total (total_ms) counts. */
-enum bench_total {
-	TOTAL_N,		/* one per preserved device */
-	TOTAL_ENUMERATED,	/* one per device the next kernel enumerates */
 };
 
 /* A benchmark op: an entry of bench_ops[]. */
@@ -198,180 +179,11 @@ struct summary {
 	double median, mad, p99, total_ms, empty, speedup, lookup_ns;
 };
 
-/* ---- the operations under test, and empty ones of the same shape ---- */
+/* ---- the operations under test and the loops that time them ---- */
 
-typedef bool (*find_fn)(struct pci_ser *ser, u32 domain, u16 bdf);
-typedef int (*update_fn)(struct pci_ser *ser, u32 domain, u16 bdf);
-typedef enum pci_ser_defect (*retrieve_fn)(struct pci_ser *ser,
-					   const void *buf, size_t len,
-					   const struct pci_ser_ops *want);
-
-/* noipa: the compiler may neither inline these nor assume their result. */
-static noipa bool empty_find(struct pci_ser *ser, u32 domain, u16 bdf)
-{
-	(void)ser;
-	(void)domain;
-	(void)bdf;
-	return false;
-}
-
-static noipa int empty_update(struct pci_ser *ser, u32 domain, u16 bdf)
-{
-	(void)ser;
-	(void)domain;
-	(void)bdf;
-	return 0;
-}
-
-static noipa enum pci_ser_defect empty_retrieve(struct pci_ser *ser,
-						const void *buf, size_t len,
-						const struct pci_ser_ops *want)
-{
-	(void)ser;
-	(void)buf;
-	(void)len;
-	(void)want;
-	return PCI_SER_OK;
-}
-
-/* ---- timed loops: one clock read before and after each batch ---- */
-
-struct lookups {
-	find_fn find;
-	struct pci_ser *ser;
-	const struct pci_ser_id *key;
-	u32 nr_keys;
-	u32 pos;		/* next key; batches walk the keys cyclically */
-	u64 done;
-	u64 hits;
-};
-
-static noipa u64 time_lookups(struct lookups *l, u64 count)
-{
-	const struct pci_ser_id *key = l->key;
-	struct pci_ser *ser = l->ser;
-	find_fn find = l->find;
-	u32 pos = l->pos, nr = l->nr_keys;
-	u64 hits = 0, i, t0, t1;
-
-	t0 = now_ns();
-	for (i = 0; i < count; i++) {
-		hits += find(ser, key[pos].domain, key[pos].bdf);
-		if (++pos == nr)
-			pos = 0;
-	}
-	t1 = now_ns();
-	l->pos = pos;
-	l->done += count;
-	l->hits += hits;
-	return t1 - t0;
-}
-
-/*
- * Preserve and unpreserve on a full table: take @k random devices out
- * (timed as unpreserves), put them back (timed as preserves), @rounds
- * times.  The table holds between N - k and N devices throughout.  Each
- * round draws a fresh random subset, untimed: walking a fixed order
- * would make the layouts that append (linear) sort themselves by that
- * order, and every later batch would find its devices at the front.
- */
-struct churn {
-	update_fn unpreserve;
-	update_fn preserve;
-	struct pci_ser *ser;
-	struct pci_ser_id *key;	/* the preserved devices; [0, k) is drawn */
-	u32 nr_keys;
-	u32 k;
-	struct rng rng;
-	int err;
-};
-
-/* A random @k-subset of @key into key[0, k): a partial Fisher-Yates. */
-static void draw(struct rng *rng, struct pci_ser_id *key, u32 nr, u32 k)
-{
-	struct pci_ser_id t;
-	u32 i, j;
-
-	for (i = 0; i < k; i++) {
-		j = i + rng_below(rng, nr - i);
-		t = key[i];
-		key[i] = key[j];
-		key[j] = t;
-	}
-}
-
-static noipa void time_churn(struct churn *c, u64 rounds, u64 *t_unp,
-			     u64 *t_pre)
-{
-	const struct pci_ser_id *key = c->key;
-	struct pci_ser *ser = c->ser;
-	update_fn unp = c->unpreserve, pre = c->preserve;
-	u32 k = c->k, i;
-	u64 r, t0, t1, t2, a = 0, b = 0;
-	int err = 0;
-
-	for (r = 0; r < rounds; r++) {
-		draw(&c->rng, c->key, c->nr_keys, k);
-		t0 = now_ns();
-		for (i = 0; i < k; i++)
-			err |= unp(ser, key[i].domain, key[i].bdf);
-		t1 = now_ns();
-		for (i = 0; i < k; i++)
-			err |= pre(ser, key[i].domain, key[i].bdf);
-		t2 = now_ns();
-		a += t1 - t0;
-		b += t2 - t1;
-	}
-	c->err |= err;
-	*t_unp += a;
-	*t_pre += b;
-}
-
-static noipa u64 time_retrieves(retrieve_fn fn, struct pci_ser *sers, u32 k,
-				const void *blob, size_t len,
-				const struct pci_ser_ops *want, u32 *bad)
-{
-	u64 t0, t1;
-	u32 i, b = 0;
-
-	t0 = now_ns();
-	for (i = 0; i < k; i++)
-		b += fn(&sers[i], blob, len, want) != PCI_SER_OK;
-	t1 = now_ns();
-	*bad += b;
-	return t1 - t0;
-}
-
-/* The incoming side: retrieve, then look up the enumerated devices. */
-struct restore {
-	retrieve_fn retrieve;
-	find_fn find;
-	const void *blob;
-	size_t len;
-	const struct pci_ser_ops *want;
-	const struct pop_dev *dev;
-	u64 hits;
-	u32 bad;
-};
-
-static noipa void time_restore(struct restore *r, struct pci_ser *ser,
-			       u32 first, u32 count, u64 *t_ret, u64 *t_walk)
-{
-	const struct pop_dev *d = r->dev + first;
-	find_fn find = r->find;
-	u64 t0, t1, t2, hits = 0;
-	u32 i;
-
-	t0 = now_ns();
-	r->bad += r->retrieve(ser, r->blob, r->len, r->want) != PCI_SER_OK;
-	t1 = now_ns();
-	for (i = 0; i < count; i++)
-		hits += find(ser, d[i].domain, d[i].bdf);
-	t2 = now_ns();
-	r->hits += hits;
-	*t_ret += t1 - t0;
-	*t_walk += t2 - t1;
-}
+/* The clock every timed loop reads at its marks. */
+#define LOOP_MARK(i)	now_ns()
+#include "timed_loops.h"
 
 /* ---- one (N, variant): its table and how each op is sampled ---- */
 
@@ -774,6 +586,11 @@ const char *bench_op_name(unsigned int i)
 	return i < NR_OPS ? bench_ops[i].name : NULL;
 }
 
+enum bench_total bench_op_total(unsigned int i)
+{
+	return bench_ops[i].total;
+}
+
 /* Whether @op runs its loop: asked for, and no earlier op shares it. */
 static bool runs_loop(const struct ctx *c, int op)
 {
@@ -800,25 +617,19 @@ static void ctx_build(struct ctx *c)
 {
 	const struct population *pop = c->pop;
 	u64 heap0 = heap_bytes();
-	u32 i;
-	int err;
+	int err, i;
 
-	c->ser = (struct pci_ser){ .ops = c->ops, .capacity = pop->nr };
-	err = c->ops->init(&c->ser);
-	if (err)
+	/* In the random order user space preserved them in. */
+	err = fill_table(&c->ser, c->ops, pop, &i);
+	if (err && i < 0)
 		die(EXIT_SYSTEM, "%s: init for %u devices: %d", c->ops->name,
 		    pop->nr, err);
-	/* In the random order user space preserved them in. */
-	for (i = 0; i < pop->nr_preserved; i++) {
-		err = c->ops->preserve(&c->ser, pop->preserved[i].domain,
-				       pop->preserved[i].bdf);
-		if (err)
-			die(EXIT_WRONG, "%s: preserve %05x:%02x:%02x.%u: %d",
-			    c->ops->name, pop->preserved[i].domain,
-			    pop->preserved[i].bdf >> 8,
-			    (pop->preserved[i].bdf >> 3) & 0x1f,
-			    pop->preserved[i].bdf & 7, err);
-	}
+	if (err)
+		die(EXIT_WRONG, "%s: preserve %05x:%02x:%02x.%u: %d",
+		    c->ops->name, pop->preserved[i].domain,
+		    pop->preserved[i].bdf >> 8,
+		    (pop->preserved[i].bdf >> 3) & 0x1f,
+		    pop->preserved[i].bdf & 7, err);
 	c->table_bytes = heap_bytes() - heap0;
 	if (c->ser.nr_devices != pop->nr_preserved)
 		wrong(c, "preserve", "devices", c->ser.nr_devices,
