@@ -19,7 +19,7 @@ guest_kver() {
 }
 
 PKGS="build-essential cmake pkg-config gcc make libc6-dev
-liburing-dev libhwloc-dev hwloc gnuplot-nox
+liburing-dev libhwloc-dev hwloc gnuplot-nox valgrind
 linux-source-6.12 xz-utils
 qemu-system-x86 busybox-static kexec-tools cpio gzip
 coreutils util-linux
