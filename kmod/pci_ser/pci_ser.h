@@ -199,6 +199,23 @@ enum pci_ser_defect pci_ser_check_unique(const struct pci_ser_entry *e,
 enum pci_ser_defect pci_ser_check_sorted(const struct pci_ser_entry *e,
 					 u32 nr);
 
+/*
+ * A calibration build (CMake -DLUBENCH_CALIBRATE=LAYOUT:N, for tests and
+ * benchmarks only) compiles LAYOUT's file with PCI_SER_CALIBRATE_NOPS=N:
+ * its find then runs exactly N more instructions on every call, a change
+ * of known size for `lubench ab` to catch.  Otherwise, and always in the
+ * module, this is nothing.  Every layout's find starts with it.
+ */
+#ifdef PCI_SER_CALIBRATE_NOPS
+#define PCI_SER_CAL_STR2(x)	#x
+#define PCI_SER_CAL_STR(x)	PCI_SER_CAL_STR2(x)
+#define pci_ser_calibrate_find() \
+	asm volatile(".rept " PCI_SER_CAL_STR(PCI_SER_CALIBRATE_NOPS) \
+		     "\n\tnop\n\t.endr")
+#else
+#define pci_ser_calibrate_find()	do { } while (0)
+#endif
+
 #define PCI_SER_DECLARE_OPS(name) extern const struct pci_ser_ops pci_ser_##name##_ops;
 PCI_SER_FOR_EACH_VARIANT(PCI_SER_DECLARE_OPS)
 

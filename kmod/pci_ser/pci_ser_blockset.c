@@ -144,6 +144,7 @@ static int blockset_unpreserve(struct pci_ser *ser, u32 domain, u16 bdf)
 
 static bool blockset_find(struct pci_ser *ser, u32 domain, u16 bdf)
 {
+	pci_ser_calibrate_find();
 	return bs_lookup(bs_table(ser), domain, bdf, NULL);
 }
 

@@ -18,6 +18,7 @@ static bool cursor_find(struct pci_ser *ser, u32 domain, u16 bdf)
 	u32 pos = min(READ_ONCE(t->hint), n);
 	bool hit;
 
+	pci_ser_calibrate_find();
 	if (pos > 0 && pci_ser_entry_key(&e[pos - 1]) >= key) {
 		/* Went backwards: a new domain or a rescan. */
 		pos = sorted_lower_bound(e, 0, pos, key);

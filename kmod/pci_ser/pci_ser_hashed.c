@@ -114,6 +114,7 @@ static bool hashed_find(struct pci_ser *ser, u32 domain, u16 bdf)
 {
 	struct pci_ser_hashed *t = hashed_table(ser);
 
+	pci_ser_calibrate_find();
 	return hashed_used(&t->slot[hashed_probe(t, domain, bdf)]);
 }
 

@@ -53,6 +53,7 @@ static int linear_unpreserve(struct pci_ser *ser, u32 domain, u16 bdf)
 
 static bool linear_find(struct pci_ser *ser, u32 domain, u16 bdf)
 {
+	pci_ser_calibrate_find();
 	return linear_index(ser, domain, bdf) >= 0;
 }
 

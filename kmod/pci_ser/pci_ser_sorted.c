@@ -52,6 +52,7 @@ static bool sorted_find(struct pci_ser *ser, u32 domain, u16 bdf)
 	u64 key = pci_ser_key(domain, bdf);
 	u32 pos = sorted_lower_bound(e, 0, ser->nr_devices, key);
 
+	pci_ser_calibrate_find();
 	return pos < ser->nr_devices && pci_ser_entry_key(&e[pos]) == key;
 }
 

@@ -71,6 +71,7 @@ static int xarray_unpreserve(struct pci_ser *ser, u32 domain, u16 bdf)
 
 static bool xarray_find(struct pci_ser *ser, u32 domain, u16 bdf)
 {
+	pci_ser_calibrate_find();
 	return xa_load(&xa_table(ser)->index, pci_ser_key(domain, bdf));
 }
 
