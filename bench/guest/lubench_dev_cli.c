@@ -14,12 +14,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cycle_plan.h"
 #include "lubench_dev.h"
+#include "numparse.h"
+#include "results.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Every line this tool prints (results/GUEST-PROTOCOL.md). */
+#define GUEST_SCHEMA		"lubench-guest"
+#define GUEST_SCHEMA_VERSION	1
 
 
 static const char *const path_names[] = {
@@ -56,7 +64,13 @@ static void usage(void)
 "        [--cycle K] [--list FILE]\n"
 "        hand the table over for kexec (JSON on stdout, marker on stderr)\n"
 "  cycle-restore [--list FILE] [--expect ok|refused] [--cycle K]\n"
-"        after the jump: retrieve FILE's devices, finish, verify (JSON)\n");
+"        after the jump: retrieve FILE's devices, finish, verify (JSON)\n"
+"  guest-info                the guest's kernel and CPU model (JSON)\n"
+"  cycle-plan --plan FILE --kexec-checks 0|1\n"
+"        check the plan; its line for the results (JSON)\n"
+"  cycle-step --plan FILE [--cycle K]\n"
+"        jump K of the plan as shell assignments (plan_variant=...)\n"
+"Every JSON line is one object of results/GUEST-PROTOCOL.md.\n");
 	exit(2);
 }
 
@@ -64,6 +78,25 @@ static int fail(const char *what, int err)
 {
 	fprintf(stderr, "lubench-dev: %s: %s\n", what, strerror(-err));
 	return 1;
+}
+
+/* A row of type @type; emit() prints it through the one writer. */
+static void row_begin(struct res_row *r, const char *type)
+{
+	res_row_reset(r);
+	res_add_str(r, "type", type);
+}
+
+static int emit(const struct res_row *r)
+{
+	return res_line(stdout, GUEST_SCHEMA, GUEST_SCHEMA_VERSION, r);
+}
+
+/* A 64-bit hash as the lines carry it: 16 hex digits, a string. */
+static const char *hex64(char buf[17], uint64_t v)
+{
+	snprintf(buf, 17, "%016" PRIx64, v);
+	return buf;
 }
 
 static uint64_t now_ns(void)
@@ -76,16 +109,23 @@ static uint64_t now_ns(void)
 
 static void print_info(const struct lubench_info *in)
 {
-	printf("{\"type\":\"lubench-dev-info\",\"abi\":%u,\"functions\":%u,"
-	       "\"vfs\":%u,\"domains\":%u,\"root_buses\":%u,"
-	       "\"pci_devs\":%u,\"variants\":%u,\"variant\":%u,"
-	       "\"capacity\":%u,\"preserved\":%u,\"enum_ns\":%" PRIu64
-	       ",\"sriov_ns\":%" PRIu64 ",\"tsc_khz\":%" PRIu64 "}\n",
-	       in->abi_version, in->nr_functions, in->nr_vfs,
-	       in->nr_domains, in->nr_root_buses, in->nr_pci_devs,
-	       in->nr_variants, in->variant, in->capacity,
-	       in->nr_preserved, (uint64_t)in->enum_ns,
-	       (uint64_t)in->sriov_ns, (uint64_t)in->tsc_khz);
+	struct res_row r;
+
+	row_begin(&r, "lubench-dev-info");
+	res_add_u64(&r, "abi", in->abi_version);
+	res_add_u64(&r, "functions", in->nr_functions);
+	res_add_u64(&r, "vfs", in->nr_vfs);
+	res_add_u64(&r, "domains", in->nr_domains);
+	res_add_u64(&r, "root_buses", in->nr_root_buses);
+	res_add_u64(&r, "pci_devs", in->nr_pci_devs);
+	res_add_u64(&r, "variants", in->nr_variants);
+	res_add_u64(&r, "variant", in->variant);
+	res_add_u64(&r, "capacity", in->capacity);
+	res_add_u64(&r, "preserved", in->nr_preserved);
+	res_add_u64(&r, "enum_ns", in->enum_ns);
+	res_add_u64(&r, "sriov_ns", in->sriov_ns);
+	res_add_u64(&r, "tsc_khz", in->tsc_khz);
+	emit(&r);
 }
 
 static int cmd_info(struct lbdev *d)
@@ -105,10 +145,15 @@ static int cmd_variants(struct lbdev *d)
 	uint32_t i;
 	int ret;
 
-	for (i = 0; (ret = lbdev_variant_get(d, i, &v)) == 0; i++)
-		printf("{\"type\":\"lubench-dev-variant\",\"index\":%u,"
-		       "\"name\":\"%s\",\"compatible\":\"%s\"}\n",
-		       i, v.name, v.compatible);
+	for (i = 0; (ret = lbdev_variant_get(d, i, &v)) == 0; i++) {
+		struct res_row r;
+
+		row_begin(&r, "lubench-dev-variant");
+		res_add_u64(&r, "index", i);
+		res_add_str(&r, "name", v.name);
+		res_add_str(&r, "compatible", v.compatible);
+		emit(&r);
+	}
 	return ret == -ENOENT ? 0 : fail("variant", ret);
 }
 
@@ -146,7 +191,8 @@ static int cmd_list(struct lbdev *d, int argc, char **argv)
 
 static int cmd_dev(struct lbdev *d, unsigned int op, int argc, char **argv)
 {
-	struct lubench_dev dev;
+	struct lubench_dev dev = { 0 };
+	struct res_row r;
 	uint32_t domain;
 	uint16_t bdf;
 	int ret;
@@ -154,12 +200,15 @@ static int cmd_dev(struct lbdev *d, unsigned int op, int argc, char **argv)
 	if (argc != 2 || lbdev_parse_bdf(argv[1], &domain, &bdf))
 		usage();
 	ret = lbdev_dev_op(d, op, domain, bdf, &dev);
-	printf("{\"type\":\"lubench-dev-op\",\"op\":\"%s\",\"dev\":\"%s\","
-	       "\"result\":%d,\"error\":\"%s\",\"found\":%u,\"vf\":%s,"
-	       "\"ns\":%" PRIu64 "}\n",
-	       phase_names[op], argv[1], ret, ret < 0 ? strerror(-ret) : "",
-	       dev.found, dev.dev_flags & LUBENCH_DEVF_VF ? "true" : "false",
-	       (uint64_t)dev.ns);
+	row_begin(&r, "lubench-dev-op");
+	res_add_str(&r, "op", phase_names[op]);
+	res_add_str(&r, "dev", argv[1]);
+	res_add_i64(&r, "result", ret);
+	res_add_str(&r, "error", ret < 0 ? strerror(-ret) : "");
+	res_add_u64(&r, "found", dev.found);
+	res_add_bool(&r, "vf", dev.dev_flags & LUBENCH_DEVF_VF);
+	res_add_u64(&r, "ns", dev.ns);
+	emit(&r);
 	return ret < 0;
 }
 
@@ -187,37 +236,49 @@ static int cmd_reset(struct lbdev *d, int argc, char **argv)
 static int cmd_hotplug(struct lbdev *d, int argc, char **argv)
 {
 	struct lubench_hotplug h;
+	struct res_row r;
+	uint64_t n;
 	int ret;
 
-	if (argc != 2)
+	if (argc != 2 || lb_parse_u64(argv[1], 1, UINT32_MAX, &n))
 		usage();
-	ret = lbdev_hotplug(d, strtoul(argv[1], NULL, 0), &h);
+	ret = lbdev_hotplug(d, n, &h);
 	if (ret)
 		return fail("hotplug", ret);
-	printf("{\"type\":\"lubench-dev-hotplug\",\"domain\":%u,\"added\":%u,"
-	       "\"ns\":%" PRIu64 "}\n", h.domain, h.nr_added, (uint64_t)h.ns);
+	row_begin(&r, "lubench-dev-hotplug");
+	res_add_u64(&r, "domain", h.domain);
+	res_add_u64(&r, "added", h.nr_added);
+	res_add_u64(&r, "ns", h.ns);
+	emit(&r);
 	return 0;
 }
 
 static int cmd_stats(struct lbdev *d, int argc, char **argv)
 {
+	char keys[LUBENCH_NR_TABLE_OPS][2][32];
 	struct lubench_stats s;
+	struct res_row r;
 	int i, ret;
 
 	ret = lbdev_stats(d, &s, argc > 1 && !strcmp(argv[1], "--reset"));
 	if (ret)
 		return fail("stats", ret);
-	printf("{\"type\":\"lubench-dev-stats\"");
-	for (i = 0; i < LUBENCH_NR_TABLE_OPS; i++)
-		printf(",\"%s\":{\"count\":%" PRIu64 ",\"failed\":%" PRIu64 "}",
-		       phase_names[i + 1], (uint64_t)s.op[i].count,
-		       (uint64_t)s.op[i].failed);
-	printf(",\"table_ns\":%" PRIu64 ",\"batches\":%" PRIu64
-	       ",\"batch_ns\":%" PRIu64 ",\"last_batch_ns\":%" PRIu64
-	       ",\"uring_cmds\":%" PRIu64 "}\n",
-	       (uint64_t)s.table_ns, (uint64_t)s.batches,
-	       (uint64_t)s.batch_ns, (uint64_t)s.last_batch_ns,
-	       (uint64_t)s.uring_cmds);
+	/* Flat, as every line is: preserve_count, preserve_failed, ... */
+	row_begin(&r, "lubench-dev-stats");
+	for (i = 0; i < LUBENCH_NR_TABLE_OPS; i++) {
+		snprintf(keys[i][0], sizeof(keys[i][0]), "%s_count",
+			 phase_names[i + 1]);
+		snprintf(keys[i][1], sizeof(keys[i][1]), "%s_failed",
+			 phase_names[i + 1]);
+		res_add_u64(&r, keys[i][0], s.op[i].count);
+		res_add_u64(&r, keys[i][1], s.op[i].failed);
+	}
+	res_add_u64(&r, "table_ns", s.table_ns);
+	res_add_u64(&r, "batches", s.batches);
+	res_add_u64(&r, "batch_ns", s.batch_ns);
+	res_add_u64(&r, "last_batch_ns", s.last_batch_ns);
+	res_add_u64(&r, "uring_cmds", s.uring_cmds);
+	emit(&r);
 	return 0;
 }
 
@@ -319,11 +380,35 @@ static int bench_batch(struct bench *b, unsigned int op, uint32_t k,
 	return ret;
 }
 
+/* The members a batch and a phase line share. */
+static void bench_row(const struct bench *b, struct res_row *r,
+		      const char *type, unsigned int op)
+{
+	row_begin(r, type);
+	res_add_str(r, "variant", b->variant);
+	res_add_str(r, "path", path_names[b->path]);
+	res_add_str(r, "phase", phase_names[op]);
+	res_add_u64(r, "rep", b->rep);
+}
+
+/* The times of a batch or phase; @kbatch < 0: the path has no batch call. */
+static void add_times(struct res_row *r, uint64_t user, uint64_t table,
+		      int64_t kbatch)
+{
+	res_add_u64(r, "user_ns", user);
+	res_add_u64(r, "kernel_table_ns", table);
+	if (kbatch >= 0)
+		res_add_i64(r, "kernel_batch_ns", kbatch);
+	else
+		res_add_null(r, "kernel_batch_ns");
+}
+
 static int bench_phase(struct bench *b, unsigned int op)
 {
 	uint64_t sum_user = 0, sum_table = 0, user, table;
 	uint32_t base, k, i, failed_phase = 0, nb = 0;
 	int64_t kbatch, sum_kbatch = 0;
+	struct res_row r;
 	int ret;
 
 	shuffle(b->order, b->n, b->seed + op * 7919 + b->rep);
@@ -356,33 +441,25 @@ static int bench_phase(struct bench *b, unsigned int op)
 		sum_table += table;
 		if (kbatch >= 0)
 			sum_kbatch += kbatch;
-		printf("{\"type\":\"lubench-dev-batch\",\"variant\":\"%s\","
-		       "\"path\":\"%s\",\"phase\":\"%s\",\"rep\":%u,"
-		       "\"batch\":%u,\"ops\":%u,\"user_ns\":%" PRIu64
-		       ",\"kernel_table_ns\":%" PRIu64 ",\"kernel_batch_ns\":",
-		       b->variant, path_names[b->path], phase_names[op],
-		       b->rep, nb, k, user, table);
-		if (kbatch >= 0)
-			printf("%" PRId64, kbatch);
-		else
-			printf("null");
-		printf(",\"unexpected\":%u}\n", failed);
+		bench_row(b, &r, "lubench-dev-batch", op);
+		res_add_u64(&r, "batch", nb);
+		res_add_u64(&r, "ops", k);
+		add_times(&r, user, table, kbatch);
+		res_add_u64(&r, "unexpected", failed);
+		emit(&r);
 	}
-	printf("{\"type\":\"lubench-dev-phase\",\"variant\":\"%s\","
-	       "\"path\":\"%s\",\"phase\":\"%s\",\"rep\":%u,\"n\":%u,"
-	       "\"batch\":%u,\"batches\":%u,\"user_ns\":%" PRIu64
-	       ",\"kernel_table_ns\":%" PRIu64 ",\"kernel_batch_ns\":",
-	       b->variant, path_names[b->path], phase_names[op], b->rep,
-	       b->n, b->batch, nb, sum_user, sum_table);
-	if (b->path == P_BATCH || b->path == P_URING_BATCH)
-		printf("%" PRId64, sum_kbatch);
-	else
-		printf("null");
-	printf(",\"user_ns_per_op\":%.1f,\"table_ns_per_op\":%.1f,"
-	       "\"unexpected\":%u}\n",
-	       b->n ? (double)sum_user / b->n : 0.0,
-	       b->n ? (double)sum_table / b->n : 0.0, failed_phase);
-	fflush(stdout);
+	bench_row(b, &r, "lubench-dev-phase", op);
+	res_add_u64(&r, "n", b->n);
+	res_add_u64(&r, "batch", b->batch);
+	res_add_u64(&r, "batches", nb);
+	add_times(&r, sum_user, sum_table,
+		  b->path == P_BATCH || b->path == P_URING_BATCH ?
+		  sum_kbatch : -1);
+	res_add_f64(&r, "user_ns_per_op", b->n ? (double)sum_user / b->n : 0);
+	res_add_f64(&r, "table_ns_per_op",
+		    b->n ? (double)sum_table / b->n : 0);
+	res_add_u64(&r, "unexpected", failed_phase);
+	emit(&r);
 	b->errors += failed_phase;
 	return 0;
 }
@@ -419,7 +496,32 @@ static int parse_path(const char *s)
 	return strcmp(s, "all") ? -1 : P_NR;
 }
 
-static int cmd_bench(struct lbdev *d, int argc, char **argv)
+struct bench_opts {
+	const char *variant;
+	int path;		/* a path, or P_NR for all */
+	uint32_t want;		/* devices; 0: every preservable one */
+	unsigned int reps;
+	int cpu;		/* -1: not pinned */
+};
+
+/* A number option of lubench-dev; usage() when it is not one in range. */
+static uint64_t num_arg(const char *opt, const char *s, uint64_t min,
+			uint64_t max)
+{
+	char why[160];
+	uint64_t v;
+	int ret = lb_parse_u64(s, min, max, &v);
+
+	if (ret) {
+		fprintf(stderr, "lubench-dev: %s\n",
+			lb_parse_error(why, sizeof(why), opt, s, ret, min, max));
+		usage();
+	}
+	return v;
+}
+
+static void bench_args(int argc, char **argv, struct bench *b,
+		       struct bench_opts *o)
 {
 	static const struct option opts[] = {
 		{ "variant", required_argument, NULL, 'v' },
@@ -431,103 +533,139 @@ static int cmd_bench(struct lbdev *d, int argc, char **argv)
 		{ "cpu", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct bench b = { .d = d, .batch = 256, .seed = 1 };
-	const char *variant = "all";
-	struct lubench_devid *all;
-	struct lubench_variant v;
-	struct lubench_info info;
-	unsigned int reps = 1;
-	int path = P_NR, cpu = -1, c, n, i, p, ret, rc = 0;
-	uint32_t want = 0, vi;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
-			variant = optarg;
+			o->variant = optarg;
 			break;
 		case 'p':
-			path = parse_path(optarg);
+			o->path = parse_path(optarg);
 			break;
 		case 'n':
-			want = strtoul(optarg, NULL, 0);
+			o->want = num_arg("--n", optarg, 1, UINT32_MAX);
 			break;
 		case 'b':
-			b.batch = strtoul(optarg, NULL, 0);
+			b->batch = num_arg("--batch", optarg, 1,
+					   LUBENCH_BATCH_MAX);
 			break;
 		case 'r':
-			reps = strtoul(optarg, NULL, 0);
+			o->reps = num_arg("--reps", optarg, 1, 1000000);
 			break;
 		case 's':
-			b.seed = strtoull(optarg, NULL, 0);
+			b->seed = num_arg("--seed", optarg, 0, UINT64_MAX);
 			break;
 		case 'c':
-			cpu = atoi(optarg);
+			o->cpu = num_arg("--cpu", optarg, 0, CPU_SETSIZE - 1);
 			break;
 		default:
 			usage();
 		}
 	}
-	if (path < 0 || !b.batch || b.batch > LUBENCH_BATCH_MAX ||
-	    optind != argc)
+	if (o->path < 0 || optind != argc)
 		usage();
-	if (cpu >= 0) {
-		cpu_set_t set;
+}
 
-		CPU_ZERO(&set);
-		CPU_SET(cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set))
-			return fail("sched_setaffinity", -errno);
-	}
+/*
+ * The module's own functions minus VFs (what can be preserved), or
+ * @want of them spread over the whole population rather than its head.
+ */
+static int bench_devices(struct bench *b, uint32_t want,
+			 struct lubench_devid **all)
+{
+	int n, i;
 
-	/* The module's own functions minus VFs: what can be preserved. */
-	n = lbdev_list(d, LUBENCH_LIST_OWN, &all);
+	n = lbdev_list(b->d, LUBENCH_LIST_OWN, all);
 	if (n < 0)
 		return fail("list", n);
-	for (i = 0, b.n = 0; i < n; i++)
-		if (!(all[i].flags & LUBENCH_DEVF_VF))
-			all[b.n++] = all[i];
-	if (want && want > b.n) {
+	for (i = 0, b->n = 0; i < n; i++)
+		if (!((*all)[i].flags & LUBENCH_DEVF_VF))
+			(*all)[b->n++] = (*all)[i];
+	if (want > b->n) {
 		fprintf(stderr, "lubench-dev: only %u devices to preserve\n",
-			b.n);
-		free(all);
+			b->n);
 		return 1;
 	}
 	if (want) {
-		/* Spread over the whole population rather than its head. */
 		for (i = 0; i < (int)want; i++)
-			all[i] = all[(uint64_t)i * b.n / want];
-		b.n = want;
+			(*all)[i] = (*all)[(uint64_t)i * b->n / want];
+		b->n = want;
 	}
-	b.devs = all;
-	b.order = calloc(b.n ? b.n : 1, sizeof(*b.order));
-	b.ops = calloc(b.batch, sizeof(*b.ops));
-	if (!b.order || !b.ops)
+	b->devs = *all;
+	return 0;
+}
+
+static int bench_setup(struct bench *b, const struct bench_opts *o,
+		       struct lubench_devid **all)
+{
+	struct lubench_info info;
+	int ret;
+
+	if (o->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(o->cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			return fail("sched_setaffinity", -errno);
+	}
+	ret = bench_devices(b, o->want, all);
+	if (ret)
+		return ret;
+	b->order = calloc(b->n ? b->n : 1, sizeof(*b->order));
+	b->ops = calloc(b->batch, sizeof(*b->ops));
+	if (!b->order || !b->ops)
 		return fail("bench", -ENOMEM);
-	ret = lbdev_uring_init(d, b.batch < 4096 ? b.batch : 4096);
+	ret = lbdev_uring_init(b->d, b->batch < 4096 ? b->batch : 4096);
 	if (ret)
 		return fail("io_uring_queue_init", ret);
-	ret = lbdev_info(d, &info);
+	ret = lbdev_info(b->d, &info);
 	if (ret)
 		return fail("info", ret);
 	print_info(&info);
+	return 0;
+}
 
-	for (vi = 0; lbdev_variant_get(d, vi, &v) == 0; vi++) {
-		if (strcmp(variant, "all") && strcmp(variant, v.name))
+/* Every chosen layout over every chosen path, @o->reps times each. */
+static int bench_all(struct bench *b, const struct bench_opts *o)
+{
+	struct lubench_variant v;
+	uint32_t vi;
+	int p, rc = 0;
+
+	for (vi = 0; lbdev_variant_get(b->d, vi, &v) == 0; vi++) {
+		if (strcmp(o->variant, "all") && strcmp(o->variant, v.name))
 			continue;
-		b.variant = v.name;
+		b->variant = v.name;
 		for (p = 0; p < P_NR; p++) {
-			if (path != P_NR && path != p)
+			if (o->path != P_NR && o->path != p)
 				continue;
-			b.path = p;
-			for (b.rep = 0; b.rep < reps; b.rep++)
-				rc |= bench_one(&b);
+			b->path = p;
+			for (b->rep = 0; b->rep < o->reps; b->rep++)
+				rc |= bench_one(b);
 		}
 	}
-	if (!b.variant) {
-		fprintf(stderr, "lubench-dev: no variant %s\n", variant);
+	if (!b->variant) {
+		fprintf(stderr, "lubench-dev: no variant %s\n", o->variant);
 		rc = 1;
 	}
+	return rc;
+}
+
+static int cmd_bench(struct lbdev *d, int argc, char **argv)
+{
+	struct bench b = { .d = d, .batch = 256, .seed = 1 };
+	struct bench_opts o = { .variant = "all", .path = P_NR, .reps = 1,
+				.cpu = -1 };
+	struct lubench_devid *all = NULL;
+	int rc;
+
+	bench_args(argc, argv, &b, &o);
+	rc = bench_setup(&b, &o, &all);
+	if (!rc)
+		rc = bench_all(&b, &o);
 	lbdev_reset(d, LUBENCH_RESET_TABLE);
 	if (b.errors) {
 		fprintf(stderr, "lubench-dev: %u operations gave an unexpected result\n",
@@ -546,12 +684,17 @@ static int cmd_bench(struct lbdev *d, int argc, char **argv)
  * The TSC flags that decide whether a blackout measured on it can be
  * trusted, and the clocksource the kernel settled on.
  */
-static void print_tsc_env(void)
+struct tsc_env {
+	bool constant, nonstop, known, reliable;
+	char cs[64];
+};
+
+static void read_tsc_env(struct tsc_env *e)
 {
-	bool constant = false, nonstop = false, known = false, reliable = false;
-	char line[8192], cs[64] = "";
+	char line[8192];
 	FILE *f;
 
+	memset(e, 0, sizeof(*e));
 	f = fopen("/proc/cpuinfo", "r");
 	while (f && fgets(line, sizeof(line), f)) {
 		char *tok, *save, *colon = strchr(line, ':');
@@ -560,10 +703,10 @@ static void print_tsc_env(void)
 			continue;
 		for (tok = strtok_r(colon, " :\n", &save); tok;
 		     tok = strtok_r(NULL, " \n", &save)) {
-			constant |= !strcmp(tok, "constant_tsc");
-			nonstop |= !strcmp(tok, "nonstop_tsc");
-			known |= !strcmp(tok, "tsc_known_freq");
-			reliable |= !strcmp(tok, "tsc_reliable");
+			e->constant |= !strcmp(tok, "constant_tsc");
+			e->nonstop |= !strcmp(tok, "nonstop_tsc");
+			e->known |= !strcmp(tok, "tsc_known_freq");
+			e->reliable |= !strcmp(tok, "tsc_reliable");
 		}
 		break;	/* the boot CPU's line */
 	}
@@ -572,14 +715,19 @@ static void print_tsc_env(void)
 	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource",
 		  "r");
 	if (f) {
-		if (fgets(cs, sizeof(cs), f))
-			cs[strcspn(cs, "\n")] = '\0';
+		if (fgets(e->cs, sizeof(e->cs), f))
+			e->cs[strcspn(e->cs, "\n")] = '\0';
 		fclose(f);
 	}
-	printf(",\"constant_tsc\":%s,\"nonstop_tsc\":%s,\"tsc_known_freq\":%s,"
-	       "\"tsc_reliable\":%s,\"clocksource\":\"%s\"",
-	       constant ? "true" : "false", nonstop ? "true" : "false",
-	       known ? "true" : "false", reliable ? "true" : "false", cs);
+}
+
+static void add_tsc_env(struct res_row *r, const struct tsc_env *e)
+{
+	res_add_bool(r, "constant_tsc", e->constant);
+	res_add_bool(r, "nonstop_tsc", e->nonstop);
+	res_add_bool(r, "tsc_known_freq", e->known);
+	res_add_bool(r, "tsc_reliable", e->reliable);
+	res_add_str(r, "clocksource", e->cs);
 }
 
 static int cmp_devid(const void *a, const void *b)
@@ -676,6 +824,8 @@ static int cmd_cycle_preserve(struct lbdev *d, int argc, char **argv)
 	struct lubench_op *ops;
 	uint32_t want = 0, cand = 0, *order, i, bad = 0;
 	uint64_t seed = 1;
+	struct res_row r;
+	char hash[17];
 	int c, n, ret;
 
 	optind = 1;
@@ -685,10 +835,10 @@ static int cmd_cycle_preserve(struct lbdev *d, int argc, char **argv)
 			variant = optarg;
 			break;
 		case 'n':
-			want = strtoul(optarg, NULL, 0);
+			want = num_arg("--n", optarg, 0, UINT32_MAX);
 			break;
 		case 's':
-			seed = strtoull(optarg, NULL, 0);
+			seed = num_arg("--seed", optarg, 0, UINT64_MAX);
 			break;
 		case 'l':
 			list = optarg;
@@ -741,13 +891,15 @@ static int cmd_cycle_preserve(struct lbdev *d, int argc, char **argv)
 	ret = write_list(list, set, want);
 	if (ret)
 		return fail(list, ret);
-	printf("{\"type\":\"lubench-cycle-preserve\",\"variant\":\"%s\","
-	       "\"candidates\":%u,\"preserved\":%u,\"failed\":%u,"
-	       "\"seed\":%" PRIu64 ",\"set_hash\":\"%016" PRIx64 "\","
-	       "\"kernel_ns\":%" PRIu64 "}\n",
-	       variant ? variant : "", cand, want - bad, bad, seed,
-	       lbdev_set_hash(set, want), (uint64_t)out.batch_ns);
-	fflush(stdout);
+	row_begin(&r, "lubench-cycle-preserve");
+	res_add_str(&r, "variant", variant ? variant : "");
+	res_add_u64(&r, "candidates", cand);
+	res_add_u64(&r, "preserved", want - bad);
+	res_add_u64(&r, "failed", bad);
+	res_add_u64(&r, "seed", seed);
+	res_add_str(&r, "set_hash", hex64(hash, lbdev_set_hash(set, want)));
+	res_add_u64(&r, "kernel_ns", out.batch_ns);
+	emit(&r);
 	free(ops);
 	free(set);
 	free(order);
@@ -771,6 +923,9 @@ static int cmd_cycle_freeze(struct lbdev *d, int argc, char **argv)
 	};
 	struct lubench_devid *set = NULL;
 	struct lubench_freeze f;
+	char uh[17], th[17];
+	struct tsc_env env;
+	struct res_row r;
 	uint32_t flags = 0;
 	uint64_t cycle = 0, hash = 0;
 	int c, n = 0, fault = 0, ret;
@@ -787,7 +942,7 @@ static int cmd_cycle_freeze(struct lbdev *d, int argc, char **argv)
 				usage();
 			break;
 		case 'c':
-			cycle = strtoull(optarg, NULL, 0);
+			cycle = num_arg("--cycle", optarg, 0, UINT32_MAX);
 			break;
 		case 'l':
 			n = read_list(optarg, &set);
@@ -806,20 +961,21 @@ static int cmd_cycle_freeze(struct lbdev *d, int argc, char **argv)
 		return fail("freeze", ret);
 	fprintf(stderr, "LUBENCH-FREEZE cycle=%" PRIu64 " tsc=%" PRIu64 "\n",
 		cycle, (uint64_t)f.freeze_tsc);
-	printf("{\"type\":\"lubench-cycle-freeze\",\"cycle\":%" PRIu64
-	       ",\"mode\":\"%s\",\"fault\":\"%s\",\"listed\":%d,"
-	       "\"user_hash\":\"%016" PRIx64 "\",\"table_hash\":\"%016" PRIx64
-	       "\",\"preserved\":%u,\"blob_bytes\":%" PRIu64
-	       ",\"freeze_tsc\":%" PRIu64 ",\"serialized_tsc\":%" PRIu64
-	       ",\"tsc_khz\":%" PRIu64,
-	       cycle, flags & LUBENCH_FREEZE_NONE ? "none" : "table",
-	       lbdev_fault_name(fault), n, hash, (uint64_t)f.table_hash,
-	       f.nr_preserved, (uint64_t)f.blob_size,
-	       (uint64_t)f.freeze_tsc, (uint64_t)f.serialized_tsc,
-	       (uint64_t)f.tsc_khz);
-	print_tsc_env();
-	printf("}\n");
-	fflush(stdout);
+	read_tsc_env(&env);
+	row_begin(&r, "lubench-cycle-freeze");
+	res_add_u64(&r, "cycle", cycle);
+	res_add_str(&r, "mode", flags & LUBENCH_FREEZE_NONE ? "none" : "table");
+	res_add_str(&r, "fault", lbdev_fault_name(fault));
+	res_add_u64(&r, "listed", n);
+	res_add_str(&r, "user_hash", hex64(uh, hash));
+	res_add_str(&r, "table_hash", hex64(th, f.table_hash));
+	res_add_u64(&r, "preserved", f.nr_preserved);
+	res_add_u64(&r, "blob_bytes", f.blob_size);
+	res_add_u64(&r, "freeze_tsc", f.freeze_tsc);
+	res_add_u64(&r, "serialized_tsc", f.serialized_tsc);
+	res_add_u64(&r, "tsc_khz", f.tsc_khz);
+	add_tsc_env(&r, &env);
+	emit(&r);
 	free(set);
 	return 0;
 }
@@ -861,6 +1017,216 @@ static bool same_set(const struct lubench_devid *a, uint32_t na,
 	return true;
 }
 
+struct restore {
+	const char *expect;		/* "ok" or "refused" */
+	uint64_t cycle;
+	struct lubench_devid *set;	/* the list that came across */
+	int n;
+	struct lubench_cycle cy;
+	struct lubench_retrieve r;
+	struct lubench_finish fin;
+	struct lubench_devid *marked;
+	int nm;
+	uint64_t hash;
+	uint32_t state;
+	bool refused;
+	char why[160];			/* "" when the verdict is pass */
+};
+
+static void restore_args(int argc, char **argv, struct restore *rs,
+			 const char **list)
+{
+	static const struct option opts[] = {
+		{ "list", required_argument, NULL, 'l' },
+		{ "expect", required_argument, NULL, 'e' },
+		{ "cycle", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			*list = optarg;
+			break;
+		case 'e':
+			rs->expect = optarg;
+			break;
+		case 'c':
+			rs->cycle = num_arg("--cycle", optarg, 0, UINT32_MAX);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc ||
+	    (strcmp(rs->expect, "ok") && strcmp(rs->expect, "refused")))
+		usage();
+}
+
+/*
+ * The blackout ends here: every listed device retrieved, then finish.
+ * The console marker right after is the host's stamp of the end.
+ */
+static int restore_retrieve(struct lbdev *d, struct restore *rs)
+{
+	struct lubench_devid *ids;
+	int ret;
+
+	ret = lbdev_cycle(d, &rs->cy);
+	if (ret)
+		return fail("cycle", ret);
+	if (rs->cy.state == LUBENCH_CYCLE_IDLE) {
+		fprintf(stderr, "lubench-dev: the module was not loaded with restore=1\n");
+		return 1;
+	}
+	rs->refused = rs->cy.state == LUBENCH_CYCLE_REFUSED;
+	rs->state = rs->cy.state;
+	ids = calloc(rs->n ? rs->n : 1, sizeof(*ids));
+	if (!ids)
+		return fail("cycle-restore", -ENOMEM);
+	if (rs->n)
+		memcpy(ids, rs->set, rs->n * sizeof(*ids));
+	ret = lbdev_retrieve(d, ids, rs->n, &rs->r);
+	free(ids);
+	if (ret)
+		return fail("retrieve", ret);
+	ret = lbdev_finish(d, &rs->fin);
+	if (ret)
+		return fail("finish", ret);
+	if (rs->refused)
+		fprintf(stderr, "LUBENCH-REFUSED cycle=%" PRIu64 " reason=%s\n",
+			rs->cycle, rs->cy.reason);
+	else
+		fprintf(stderr, "LUBENCH-RETRIEVED cycle=%" PRIu64
+			" devices=%u\n", rs->cycle, rs->r.nr_retrieved);
+	/* The state after finish, and what the kernel marked incoming. */
+	ret = lbdev_cycle(d, &rs->cy);
+	if (ret)
+		return fail("cycle", ret);
+	rs->nm = lbdev_list(d, LUBENCH_LIST_INCOMING, &rs->marked);
+	if (rs->nm < 0)
+		return fail("list", rs->nm);
+	rs->hash = lbdev_set_hash(rs->set, rs->n);
+	return 0;
+}
+
+/* What came across against the list; the first disagreement in rs->why. */
+static void restore_verify(struct restore *rs)
+{
+	const struct lubench_cycle *cy = &rs->cy;
+	uint32_t n = rs->n;
+	char *why = rs->why;
+	size_t len = sizeof(rs->why);
+
+	why[0] = '\0';
+	if (strcmp(rs->expect, rs->refused ? "refused" : "ok"))
+		snprintf(why, len, "expected %s, the handover was %s%s",
+			 rs->expect, rs->refused ? "refused: " : "accepted",
+			 rs->refused ? cy->reason : "");
+	else if (rs->refused && rs->nm)
+		snprintf(why, len, "refused, yet %d devices marked", rs->nm);
+	else if (rs->refused && (rs->r.nr_retrieved || cy->nr_lookups))
+		snprintf(why, len, "refused, yet %u retrieved, %u lookups",
+			 rs->r.nr_retrieved, cy->nr_lookups);
+	else if (rs->refused)
+		;
+	else if (!same_set(rs->set, n, rs->marked, rs->nm, why, len))
+		;
+	else if (cy->nr_incoming != n || cy->nr_in_table != n ||
+		 cy->nr_preserved != n || rs->r.nr_retrieved != n ||
+		 rs->fin.nr_unretrieved)
+		snprintf(why, len, "counts disagree: list %u, record %u, "
+			 "table %u, marked %u, retrieved %u, unretrieved %u",
+			 n, cy->nr_preserved, cy->nr_in_table, cy->nr_incoming,
+			 rs->r.nr_retrieved, rs->fin.nr_unretrieved);
+	else if (cy->user_hash != rs->hash || cy->table_hash != rs->hash)
+		snprintf(why, len, "set hash disagrees: list %016" PRIx64
+			 ", record %016" PRIx64 ", table %016" PRIx64, rs->hash,
+			 (uint64_t)cy->user_hash, (uint64_t)cy->table_hash);
+	else if (!cy->all_retrieved_tsc)
+		snprintf(why, len, "never all retrieved");
+}
+
+/* The record's and this kernel's stamps, raw: the report computes. */
+static void add_stamps(struct res_row *r, const struct lubench_cycle *cy)
+{
+	res_add_u64(r, "old_tsc_khz", cy->old_tsc_khz);
+	res_add_u64(r, "tsc_khz", cy->tsc_khz);
+	res_add_u64(r, "freeze_tsc", cy->freeze_tsc);
+	res_add_u64(r, "serialized_tsc", cy->serialized_tsc);
+	res_add_u64(r, "kexec_tsc", cy->kexec_tsc);
+	res_add_u64(r, "init_tsc", cy->init_tsc);
+	res_add_u64(r, "init_sched_clock_ns", cy->init_sched_clock_ns);
+	res_add_u64(r, "mapped_tsc", cy->mapped_tsc);
+	res_add_u64(r, "retrieved_tsc", cy->retrieved_tsc);
+	res_add_u64(r, "enumerated_tsc", cy->enumerated_tsc);
+	res_add_u64(r, "ready_tsc", cy->ready_tsc);
+	res_add_u64(r, "all_retrieved_tsc", cy->all_retrieved_tsc);
+	res_add_u64(r, "finish_tsc", cy->finish_tsc);
+	res_add_u64(r, "lookup_cycles", cy->lookup_cycles);
+	res_add_u64(r, "tsc_pair_cycles", cy->tsc_pair_cycles);
+}
+
+static void restore_emit(const struct restore *rs)
+{
+	const struct lubench_cycle *cy = &rs->cy;
+	const char *fault = lbdev_fault_name(cy->fault);
+	char lh[17], uh[17], th[17];
+	struct tsc_env env;
+	struct res_row r;
+
+	read_tsc_env(&env);
+	row_begin(&r, "lubench-cycle-restore");
+	res_add_u64(&r, "cycle", rs->cycle);
+	res_add_u64(&r, "record_cycle", cy->cycle);
+	res_add_str(&r, "state", state_names[rs->state & 3]);
+	res_add_bool(&r, "refused", rs->refused);
+	res_add_str(&r, "reason", cy->reason);
+	res_add_u64(&r, "defect", cy->defect);
+	res_add_i64(&r, "error", cy->error);
+	res_add_str(&r, "mode", cy->mode == LUBENCH_MODE_NONE ? "none" : "table");
+	res_add_str(&r, "variant", cy->variant);
+	res_add_str(&r, "fault", fault ? fault : "?");
+	res_add_u64(&r, "old_functions", cy->old_nr_functions);
+	res_add_u64(&r, "preserved", cy->nr_preserved);
+	res_add_u64(&r, "listed", rs->n);
+	res_add_u64(&r, "in_table", cy->nr_in_table);
+	res_add_u64(&r, "lookups", cy->nr_lookups);
+	res_add_u64(&r, "marked", rs->nm);
+	res_add_u64(&r, "retrieved", rs->r.nr_retrieved);
+	res_add_u64(&r, "unretrieved", rs->fin.nr_unretrieved);
+	res_add_str(&r, "list_hash", hex64(lh, rs->hash));
+	res_add_str(&r, "user_hash", hex64(uh, cy->user_hash));
+	res_add_str(&r, "table_hash", hex64(th, cy->table_hash));
+	res_add_u64(&r, "blob_bytes", cy->blob_size);
+	add_stamps(&r, cy);
+	add_tsc_env(&r, &env);
+	res_add_str(&r, "verdict", rs->why[0] ? "fail" : "pass");
+	res_add_str(&r, "why", rs->why);
+	emit(&r);
+}
+
+/*
+ * One console line per jump, for the host's progress report (the
+ * stamper's --progress): results/GUEST-PROTOCOL.md has the format.
+ */
+static void print_progress(const struct restore *rs)
+{
+	const struct lubench_cycle *cy = &rs->cy;
+
+	fprintf(stderr, "LUBENCH-PROGRESS cycle=%" PRIu64 " variant=%s n=%u",
+		rs->cycle, cy->mode == LUBENCH_MODE_NONE ? "none" : cy->variant,
+		cy->old_nr_functions);
+	if (!rs->refused && cy->tsc_khz && cy->finish_tsc > cy->freeze_tsc)
+		fprintf(stderr, " blackout_ms=%.1f",
+			(double)(cy->finish_tsc - cy->freeze_tsc) /
+			(double)cy->tsc_khz);
+	fprintf(stderr, " verdict=%s\n", rs->refused ? "refused" :
+		rs->why[0] ? "fail" : "pass");
+}
+
 /*
  * cycle-restore: in the kernel after the jump, retrieve every device the
  * previous kernel's user space preserved (its list came across in a
@@ -869,178 +1235,153 @@ static bool same_set(const struct lubench_devid *a, uint32_t na,
  * hashes of the record, the table and the list agreeing.  A refused
  * handover must leave no device marked.
  */
-/*
- * One console line per jump, for the host's progress report (the
- * stamper's --progress): results/GUEST-PROTOCOL.md has the format.
- */
-static void print_progress(uint64_t cycle, const struct lubench_cycle *cy,
-			   bool refused, int ok)
-{
-	fprintf(stderr, "LUBENCH-PROGRESS cycle=%" PRIu64 " variant=%s n=%u",
-		cycle, cy->mode == LUBENCH_MODE_NONE ? "none" : cy->variant,
-		cy->old_nr_functions);
-	if (!refused && cy->tsc_khz && cy->finish_tsc > cy->freeze_tsc)
-		fprintf(stderr, " blackout_ms=%.1f",
-			(double)(cy->finish_tsc - cy->freeze_tsc) /
-			(double)cy->tsc_khz);
-	fprintf(stderr, " verdict=%s\n", refused ? "refused" :
-		ok ? "pass" : "fail");
-}
-
 static int cmd_cycle_restore(struct lbdev *d, int argc, char **argv)
 {
+	struct restore rs = { .expect = "ok" };
+	const char *list = NULL;
+	int ret;
+
+	restore_args(argc, argv, &rs, &list);
+	if (list) {
+		rs.n = read_list(list, &rs.set);
+		if (rs.n < 0)
+			return fail(list, rs.n);
+	}
+	ret = restore_retrieve(d, &rs);
+	if (!ret) {
+		restore_verify(&rs);
+		restore_emit(&rs);
+		if (rs.why[0])
+			fprintf(stderr, "lubench-dev: cycle %" PRIu64 ": FAIL: %s\n",
+				rs.cycle, rs.why);
+		print_progress(&rs);
+		ret = rs.why[0] ? 1 : 0;
+	}
+	free(rs.marked);
+	free(rs.set);
+	return ret;
+}
+
+/* --- what needs no /dev/lubench ---------------------------------------- */
+
+/* "model name" of the boot CPU, as /proc/cpuinfo gives it. */
+static void cpu_model(char *buf, size_t len)
+{
+	char line[512], *colon;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	snprintf(buf, len, "unknown");
+	while (f && fgets(line, sizeof(line), f)) {
+		colon = strchr(line, ':');
+		if (strncmp(line, "model name", 10) || !colon)
+			continue;
+		colon += strspn(colon + 1, " \t") + 1;
+		colon[strcspn(colon, "\n")] = '\0';
+		snprintf(buf, len, "%s", colon);
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* guest-info: the guest kernel and CPU, for the guest benchmark's meta. */
+static int cmd_guest_info(int argc)
+{
+	struct utsname u;
+	struct res_row r;
+	char cpu[256];
+
+	if (argc != 1 || uname(&u))
+		usage();
+	cpu_model(cpu, sizeof(cpu));
+	row_begin(&r, "lubench-guest");
+	res_add_str(&r, "kernel", u.release);
+	res_add_str(&r, "cpu_model", cpu);
+	return emit(&r) ? 1 : 0;
+}
+
+static void plan_args(int argc, char **argv, const char **plan,
+		      uint64_t *cycle, int *checks)
+{
 	static const struct option opts[] = {
-		{ "list", required_argument, NULL, 'l' },
-		{ "expect", required_argument, NULL, 'e' },
+		{ "plan", required_argument, NULL, 'p' },
 		{ "cycle", required_argument, NULL, 'c' },
+		{ "kexec-checks", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct lubench_devid *set = NULL, *marked = NULL, *ids = NULL;
-	const char *list = NULL, *expect = "ok";
-	struct lubench_retrieve r = { 0 };
-	struct lubench_finish fin = { 0 };
-	struct lubench_cycle cy;
-	uint64_t cycle = 0, hash;
-	int c, n = 0, nm, ret, ok;
-	char why[160] = "";
-	uint32_t state;
-	bool refused;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'l':
-			list = optarg;
-			break;
-		case 'e':
-			expect = optarg;
+		case 'p':
+			*plan = optarg;
 			break;
 		case 'c':
-			cycle = strtoull(optarg, NULL, 0);
+			*cycle = num_arg("--cycle", optarg, 1, CP_MAX_CYCLES);
+			break;
+		case 'k':
+			*checks = num_arg("--kexec-checks", optarg, 0, 1);
 			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc ||
-	    (strcmp(expect, "ok") && strcmp(expect, "refused")))
+	if (!*plan || optind != argc)
 		usage();
-	if (list) {
-		n = read_list(list, &set);
-		if (n < 0)
-			return fail(list, n);
+}
+
+/*
+ * cycle-plan: the plan line of stage 1 (how many jumps, the kernel);
+ * cycle-step: jump K of the plan as shell assignments for the cycle job,
+ * every value a checked name or number, so the job reads no field by its
+ * position.
+ */
+static int cmd_plan(int argc, char **argv, bool step)
+{
+	const char *plan = NULL;
+	uint64_t cycle = 0;
+	struct cp_plan p;
+	struct utsname u;
+	struct res_row r;
+	int checks = -1, ret;
+	char why[300];
+
+	plan_args(argc, argv, &plan, &cycle, &checks);
+	if (step ? checks >= 0 : cycle || checks < 0)
+		usage();
+	ret = cp_read(plan, &p, why, sizeof(why));
+	if (ret) {
+		fprintf(stderr, "lubench-dev: %s\n", why);
+		return 2;
 	}
-	ret = lbdev_cycle(d, &cy);
-	if (ret)
-		return fail("cycle", ret);
-	if (cy.state == LUBENCH_CYCLE_IDLE) {
-		fprintf(stderr, "lubench-dev: the module was not loaded with restore=1\n");
-		return 1;
+	if (cycle > p.nr) {
+		fprintf(stderr, "lubench-dev: %s: no jump %" PRIu64 " (%u planned)\n",
+			plan, cycle, p.nr);
+		cp_free(&p);
+		return 2;
 	}
-	refused = cy.state == LUBENCH_CYCLE_REFUSED;
-	state = cy.state;
+	if (!step) {
+		uname(&u);
+		row_begin(&r, "lubench-cycle-plan");
+		res_add_u64(&r, "cycles", p.nr);
+		res_add_bool(&r, "kexec_checks", checks);
+		res_add_str(&r, "kernel", u.release);
+		ret = emit(&r) ? 1 : 0;
+	} else {
+		printf("plan_cycles=%u\n", p.nr);
+		if (cycle) {
+			const struct cp_entry *e = &p.e[cycle - 1];
 
-	/* The blackout ends here: everything retrieved, then finish. */
-	ids = calloc(n ? n : 1, sizeof(*ids));
-	if (!ids)
-		return fail("cycle-restore", -ENOMEM);
-	if (n)
-		memcpy(ids, set, n * sizeof(*ids));
-	ret = lbdev_retrieve(d, ids, n, &r);
-	if (ret)
-		return fail("retrieve", ret);
-	ret = lbdev_finish(d, &fin);
-	if (ret)
-		return fail("finish", ret);
-	if (refused)
-		fprintf(stderr, "LUBENCH-REFUSED cycle=%" PRIu64 " reason=%s\n",
-			cycle, cy.reason);
-	else
-		fprintf(stderr, "LUBENCH-RETRIEVED cycle=%" PRIu64
-			" devices=%u\n", cycle, r.nr_retrieved);
-
-	ret = lbdev_cycle(d, &cy);
-	if (ret)
-		return fail("cycle", ret);
-	nm = lbdev_list(d, LUBENCH_LIST_INCOMING, &marked);
-	if (nm < 0)
-		return fail("list", nm);
-	hash = lbdev_set_hash(set, n);
-
-	ok = 0;
-	if (strcmp(expect, refused ? "refused" : "ok"))
-		snprintf(why, sizeof(why), "expected %s, the handover was %s%s",
-			 expect, refused ? "refused: " : "accepted",
-			 refused ? cy.reason : "");
-	else if (refused && nm)
-		snprintf(why, sizeof(why), "refused, yet %d devices marked", nm);
-	else if (refused && (r.nr_retrieved || cy.nr_lookups))
-		snprintf(why, sizeof(why), "refused, yet %u retrieved, %u lookups",
-			 r.nr_retrieved, cy.nr_lookups);
-	else if (!refused && !same_set(set, n, marked, nm, why, sizeof(why)))
-		;
-	else if (!refused && (cy.nr_incoming != (uint32_t)n ||
-			      cy.nr_in_table != (uint32_t)n ||
-			      cy.nr_preserved != (uint32_t)n ||
-			      r.nr_retrieved != (uint32_t)n ||
-			      fin.nr_unretrieved))
-		snprintf(why, sizeof(why), "counts disagree: list %d, record %u, "
-			 "table %u, marked %u, retrieved %u, unretrieved %u",
-			 n, cy.nr_preserved, cy.nr_in_table, cy.nr_incoming,
-			 r.nr_retrieved, fin.nr_unretrieved);
-	else if (!refused && (cy.user_hash != hash || cy.table_hash != hash))
-		snprintf(why, sizeof(why), "set hash disagrees: list %016" PRIx64
-			 ", record %016" PRIx64 ", table %016" PRIx64, hash,
-			 (uint64_t)cy.user_hash, (uint64_t)cy.table_hash);
-	else if (!refused && !cy.all_retrieved_tsc)
-		snprintf(why, sizeof(why), "never all retrieved");
-	else
-		ok = 1;
-
-	printf("{\"type\":\"lubench-cycle-restore\",\"cycle\":%" PRIu64
-	       ",\"record_cycle\":%" PRIu64 ",\"state\":\"%s\","
-	       "\"refused\":%s,\"reason\":\"%s\",\"defect\":%u,\"error\":%d,"
-	       "\"mode\":\"%s\",\"variant\":\"%s\",\"fault\":\"%s\","
-	       "\"old_functions\":%u,\"preserved\":%u,\"listed\":%d,"
-	       "\"in_table\":%u,\"lookups\":%u,\"marked\":%d,"
-	       "\"retrieved\":%u,\"unretrieved\":%u,"
-	       "\"list_hash\":\"%016" PRIx64 "\",\"user_hash\":\"%016" PRIx64
-	       "\",\"table_hash\":\"%016" PRIx64 "\",\"blob_bytes\":%" PRIu64
-	       ",\"old_tsc_khz\":%" PRIu64 ",\"tsc_khz\":%" PRIu64
-	       ",\"freeze_tsc\":%" PRIu64 ",\"serialized_tsc\":%" PRIu64
-	       ",\"kexec_tsc\":%" PRIu64 ",\"init_tsc\":%" PRIu64
-	       ",\"init_sched_clock_ns\":%" PRIu64 ",\"mapped_tsc\":%" PRIu64
-	       ",\"retrieved_tsc\":%" PRIu64 ",\"enumerated_tsc\":%" PRIu64
-	       ",\"ready_tsc\":%" PRIu64 ",\"all_retrieved_tsc\":%" PRIu64
-	       ",\"finish_tsc\":%" PRIu64 ",\"lookup_cycles\":%" PRIu64
-	       ",\"tsc_pair_cycles\":%" PRIu64,
-	       cycle, (uint64_t)cy.cycle, state_names[state & 3],
-	       refused ? "true" : "false", cy.reason, cy.defect, cy.error,
-	       cy.mode == LUBENCH_MODE_NONE ? "none" : "table", cy.variant,
-	       lbdev_fault_name(cy.fault) ? lbdev_fault_name(cy.fault) : "?",
-	       cy.old_nr_functions, cy.nr_preserved, n, cy.nr_in_table,
-	       cy.nr_lookups, nm, r.nr_retrieved, fin.nr_unretrieved, hash,
-	       (uint64_t)cy.user_hash, (uint64_t)cy.table_hash,
-	       (uint64_t)cy.blob_size, (uint64_t)cy.old_tsc_khz,
-	       (uint64_t)cy.tsc_khz, (uint64_t)cy.freeze_tsc,
-	       (uint64_t)cy.serialized_tsc, (uint64_t)cy.kexec_tsc,
-	       (uint64_t)cy.init_tsc, (uint64_t)cy.init_sched_clock_ns,
-	       (uint64_t)cy.mapped_tsc, (uint64_t)cy.retrieved_tsc,
-	       (uint64_t)cy.enumerated_tsc, (uint64_t)cy.ready_tsc,
-	       (uint64_t)cy.all_retrieved_tsc, (uint64_t)cy.finish_tsc,
-	       (uint64_t)cy.lookup_cycles, (uint64_t)cy.tsc_pair_cycles);
-	print_tsc_env();
-	printf(",\"verdict\":\"%s\",\"why\":\"%s\"}\n", ok ? "pass" : "fail",
-	       why);
-	fflush(stdout);
-	if (!ok)
-		fprintf(stderr, "lubench-dev: cycle %" PRIu64 ": FAIL: %s\n",
-			cycle, why);
-	print_progress(cycle, &cy, refused, ok);
-	free(marked);
-	free(ids);
-	free(set);
-	return ok ? 0 : 1;
+			printf("plan_variant=%s\nplan_fault=%s\n"
+			       "plan_devices=%u\nplan_preserve=%u\n"
+			       "plan_warmup=%d\n", e->variant, e->fault,
+			       e->devices, e->preserve, e->warmup);
+		}
+		ret = fflush(stdout) ? 1 : 0;
+	}
+	cp_free(&p);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -1056,6 +1397,12 @@ int main(int argc, char **argv)
 	}
 	if (argc < 2)
 		usage();
+	if (!strcmp(argv[1], "guest-info"))
+		return cmd_guest_info(argc - 1);
+	if (!strcmp(argv[1], "cycle-plan"))
+		return cmd_plan(argc - 1, argv + 1, false);
+	if (!strcmp(argv[1], "cycle-step"))
+		return cmd_plan(argc - 1, argv + 1, true);
 	ret = lbdev_open(&d, path);
 	if (ret)
 		return fail(path, ret);

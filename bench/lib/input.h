@@ -37,7 +37,7 @@ struct lb_lines {
 	uint64_t total;		/* bytes read so far */
 	size_t max_line;
 	uint64_t max_total;
-	char err[160];		/* why the last call failed */
+	char err[320];		/* why the last call failed */
 };
 
 /*

@@ -516,6 +516,67 @@ const char *jl_why_elem(char *buf, size_t len, const struct jl_obj *o,
 	return buf;
 }
 
+int jl_need_u64(const struct jl_obj *o, const char *key, uint64_t max,
+		uint64_t *out, char *why, size_t len)
+{
+	int ret = jl_u64(o, key, max, out);
+
+	if (ret)
+		jl_why(why, len, o, key, ret, "a count");
+	return ret ? -EINVAL : 0;
+}
+
+int jl_need_bool(const struct jl_obj *o, const char *key, bool *out,
+		 char *why, size_t len)
+{
+	int ret = jl_bool(o, key, out);
+
+	if (ret)
+		jl_why(why, len, o, key, ret, "true or false");
+	return ret ? -EINVAL : 0;
+}
+
+int jl_need_text(const struct jl_obj *o, const char *key, char *dst,
+		 size_t size, char *why, size_t len)
+{
+	const char *v;
+	int ret = jl_str(o, key, &v);
+
+	if (ret) {
+		jl_why(why, len, o, key, ret, "a string");
+		return -EINVAL;
+	}
+	if (strlen(v) >= size) {
+		snprintf(why, len, "\"%s\": longer than %zu characters", key,
+			 size - 1);
+		return -EINVAL;
+	}
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+int jl_need_name(const struct jl_obj *o, const char *key, char *dst,
+		 size_t size, char *why, size_t len)
+{
+	static const char name_chars[] = "abcdefghijklmnopqrstuvwxyz"
+					 "0123456789_-";
+	const char *v;
+	int ret = jl_str(o, key, &v);
+
+	if (ret) {
+		jl_why(why, len, o, key, ret, "a name");
+		return -EINVAL;
+	}
+	if (!*v || strlen(v) >= size || strspn(v, name_chars) != strlen(v)) {
+		snprintf(why, len, "\"%s\": \"%.40s\" is not a name "
+			 "([a-z0-9_-], at most %zu characters)", key, v,
+			 size - 1);
+		return -EINVAL;
+	}
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
 const char *jl_check_schema(const struct jl_obj *o, const char *schema,
 			    uint64_t max_version, char *buf, size_t len)
 {

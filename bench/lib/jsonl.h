@@ -91,6 +91,20 @@ const char *jl_check_schema(const struct jl_obj *o, const char *schema,
 			    uint64_t max_version, char *buf, size_t len);
 
 /*
+ * The same, for a reader that refuses the line when a field is wrong:
+ * 0, or -EINVAL with jl_why()'s message in @why.  jl_need_text copies a
+ * string that fits @size; jl_need_name also wants [a-z0-9_-] only.
+ */
+int jl_need_u64(const struct jl_obj *o, const char *key, uint64_t max,
+		uint64_t *out, char *why, size_t len);
+int jl_need_bool(const struct jl_obj *o, const char *key, bool *out,
+		 char *why, size_t len);
+int jl_need_text(const struct jl_obj *o, const char *key, char *dst,
+		 size_t size, char *why, size_t len);
+int jl_need_name(const struct jl_obj *o, const char *key, char *dst,
+		 size_t size, char *why, size_t len);
+
+/*
  * Lenient, for fields a reader only shows: a number, or @dflt when it is
  * absent, null, not a finite number.
  */

@@ -404,19 +404,28 @@ static void csv_field(FILE *out, const struct res_field *f)
 	}
 }
 
-int res_write(struct res_writer *w, const struct res_row *r)
+int res_line(FILE *f, const char *schema, int version,
+	     const struct res_row *r)
 {
-	const char *const *c;
 	struct json j;
 	unsigned int i;
 
-	json_init(&j, w->jsonl, false);
+	json_init(&j, f, false);
 	json_obj_begin(&j, NULL);
-	json_str(&j, "schema", w->schema);
-	json_i64(&j, "schema_version", w->version);
+	json_str(&j, "schema", schema);
+	json_i64(&j, "schema_version", version);
 	for (i = 0; i < r->nr; i++)
 		res_json_field(&j, &r->f[i]);
 	json_obj_end(&j);
+	return fflush(f) || ferror(f) ? -EIO : 0;
+}
+
+int res_write(struct res_writer *w, const struct res_row *r)
+{
+	const char *const *c;
+
+	if (res_line(w->jsonl, w->schema, w->version, r))
+		return -EIO;
 
 	for (c = w->columns; *c; c++) {
 		if (c != w->columns)
@@ -430,7 +439,7 @@ int res_write(struct res_writer *w, const struct res_row *r)
 	}
 	fputc('\n', w->csv);
 	/* Rows land on disk as they come: a long sweep cut short keeps them. */
-	if (fflush(w->jsonl) || fflush(w->csv))
+	if (fflush(w->csv))
 		return -EIO;
 	return 0;
 }

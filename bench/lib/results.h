@@ -68,7 +68,7 @@ struct res_field {
 	};
 };
 
-#define RES_MAX_FIELDS	64
+#define RES_MAX_FIELDS	96
 
 /* Fields in the order they are printed.  Strings and arrays are borrowed. */
 struct res_row {
@@ -89,6 +89,15 @@ void res_add_f64_array(struct res_row *r, const char *key, const double *v,
 const struct res_field *res_find(const struct res_row *r, const char *key);
 
 /* ---- the writer ---- */
+
+/*
+ * One row as one compact JSON line on @f, "schema" and "schema_version"
+ * first, then @r's fields in order; flushed at once.  Every JSON line the
+ * suite writes comes from here: results.jsonl (res_write) and the guest's
+ * lines on its serial port (lubench-dev).  0 or -EIO.
+ */
+int res_line(FILE *f, const char *schema, int version,
+	     const struct res_row *r);
 
 struct res_writer {
 	FILE *jsonl;

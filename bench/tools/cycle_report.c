@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonl.h"
+#include "cycle_report.h"
 #include "results.h"
 #include "topology.h"
 
@@ -68,252 +68,9 @@ static void die(const char *fmt, ...)
 	exit(2);
 }
 
-static char *xstrndup(const char *s, size_t n)
+static bool is_none(const char *s)
 {
-	char *p = strndup(s, n);
-
-	if (!p)
-		die("out of memory");
-	return p;
-}
-
-static const char *get(const struct jl_obj *o, const char *key)
-{
-	return o ? jl_get(o, key) : NULL;
-}
-
-static const char *get_str(const struct jl_obj *o, const char *key)
-{
-	const char *v = get(o, key);
-
-	return v ? v : "";
-}
-
-static uint64_t get_u64(const struct jl_obj *o, const char *key)
-{
-	const char *v = get(o, key);
-
-	return v ? strtoull(v, NULL, 10) : 0;
-}
-
-static bool get_bool(const struct jl_obj *o, const char *key)
-{
-	const char *v = get(o, key);
-
-	return v && !strcmp(v, "true");
-}
-
-/* Keep a parsed line: the copy takes over its buffer. */
-static struct jl_obj *obj_keep(const struct jl_obj *o)
-{
-	struct jl_obj *c = malloc(sizeof(*c));
-
-	if (!c)
-		die("out of memory");
-	*c = *o;
-	return c;
-}
-
-/* ---- one planned cycle ---- */
-
-struct cycle {
-	unsigned int k;			/* 1-based, the stage that froze it */
-	char variant[32];
-	char fault[16];
-	unsigned int devices;
-	unsigned int preserve;
-	unsigned int rep;		/* 1-based among equal (variant, N) */
-	bool warmup;			/* a jump to warm the emulator up */
-	struct jl_obj *preserved, *freeze, *restore;
-	double host_freeze, host_end;	/* ms; NAN when not seen */
-	double host_boot;		/* next kernel's /init started */
-
-	bool icount;			/* the run's clock is QEMU icount */
-
-	/* computed */
-	bool tsc_ok;
-	char tsc_check[160];
-	double khz, old_khz;
-	double serialize, exit, jump, shutdown_jump;
-	double boot, map, retrieve, enumerate, lookup, user;
-	double lookup_ns, blackout, host_blackout, host_diff;
-	char blackout_why[200];
-	char expected[48];
-	char verification[240];
-	bool pass;
-};
-
-struct run {
-	const char *dir;
-	char run_id[128];
-	struct cycle *c;
-	unsigned int nr;
-	struct jl_obj *plan_line;		/* lubench-cycle-plan */
-	struct jl_obj *run_line;		/* lubench-run, by the host */
-	/* cycle.meta: KEY=VALUE lines from scripts/host/cycle.sh */
-	unsigned int nr_meta;
-	char *meta_key[64];
-	char *meta_val[64];
-};
-
-static FILE *open_in(const struct run *r, const char *name, bool must)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
-	f = fopen(path, "r");
-	if (!f && must)
-		die("%s: %s", path, strerror(errno));
-	return f;
-}
-
-static void read_plan(struct run *r)
-{
-	FILE *f = open_in(r, "cycle.plan", true);
-	char line[256];
-
-	while (fgets(line, sizeof(line), f)) {
-		struct cycle *c;
-		unsigned int i;
-
-		if (line[0] == '\n' || line[0] == '#')
-			continue;
-		r->c = realloc(r->c, (r->nr + 1) * sizeof(*r->c));
-		if (!r->c)
-			die("out of memory");
-		c = &r->c[r->nr];
-		memset(c, 0, sizeof(*c));
-		char flag[16] = "";
-
-		if (sscanf(line, "%31s %15s %u %u %15s", c->variant, c->fault,
-			   &c->devices, &c->preserve, flag) < 4)
-			die("cycle.plan line %u: want VARIANT FAULT N M [warmup]",
-			    r->nr + 1);
-		c->warmup = !strcmp(flag, "warmup");
-		c->k = ++r->nr;
-		c->host_freeze = c->host_end = c->host_boot = NAN;
-		for (i = 0; i < c->k - 1; i++)
-			if (!r->c[i].warmup &&
-			    !strcmp(r->c[i].variant, c->variant) &&
-			    r->c[i].devices == c->devices &&
-			    !strcmp(r->c[i].fault, c->fault))
-				c->rep++;
-		c->rep++;
-	}
-	fclose(f);
-	if (!r->nr)
-		die("%s/cycle.plan holds no cycle", r->dir);
-}
-
-static void read_meta(struct run *r)
-{
-	FILE *f = open_in(r, "cycle.meta", false);
-	char line[1024], *eq;
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f) && r->nr_meta < 64) {
-		line[strcspn(line, "\n")] = '\0';
-		eq = strchr(line, '=');
-		if (!eq)
-			continue;
-		r->meta_key[r->nr_meta] = xstrndup(line, eq - line);
-		r->meta_val[r->nr_meta] = xstrndup(eq + 1, strlen(eq + 1));
-		r->nr_meta++;
-	}
-	fclose(f);
-}
-
-static const char *meta(const struct run *r, const char *key)
-{
-	unsigned int i;
-
-	for (i = 0; i < r->nr_meta; i++)
-		if (!strcmp(r->meta_key[i], key))
-			return r->meta_val[i];
-	return NULL;
-}
-
-static struct cycle *cycle_of(struct run *r, uint64_t k)
-{
-	return k >= 1 && k <= r->nr ? &r->c[k - 1] : NULL;
-}
-
-static void read_results(struct run *r)
-{
-	FILE *f = open_in(r, "results.txt", true);
-	struct jl_obj *pending = NULL;	/* a preserve line waits for its freeze */
-	char *line = NULL;
-	size_t cap = 0;
-	struct jl_obj o;
-
-	while (getline(&line, &cap, f) > 0) {
-		const char *type;
-		struct cycle *c;
-
-		if (!jl_parse(line, &o))
-			continue;
-		type = get_str(&o, "type");
-		if (!strcmp(type, "lubench-cycle-plan")) {
-			r->plan_line = obj_keep(&o);
-		} else if (!strcmp(type, "lubench-run")) {
-			r->run_line = obj_keep(&o);
-		} else if (!strcmp(type, "lubench-cycle-preserve")) {
-			pending = obj_keep(&o);
-		} else if (!strcmp(type, "lubench-cycle-freeze") &&
-			   (c = cycle_of(r, get_u64(&o, "cycle")))) {
-			c->freeze = obj_keep(&o);
-			c->preserved = pending;
-			pending = NULL;
-		} else if (!strcmp(type, "lubench-cycle-restore") &&
-			   (c = cycle_of(r, get_u64(&o, "cycle")))) {
-			c->restore = obj_keep(&o);
-		} else {
-			jl_free(&o);
-		}
-	}
-	free(line);
-	fclose(f);
-}
-
-/* The host's stamps of the console markers. */
-static void read_console(struct run *r)
-{
-	FILE *f = open_in(r, "console.log", false);
-	char *line = NULL;
-	size_t cap = 0;
-
-	if (!f)
-		return;
-	while (getline(&line, &cap, f) > 0) {
-		unsigned long long k;
-		struct cycle *c;
-		double ms;
-		char *m;
-
-		if (sscanf(line, "[host %lf ms]", &ms) != 1)
-			continue;
-		m = strstr(line, "LUBENCH-FREEZE cycle=");
-		if (m && sscanf(m, "LUBENCH-FREEZE cycle=%llu", &k) == 1 &&
-		    (c = cycle_of(r, k)))
-			c->host_freeze = ms;
-		m = strstr(line, "LUBENCH-RETRIEVED cycle=");
-		if (m && sscanf(m, "LUBENCH-RETRIEVED cycle=%llu", &k) == 1 &&
-		    (c = cycle_of(r, k)))
-			c->host_end = ms;
-		m = strstr(line, "LUBENCH-REFUSED cycle=");
-		if (m && sscanf(m, "LUBENCH-REFUSED cycle=%llu", &k) == 1 &&
-		    (c = cycle_of(r, k)))
-			c->host_end = ms;
-		/* Stage S + 1 is the kernel cycle S jumped into. */
-		m = strstr(line, "LUBENCH-BOOT stage=");
-		if (m && sscanf(m, "LUBENCH-BOOT stage=%llu", &k) == 1 &&
-		    (c = cycle_of(r, k - 1)))
-			c->host_boot = ms;
-	}
-	free(line);
-	fclose(f);
+	return !strcmp(s, "none");
 }
 
 /* ---- the computation ---- */
@@ -345,57 +102,35 @@ static void set_check(struct cycle *c, const char *fmt, ...)
 
 static void verify(struct cycle *c)
 {
-	const struct jl_obj *o = c->restore;
-	bool none = !strcmp(c->variant, "none");
-	const char *reason;
+	const struct cr_restore *o = &c->restore;
+	bool none = is_none(c->plan.variant);
+	char *v = c->verification;
+	size_t len = sizeof(c->verification);
 
 	snprintf(c->expected, sizeof(c->expected), "%s",
-		 expected_defect(c->fault));
+		 expected_defect(c->plan.fault));
 	c->pass = false;
-	if (!c->freeze) {
-		snprintf(c->verification, sizeof(c->verification),
-			 "missing: the old kernel never froze");
-		return;
-	}
-	if (!o) {
-		snprintf(c->verification, sizeof(c->verification),
-			 "missing: no report from the kernel after the jump");
-		return;
-	}
-	reason = get_str(o, "reason");
-	if (strcmp(get_str(o, "verdict"), "pass")) {
-		snprintf(c->verification, sizeof(c->verification), "fail: %s",
-			 get_str(o, "why"));
-		return;
-	}
-	if (c->expected[0] && !get_bool(o, "refused")) {
-		snprintf(c->verification, sizeof(c->verification),
-			 "fail: accepted, expected a refusal with \"%s\"",
+	if (!c->has_freeze)
+		snprintf(v, len, "missing: the old kernel never froze");
+	else if (!c->has_restore)
+		snprintf(v, len, "missing: no report from the kernel after the jump");
+	else if (!o->pass)
+		snprintf(v, len, "fail: %s", o->why);
+	else if (c->expected[0] && !o->refused)
+		snprintf(v, len, "fail: accepted, expected a refusal with \"%s\"",
 			 c->expected);
-		return;
-	}
-	if (c->expected[0] && strcmp(reason, c->expected)) {
-		snprintf(c->verification, sizeof(c->verification),
-			 "fail: refused with \"%s\", expected \"%s\"", reason,
-			 c->expected);
-		return;
-	}
-	if (strcmp(get_str(o, "mode"), none ? "none" : "table") ||
-	    (!none && strcmp(get_str(o, "variant"), c->variant))) {
-		snprintf(c->verification, sizeof(c->verification),
-			 "fail: the record says %s/%s, the plan %s",
-			 get_str(o, "mode"), get_str(o, "variant"), c->variant);
-		return;
-	}
-	if (!c->expected[0] && !none &&
-	    get_u64(o, "preserved") != c->preserve) {
-		snprintf(c->verification, sizeof(c->verification),
-			 "fail: %" PRIu64 " devices came across, %u planned",
-			 get_u64(o, "preserved"), c->preserve);
-		return;
-	}
-	c->pass = true;
-	snprintf(c->verification, sizeof(c->verification), "pass");
+	else if (c->expected[0] && strcmp(o->reason, c->expected))
+		snprintf(v, len, "fail: refused with \"%s\", expected \"%s\"",
+			 o->reason, c->expected);
+	else if (strcmp(o->mode, none ? "none" : "table") ||
+		 (!none && strcmp(o->variant, c->plan.variant)))
+		snprintf(v, len, "fail: the record says %s/%s, the plan %s",
+			 o->mode, o->variant, c->plan.variant);
+	else if (!c->expected[0] && !none && o->preserved != c->plan.preserve)
+		snprintf(v, len, "fail: %" PRIu64 " devices came across, %u planned",
+			 o->preserved, c->plan.preserve);
+	else
+		c->pass = snprintf(v, len, "pass") > 0;
 }
 
 static void check_icount_khz(struct cycle *c, const char *which, double khz)
@@ -405,98 +140,85 @@ static void check_icount_khz(struct cycle *c, const char *which, double khz)
 			  which, khz);
 }
 
-static void compute(struct cycle *c)
+static void no_blackout(struct cycle *c, const char *why)
 {
-	const struct jl_obj *o = c->restore, *fz = c->freeze;
-	uint64_t freeze, ser, kx, init, mapped, retr, enu, ready, fin, kstart;
-	uint64_t lk, pair;
-	uint64_t nlk;
-	double khz, tol;
+	set_check(c, "%s", why);
+	snprintf(c->blackout_why, sizeof(c->blackout_why), "%s", c->tsc_check);
+}
 
-	c->serialize = c->exit = c->jump = c->map = NAN;
-	c->shutdown_jump = c->boot = c->retrieve = NAN;
-	c->enumerate = c->lookup = c->user = c->lookup_ns = NAN;
-	c->blackout = c->host_blackout = c->host_diff = NAN;
-	c->khz = c->old_khz = NAN;
-	c->tsc_ok = true;
-	verify(c);
+/*
+ * The new kernel's first TSC clock: sched_clock() counts from the TSC
+ * read in tsc_early_init(), so init_tsc less sched_clock() in cycles (0
+ * if that would be before 0: the stamps are then out of order anyway).
+ */
+static uint64_t kernel_start(const struct cr_restore *o, double khz)
+{
+	double back = (double)o->init_sched_clock_ns * khz / 1e6;
 
-	if (!isnan(c->host_freeze) && !isnan(c->host_end))
-		c->host_blackout = c->host_end - c->host_freeze;
-	if (!o) {
-		set_check(c, "no stamps from the kernel after the jump");
-		snprintf(c->blackout_why, sizeof(c->blackout_why), "%s",
-			 c->tsc_check);
-		return;
-	}
+	return back >= (double)o->init_tsc ? 0 : o->init_tsc - (uint64_t)back;
+}
 
-	khz = get_u64(o, "tsc_khz");
-	c->khz = khz;
-	c->old_khz = get_u64(o, "old_tsc_khz");
-	freeze = get_u64(o, "freeze_tsc");
-	ser = get_u64(o, "serialized_tsc");
-	kx = get_u64(o, "kexec_tsc");
-	mapped = get_u64(o, "mapped_tsc");
-	init = get_u64(o, "init_tsc");
-	retr = get_u64(o, "retrieved_tsc");
-	enu = get_u64(o, "enumerated_tsc");
-	ready = get_u64(o, "ready_tsc");
-	fin = get_u64(o, "finish_tsc");
-	lk = get_u64(o, "lookup_cycles");
-	nlk = get_u64(o, "lookups");
-	pair = get_u64(o, "tsc_pair_cycles");
-
-	if (!khz || !c->old_khz) {
-		set_check(c, "no TSC frequency recorded");
-		snprintf(c->blackout_why, sizeof(c->blackout_why), "%s",
-			 c->tsc_check);
-		return;
-	}
-	/* sched_clock() counts from the TSC read in tsc_early_init(). */
-	kstart = init - (uint64_t)((double)get_u64(o, "init_sched_clock_ns") *
-				   khz / 1e6);
+/* The phases from the raw stamps, in ms of the new kernel's TSC. */
+static void phases(struct cycle *c)
+{
+	const struct cr_restore *o = &c->restore;
+	uint64_t kstart = kernel_start(o, c->khz), lk = o->lookup_cycles;
+	double khz = c->khz;
 
 #define MS(a, b)	((double)(int64_t)((b) - (a)) / khz)
-	c->serialize = MS(freeze, ser);
-	c->shutdown_jump = MS(freeze, kstart);
+	c->serialize = MS(o->freeze_tsc, o->serialized_tsc);
+	c->shutdown_jump = MS(o->freeze_tsc, kstart);
 	/* The old kernel's exit stamp, when it wrote it. */
-	if (kx > ser) {
-		c->exit = MS(freeze, kx);
-		c->jump = MS(kx, kstart);
+	if (o->kexec_tsc > o->serialized_tsc) {
+		c->exit = MS(o->freeze_tsc, o->kexec_tsc);
+		c->jump = MS(o->kexec_tsc, kstart);
 	}
-	c->boot = MS(kstart, init);
-	c->map = MS(init, mapped);
-	c->retrieve = MS(mapped, retr);
-	c->enumerate = MS(retr, enu);
-	c->user = MS(enu, fin);
-	c->blackout = MS(freeze, fin);
-	/* Each lookup's own two TSC reads are not the lookup's cost. */
-	c->lookup = (double)(lk > nlk * pair ? lk - nlk * pair : 0) / khz;
-	c->lookup_ns = nlk ? c->lookup * 1e6 / nlk : NAN;
+	c->boot = MS(kstart, o->init_tsc);
+	c->map = MS(o->init_tsc, o->mapped_tsc);
+	c->retrieve = MS(o->mapped_tsc, o->retrieved_tsc);
+	c->enumerate = MS(o->retrieved_tsc, o->enumerated_tsc);
+	c->user = MS(o->enumerated_tsc, o->finish_tsc);
+	c->blackout = MS(o->freeze_tsc, o->finish_tsc);
 #undef MS
+	/* Each lookup's own two TSC reads are not the lookup's cost. */
+	if (o->tsc_pair_cycles && o->lookups > lk / o->tsc_pair_cycles)
+		lk = 0;
+	else
+		lk -= o->lookups * o->tsc_pair_cycles;
+	c->lookup = (double)lk / khz;
+	c->lookup_ns = o->lookups ? c->lookup * 1e6 / o->lookups : NAN;
+}
 
-	if (!fz || !get_bool(fz, "constant_tsc") ||
-	    !get_bool(o, "constant_tsc"))
+/* Whether the TSC can be trusted across this jump; the first reason not. */
+static void tsc_checks(struct cycle *c)
+{
+	const struct cr_restore *o = &c->restore;
+	const struct cr_freeze *fz = c->has_freeze ? &c->freeze : NULL;
+	uint64_t init = o->init_tsc, ser = o->serialized_tsc, kx = o->kexec_tsc;
+	uint64_t kstart = kernel_start(o, c->khz);
+	double tol;
+
+	if (!fz || !fz->constant_tsc || !o->constant_tsc)
 		set_check(c, "no constant_tsc in %s kernel",
-			  fz && get_bool(fz, "constant_tsc") ? "the new" :
-			  "the old");
-	if (fz && get_u64(fz, "freeze_tsc") != freeze)
+			  fz && fz->constant_tsc ? "the new" : "the old");
+	if (fz && fz->freeze_tsc != o->freeze_tsc)
 		set_check(c, "the record's freeze stamp is not the one the old kernel took");
-	if (fabs(khz - c->old_khz) > KHZ_TOLERANCE * c->old_khz)
+	if (fabs(c->khz - c->old_khz) > KHZ_TOLERANCE * c->old_khz)
 		set_check(c, "tsc_khz %.0f vs %.0f in the old kernel: %.2f%% apart (limit %.1f%%)",
-			  khz, c->old_khz,
-			  100 * fabs(khz - c->old_khz) / c->old_khz,
+			  c->khz, c->old_khz,
+			  100 * fabs(c->khz - c->old_khz) / c->old_khz,
 			  100 * KHZ_TOLERANCE);
 	if (init <= ser || kstart <= ser)
 		set_check(c, "TSC not continuous across kexec: the new kernel started %.1f ms before the freeze",
-			  (double)(int64_t)(ser - kstart) / khz);
+			  (double)(int64_t)(ser - kstart) / c->khz);
 	if (kx && kx >= kstart)
 		set_check(c, "TSC not continuous across kexec: the new kernel started before kexec -e");
-	if (!(init <= mapped && mapped <= retr && retr <= enu &&
-	      enu <= ready && ready <= fin))
+	if (!(init <= o->mapped_tsc && o->mapped_tsc <= o->retrieved_tsc &&
+	      o->retrieved_tsc <= o->enumerated_tsc &&
+	      o->enumerated_tsc <= o->ready_tsc && o->ready_tsc <= o->finish_tsc))
 		set_check(c, "the new kernel's stamps are out of order");
 	if (c->icount) {
-		check_icount_khz(c, "new", khz);
+		check_icount_khz(c, "new", c->khz);
 		check_icount_khz(c, "old", c->old_khz);
 	} else if (!isnan(c->host_blackout)) {
 		c->host_diff = c->blackout - c->host_blackout;
@@ -509,21 +231,50 @@ static void compute(struct cycle *c)
 		snprintf(c->tsc_check, sizeof(c->tsc_check), "ok%s",
 			 c->icount ? " (icount: 1 GHz calibration)" :
 			 isnan(c->host_blackout) ? " (no host stamps)" : "");
+}
 
-	if (get_bool(o, "refused")) {
+/* A blackout stands only for an accepted handover, a trusted TSC, a finish. */
+static void blackout_or_why(struct cycle *c)
+{
+	const struct cr_restore *o = &c->restore;
+
+	if (o->refused) {
 		snprintf(c->blackout_why, sizeof(c->blackout_why),
-			 "handover refused: %s", get_str(o, "reason"));
+			 "handover refused: %s", o->reason);
 		c->blackout = NAN;
 	} else if (!c->tsc_ok) {
 		snprintf(c->blackout_why, sizeof(c->blackout_why), "%s",
 			 c->tsc_check);
 		c->blackout = NAN;
 		c->shutdown_jump = c->jump = NAN;
-	} else if (!get_u64(o, "finish_tsc")) {
+	} else if (!o->finish_tsc) {
 		snprintf(c->blackout_why, sizeof(c->blackout_why),
 			 "finish never ran");
 		c->blackout = NAN;
 	}
+}
+
+static void compute(struct cycle *c)
+{
+	c->serialize = c->exit = c->jump = c->map = NAN;
+	c->shutdown_jump = c->boot = c->retrieve = NAN;
+	c->enumerate = c->lookup = c->user = c->lookup_ns = NAN;
+	c->blackout = c->host_blackout = c->host_diff = NAN;
+	c->khz = c->old_khz = NAN;
+	c->tsc_ok = true;
+	verify(c);
+
+	if (!isnan(c->host_freeze) && !isnan(c->host_end))
+		c->host_blackout = c->host_end - c->host_freeze;
+	if (!c->has_restore)
+		return no_blackout(c, "no stamps from the kernel after the jump");
+	c->khz = c->restore.tsc_khz;
+	c->old_khz = c->restore.old_tsc_khz;
+	if (!c->restore.tsc_khz || !c->restore.old_tsc_khz)
+		return no_blackout(c, "no TSC frequency recorded");
+	phases(c);
+	tsc_checks(c);
+	blackout_or_why(c);
 }
 
 /* ---- output ---- */
@@ -544,17 +295,17 @@ static const char *const columns[] = {
 
 static const char *accel(const struct run *r)
 {
-	const char *a = get(r->run_line, "accel");
+	const char *m = cr_meta(r, "accel");
 
-	return a ? a : meta(r, "accel") ? meta(r, "accel") : "unknown";
+	return r->g.has_run ? r->g.accel : m ? m : "unknown";
 }
 
 /* The clock every time of the run is on: real (host-paced) or icount. */
 static const char *run_clock(const struct run *r)
 {
-	const char *c = get(r->run_line, "clock");
+	const char *m = cr_meta(r, "clock");
 
-	return c ? c : meta(r, "clock") ? meta(r, "clock") : "real";
+	return r->g.has_run ? r->g.clock : m ? m : "real";
 }
 
 static bool run_icount(const struct run *r)
@@ -570,6 +321,79 @@ static void add_f64(struct res_row *row, const char *key, double v)
 		res_add_f64(row, key, v);
 }
 
+static void add_str_or_null(struct res_row *row, const char *key, bool set,
+			    const char *v)
+{
+	if (set)
+		res_add_str(row, key, v);
+	else
+		res_add_null(row, key);
+}
+
+/* What the jump was: the plan's line, the guest, the TSC it ran on. */
+static void add_jump(struct res_row *row, const struct run *r,
+		     const struct cycle *c)
+{
+	const struct cr_restore *o = c->has_restore ? &c->restore : NULL;
+	const struct cr_freeze *fz = c->has_freeze ? &c->freeze : NULL;
+
+	res_add_str(row, "run_id", r->run_id);
+	res_add_u64(row, "cycle", c->k);
+	res_add_u64(row, "rep", c->rep);
+	res_add_bool(row, "warmup", c->plan.warmup);
+	res_add_str(row, "variant", c->plan.variant);
+	res_add_str(row, "fault", c->plan.fault);
+	res_add_u64(row, "devices", c->plan.devices);
+	res_add_u64(row, "preserved", o ? o->preserved : 0);
+	res_add_str(row, "accelerator", accel(r));
+	res_add_str(row, "clock", run_clock(r));
+	add_f64(row, "icount_shift", run_icount(r) ? 0 : NAN);
+	res_add_str(row, "guest_cpu", r->g.cpu);
+	res_add_str(row, "guest_kernel", r->g.kernel);
+	res_add_bool(row, "kexec_checks", r->g.kexec_checks);
+	add_f64(row, "tsc_khz", c->khz);
+	add_f64(row, "old_tsc_khz", c->old_khz);
+	res_add_bool(row, "constant_tsc",
+		     o && o->constant_tsc && fz && fz->constant_tsc);
+	res_add_bool(row, "nonstop_tsc",
+		     o && o->nonstop_tsc && fz && fz->nonstop_tsc);
+	res_add_str(row, "clocksource", o ? o->clocksource : "");
+	res_add_str(row, "tsc_check", c->tsc_check);
+}
+
+static void add_phases(struct res_row *row, const struct cycle *c)
+{
+	add_f64(row, "serialize_ms", c->serialize);
+	add_f64(row, "exit_ms", c->exit);
+	add_f64(row, "jump_ms", c->jump);
+	add_f64(row, "shutdown_jump_ms", c->shutdown_jump);
+	add_f64(row, "boot_ms", c->boot);
+	add_f64(row, "map_ms", c->map);
+	add_f64(row, "retrieve_ms", c->retrieve);
+	add_f64(row, "enumerate_ms", c->enumerate);
+	add_f64(row, "lookup_ms", c->lookup);
+	res_add_u64(row, "lookups", c->has_restore ? c->restore.lookups : 0);
+	add_f64(row, "lookup_ns", c->lookup_ns);
+	add_f64(row, "user_ms", c->user);
+	add_f64(row, "blackout_ms", c->blackout);
+	add_str_or_null(row, "blackout_null_reason", isnan(c->blackout),
+			c->blackout_why);
+	add_f64(row, "host_blackout_ms", c->host_blackout);
+	add_f64(row, "host_diff_ms", c->host_diff);
+	add_f64(row, "host_jump_ms", c->host_boot - c->host_freeze);
+}
+
+static void add_outcome(struct res_row *row, const struct cycle *c)
+{
+	bool refused = c->has_restore && c->restore.refused;
+
+	res_add_u64(row, "blob_bytes", c->has_freeze ? c->freeze.blob_bytes : 0);
+	res_add_bool(row, "refused", refused);
+	add_str_or_null(row, "refusal_reason", refused, c->restore.reason);
+	add_str_or_null(row, "expected_reason", c->expected[0], c->expected);
+	res_add_str(row, "verification", c->verification);
+}
+
 static int write_rows(struct run *r, const char *out)
 {
 	struct res_writer w;
@@ -581,70 +405,10 @@ static int write_rows(struct run *r, const char *out)
 	if (ret)
 		return ret;
 	for (i = 0; i < r->nr && !ret; i++) {
-		struct cycle *c = &r->c[i];
-		const struct jl_obj *o = c->restore;
-		const char *kexec = get(r->plan_line, "kexec_checks");
-
 		res_row_reset(&row);
-		res_add_str(&row, "run_id", r->run_id);
-		res_add_u64(&row, "cycle", c->k);
-		res_add_u64(&row, "rep", c->rep);
-		res_add_bool(&row, "warmup", c->warmup);
-		res_add_str(&row, "variant", c->variant);
-		res_add_str(&row, "fault", c->fault);
-		res_add_u64(&row, "devices", c->devices);
-		res_add_u64(&row, "preserved", o ? get_u64(o, "preserved") : 0);
-		res_add_str(&row, "accelerator", accel(r));
-		res_add_str(&row, "clock", run_clock(r));
-		add_f64(&row, "icount_shift", run_icount(r) ? 0 : NAN);
-		res_add_str(&row, "guest_cpu", get_str(r->run_line, "cpu"));
-		res_add_str(&row, "guest_kernel",
-			    get_str(r->plan_line, "kernel"));
-		res_add_bool(&row, "kexec_checks", kexec && !strcmp(kexec, "1"));
-		add_f64(&row, "tsc_khz", c->khz);
-		add_f64(&row, "old_tsc_khz", c->old_khz);
-		res_add_bool(&row, "constant_tsc",
-			     o && get_bool(o, "constant_tsc") &&
-			     c->freeze && get_bool(c->freeze, "constant_tsc"));
-		res_add_bool(&row, "nonstop_tsc",
-			     o && get_bool(o, "nonstop_tsc") &&
-			     c->freeze && get_bool(c->freeze, "nonstop_tsc"));
-		res_add_str(&row, "clocksource", get_str(o, "clocksource"));
-		res_add_str(&row, "tsc_check", c->tsc_check);
-		add_f64(&row, "serialize_ms", c->serialize);
-		add_f64(&row, "exit_ms", c->exit);
-		add_f64(&row, "jump_ms", c->jump);
-		add_f64(&row, "shutdown_jump_ms", c->shutdown_jump);
-		add_f64(&row, "boot_ms", c->boot);
-		add_f64(&row, "map_ms", c->map);
-		add_f64(&row, "retrieve_ms", c->retrieve);
-		add_f64(&row, "enumerate_ms", c->enumerate);
-		add_f64(&row, "lookup_ms", c->lookup);
-		res_add_u64(&row, "lookups", get_u64(o, "lookups"));
-		add_f64(&row, "lookup_ns", c->lookup_ns);
-		add_f64(&row, "user_ms", c->user);
-		add_f64(&row, "blackout_ms", c->blackout);
-		if (isnan(c->blackout))
-			res_add_str(&row, "blackout_null_reason",
-				    c->blackout_why);
-		else
-			res_add_null(&row, "blackout_null_reason");
-		add_f64(&row, "host_blackout_ms", c->host_blackout);
-		add_f64(&row, "host_diff_ms", c->host_diff);
-		add_f64(&row, "host_jump_ms", c->host_boot - c->host_freeze);
-		res_add_u64(&row, "blob_bytes",
-			    c->freeze ? get_u64(c->freeze, "blob_bytes") : 0);
-		res_add_bool(&row, "refused", o && get_bool(o, "refused"));
-		if (o && get_bool(o, "refused"))
-			res_add_str(&row, "refusal_reason",
-				    get_str(o, "reason"));
-		else
-			res_add_null(&row, "refusal_reason");
-		if (c->expected[0])
-			res_add_str(&row, "expected_reason", c->expected);
-		else
-			res_add_null(&row, "expected_reason");
-		res_add_str(&row, "verification", c->verification);
+		add_jump(&row, r, &r->c[i]);
+		add_phases(&row, &r->c[i]);
+		add_outcome(&row, &r->c[i]);
 		ret = res_write(&w, &row);
 	}
 	if (res_close(&w) && !ret)
@@ -655,6 +419,7 @@ static int write_rows(struct run *r, const char *out)
 static int write_meta(const struct run *r, const char *out)
 {
 	FILE *f = res_create(out, "meta.json");
+	const struct cr_guest *g = &r->g;
 	struct json j;
 	unsigned int i;
 
@@ -668,17 +433,15 @@ static int write_meta(const struct run *r, const char *out)
 	json_str(&j, "guest_run_dir", r->dir);
 	json_str(&j, "accelerator", accel(r));
 	json_str(&j, "clock", run_clock(r));
-	json_str(&j, "guest_cpu", get_str(r->run_line, "cpu"));
-	json_str(&j, "guest_mem", get_str(r->run_line, "mem"));
-	json_u64(&j, "guest_smp", get_u64(r->run_line, "smp"));
-	json_str(&j, "guest_kernel", get_str(r->plan_line, "kernel"));
-	json_u64(&j, "wall_ms", get_u64(r->run_line, "wall_ms"));
-	json_u64(&j, "boots", get_u64(r->run_line, "boots"));
-	json_i64(&j, "guest_exit", r->run_line ?
-		 (int64_t)strtoll(get_str(r->run_line, "exit"), NULL, 10) : -1);
-	json_str(&j, "guest_reason", get_str(r->run_line, "reason"));
-	json_bool(&j, "kexec_checks",
-		  !strcmp(get_str(r->plan_line, "kexec_checks"), "1"));
+	json_str(&j, "guest_cpu", g->cpu);
+	json_str(&j, "guest_mem", g->mem);
+	json_u64(&j, "guest_smp", g->smp);
+	json_str(&j, "guest_kernel", g->kernel);
+	json_u64(&j, "wall_ms", g->wall_ms);
+	json_u64(&j, "boots", g->boots);
+	json_i64(&j, "guest_exit", g->has_run ? g->exit : -1);
+	json_str(&j, "guest_reason", g->reason);
+	json_bool(&j, "kexec_checks", g->kexec_checks);
 	json_u64(&j, "cycles", r->nr);
 	json_obj_begin(&j, "tsc_check");
 	json_f64(&j, "khz_tolerance_pct", 100 * KHZ_TOLERANCE);
@@ -751,20 +514,20 @@ static unsigned int make_groups(const struct run *r, struct group *g,
 	for (i = 0; i < r->nr; i++) {
 		const struct cycle *c = &r->c[i];
 
-		if (strcmp(c->fault, "none") || c->warmup)
+		if (!is_none(c->plan.fault) || c->plan.warmup)
 			continue;
 		for (j = 0; j < ng; j++)
-			if (!strcmp(g[j].variant, c->variant) &&
-			    g[j].devices == c->devices)
+			if (!strcmp(g[j].variant, c->plan.variant) &&
+			    g[j].devices == c->plan.devices)
 				break;
 		if (j == ng) {
 			if (ng == max)
 				continue;
 			memset(&g[ng], 0, sizeof(g[ng]));
 			snprintf(g[ng].variant, sizeof(g[ng].variant), "%s",
-				 c->variant);
-			g[ng].devices = c->devices;
-			g[ng].preserve = c->preserve;
+				 c->plan.variant);
+			g[ng].devices = c->plan.devices;
+			g[ng].preserve = c->plan.preserve;
 			ng++;
 		}
 		if (g[j].n < 256)
@@ -790,38 +553,28 @@ static unsigned int make_groups(const struct run *r, struct group *g,
 	return ng;
 }
 
-static void print_table(FILE *f, const struct run *r)
+/* The run: accelerator, guest, what each bar stands for, the TSC. */
+static void print_header(FILE *f, const struct run *r, const struct group *g,
+			 unsigned int ng)
 {
-	static struct group g[128];
-	unsigned int ng, i, j, nfault = 0, tsc_bad = 0, reps = 0, nsp = 0;
-	double lo = INFINITY, hi = -INFINITY, m = 0;
 	const struct cycle *c0 = NULL;
-	const char *cpu = get_str(r->run_line, "cpu");
+	unsigned int i, tsc_bad = 0, reps = 0, m = 0;
 	bool uniform_m = true;
 
 	for (i = 0; i < r->nr; i++) {
 		const struct cycle *c = &r->c[i];
-		double v = c->shutdown_jump + c->boot;
 
-		if (!c0 && c->restore)
+		if (!c0 && c->has_restore)
 			c0 = c;
-		nfault += !!strcmp(c->fault, "none");
-		tsc_bad += c->restore && !c->tsc_ok;
+		tsc_bad += c->has_restore && !c->tsc_ok;
 		reps = c->rep > reps ? c->rep : reps;
-		if (!isnan(v) && !strcmp(c->fault, "none") && !c->warmup) {
-			lo = v < lo ? v : lo;
-			hi = v > hi ? v : hi;
-			nsp++;
-		}
 	}
-	ng = make_groups(r, g, 128);
 	for (i = 0; i < ng; i++) {
-		if (strcmp(g[i].variant, "none") && m && g[i].preserve != m)
+		if (!is_none(g[i].variant) && m && g[i].preserve != m)
 			uniform_m = false;
-		if (strcmp(g[i].variant, "none") && !m)
+		if (!is_none(g[i].variant) && !m)
 			m = g[i].preserve;
 	}
-
 	fprintf(f, "lubench cycle %s: live update by kexec in a QEMU guest\n",
 		r->run_id);
 	fprintf(f, "accelerator %s%s, cpu %s, %" PRIu64 " vCPUs, %s RAM\n",
@@ -829,28 +582,28 @@ static void print_table(FILE *f, const struct run *r)
 		" with icount shift 0 (times are icount virtual time:"
 		" 1 ns per guest instruction)" : !strcmp(accel(r), "tcg") ?
 		" (emulated: times are emulator times)" : "",
-		cpu[0] ? cpu : "?", get_u64(r->run_line, "smp"),
-		get_str(r->run_line, "mem"));
-	fprintf(f, "guest kernel %s, kexec -l %s, ",
-		get_str(r->plan_line, "kernel"),
-		!strcmp(get_str(r->plan_line, "kexec_checks"), "1") ?
-		"with purgatory checks" : "--no-checks");
+		r->g.cpu[0] ? r->g.cpu : "?", r->g.smp, r->g.mem);
+	fprintf(f, "guest kernel %s, kexec -l %s, ", r->g.kernel,
+		r->g.kexec_checks ? "with purgatory checks" : "--no-checks");
 	if (uniform_m && m)
-		fprintf(f, "%.0f devices preserved per cycle, ", m);
+		fprintf(f, "%u devices preserved per cycle, ", m);
 	fprintf(f, "%s\n", reps > 1 ? "medians over repetitions" :
 		"one jump each");
 	if (c0)
 		fprintf(f, "TSC %.3f MHz, constant_tsc %s, nonstop_tsc %s, clocksource %s; continuity %s\n",
-			c0->khz / 1000,
-			get_bool(c0->restore, "constant_tsc") ? "yes" : "NO",
-			get_bool(c0->restore, "nonstop_tsc") ? "yes" :
-			"no (TCG cannot offer it)",
-			get_str(c0->restore, "clocksource"),
+			c0->khz / 1000, c0->restore.constant_tsc ? "yes" : "NO",
+			c0->restore.nonstop_tsc ? "yes" :
+			"no (TCG cannot offer it)", c0->restore.clocksource,
 			tsc_bad ? "FAILED on some cycles (no blackout for them)" :
 			run_icount(r) ?
 			"ok on every cycle (icount: checked by the 1 GHz calibration;\n"
 			"the host column is wall time and is not compared)" :
 			"ok on every cycle, the host's clock agrees");
+}
+
+static void print_phases(FILE *f, const struct group *g, unsigned int ng)
+{
+	unsigned int i;
 
 	fprintf(f, "\nms   %-8s %6s %5s %6s %6s %5s %6s %6s %7s %5s %8s %8s %s\n",
 		"variant", "N", "exit", "jump", "boot", "map", "retrv",
@@ -869,6 +622,24 @@ static void print_table(FILE *f, const struct run *r)
 		cell(f, g[i].host, 8, 0);
 		fprintf(f, " %u/%u\n", g[i].passed, g[i].n);
 	}
+}
+
+/* The legend, and how far the layout-independent part spread. */
+static void print_legend(FILE *f, const struct run *r)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	unsigned int i, nsp = 0;
+
+	for (i = 0; i < r->nr; i++) {
+		const struct cycle *c = &r->c[i];
+		double v = c->shutdown_jump + c->boot;
+
+		if (!isnan(v) && is_none(c->plan.fault) && !c->plan.warmup) {
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+			nsp++;
+		}
+	}
 	fprintf(f, "\nexit: freeze to kexec -e (old user space); jump: the old kernel's shutdown\n"
 		"and the jump, to the new kernel's first TSC clock; boot: to module init;\n"
 		"map: the handover memory; retrv: validate the blob, retrieve the table\n"
@@ -880,25 +651,38 @@ static void print_table(FILE *f, const struct run *r)
 		fprintf(f, "exit + jump + boot do not depend on the layout; over the %u jumps of this\n"
 			"run they spread from %.0f to %.0f ms: blackouts closer than that are noise.\n",
 			nsp, lo, hi);
+}
 
-	/* linear against the best layout, per N, with the floor. */
+/* At N: the best layout other than linear, and the control. */
+static void best_of(const struct group *g, unsigned int ng, unsigned int n,
+		    const struct group **best, const struct group **none)
+{
+	unsigned int j;
+
+	*best = *none = NULL;
+	for (j = 0; j < ng; j++) {
+		if (g[j].devices != n)
+			continue;
+		if (is_none(g[j].variant))
+			*none = &g[j];
+		else if (strcmp(g[j].variant, "linear") && !isnan(g[j].lookup) &&
+			 (!*best || g[j].retrieve + g[j].lookup <
+			  (*best)->retrieve + (*best)->lookup))
+			*best = &g[j];
+	}
+}
+
+/* linear against the best layout, per N, with the floor. */
+static void print_linear(FILE *f, const struct group *g, unsigned int ng)
+{
+	const struct group *lin, *best, *none;
+	unsigned int i;
+
 	for (i = 0; i < ng; i++) {
-		const struct group *lin = NULL, *best = NULL, *none = NULL;
-
 		if (strcmp(g[i].variant, "linear"))
 			continue;
 		lin = &g[i];
-		for (j = 0; j < ng; j++) {
-			if (g[j].devices != lin->devices)
-				continue;
-			if (!strcmp(g[j].variant, "none"))
-				none = &g[j];
-			else if (strcmp(g[j].variant, "linear") &&
-				 !isnan(g[j].lookup) &&
-				 (!best || g[j].retrieve + g[j].lookup <
-				  best->retrieve + best->lookup))
-				best = &g[j];
-		}
+		best_of(g, ng, lin->devices, &best, &none);
 		fprintf(f, "\nN=%u: the layout's own cost (retrieve + lookups): linear %.2f ms",
 			lin->devices, lin->retrieve + lin->lookup);
 		if (best)
@@ -916,31 +700,49 @@ static void print_table(FILE *f, const struct run *r)
 		fprintf(f, "; linear's lookups are %.2f%% of its blackout.\n",
 			100 * lin->lookup / lin->blackout);
 	}
+}
 
-	if (nfault) {
+/* The faults' refusals, then every cycle that failed and why. */
+static void print_outcomes(FILE *f, const struct run *r)
+{
+	unsigned int i, nfault = 0;
+
+	for (i = 0; i < r->nr; i++)
+		nfault += !is_none(r->c[i].plan.fault);
+	if (nfault)
 		fprintf(f, "\nfault injection (each handover must be refused with its reason, no device marked):\n");
-		for (i = 0; i < r->nr; i++) {
-			const struct cycle *c = &r->c[i];
+	for (i = 0; i < r->nr && nfault; i++) {
+		const struct cycle *c = &r->c[i];
 
-			if (!strcmp(c->fault, "none"))
-				continue;
-			fprintf(f, "  cycle %-3u %-9s %-9s %-28s %s\n", c->k,
-				c->variant, c->fault,
-				c->restore && get_bool(c->restore, "refused") ?
-				get_str(c->restore, "reason") : "NOT refused",
-				c->verification);
-		}
+		if (is_none(c->plan.fault))
+			continue;
+		fprintf(f, "  cycle %-3u %-9s %-9s %-28s %s\n", c->k,
+			c->plan.variant, c->plan.fault,
+			c->has_restore && c->restore.refused ?
+			c->restore.reason : "NOT refused", c->verification);
 	}
 	for (i = 0; i < r->nr; i++) {
 		const struct cycle *c = &r->c[i];
 
 		if (!c->pass)
 			fprintf(f, "cycle %u (%s, fault %s): %s\n", c->k,
-				c->variant, c->fault, c->verification);
-		if (c->restore && !c->tsc_ok)
+				c->plan.variant, c->plan.fault, c->verification);
+		if (c->has_restore && !c->tsc_ok)
 			fprintf(f, "cycle %u (%s): no blackout: %s\n", c->k,
-				c->variant, c->tsc_check);
+				c->plan.variant, c->tsc_check);
 	}
+}
+
+static void print_table(FILE *f, const struct run *r)
+{
+	static struct group g[128];
+	unsigned int ng = make_groups(r, g, 128);
+
+	print_header(f, r, g, ng);
+	print_phases(f, g, ng);
+	print_legend(f, r);
+	print_linear(f, g, ng);
+	print_outcomes(f, r);
 }
 
 int main(int argc, char **argv)
@@ -948,6 +750,7 @@ int main(int argc, char **argv)
 	struct run r = { 0 };
 	const char *out, *slash;
 	unsigned int i, passed = 0;
+	char why[400];
 	FILE *sum;
 	int ret;
 
@@ -957,13 +760,15 @@ int main(int argc, char **argv)
 	}
 	r.dir = argv[1];
 	out = argv[2];
-	read_plan(&r);
-	read_meta(&r);
-	read_results(&r);
-	read_console(&r);
+	/* Everything is read and checked before anything is written. */
+	ret = cr_read_run(&r, why, sizeof(why));
+	if (ret == -ENOMEM)
+		die("out of memory");
+	if (ret)
+		die("%s", why);
 	slash = strrchr(out, '/');
 	snprintf(r.run_id, sizeof(r.run_id), "%s",
-		 meta(&r, "run_id") ? meta(&r, "run_id") :
+		 cr_meta(&r, "run_id") ? cr_meta(&r, "run_id") :
 		 slash && slash[1] ? slash + 1 : out);
 
 	for (i = 0; i < r.nr; i++) {
@@ -985,5 +790,7 @@ int main(int argc, char **argv)
 		die("%s/summary.txt: write error", out);
 	print_table(stdout, &r);
 	printf("\n%u of %u cycles verified\n", passed, r.nr);
-	return passed == r.nr ? 0 : 1;
+	ret = passed == r.nr ? 0 : 1;
+	cr_free(&r);
+	return ret;
 }

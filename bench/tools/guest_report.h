@@ -13,6 +13,9 @@
 #include "stats.h"
 
 #define GR_MAX_POINTS	256
+/* The guest's lines, and the host's lubench-run line among them. */
+#define GR_SCHEMA		"lubench-guest"
+#define GR_SCHEMA_VERSION	1
 
 /* One (variant, path, op): its batches as ns per op. */
 struct gr_point {

@@ -24,53 +24,22 @@ struct gr_line {
 	size_t len;
 };
 
-/* A name as the suite prints it: [a-z0-9_-], not empty, fits @size. */
 static int get_name(struct gr_line *l, const char *key, char *dst,
 		    size_t size)
 {
-	const char *v;
-	int ret = jl_str(l->o, key, &v);
-
-	if (ret) {
-		jl_why(l->why, l->len, l->o, key, ret, "a name");
-		return -EINVAL;
-	}
-	if (!*v || strlen(v) >= size || strspn(v, "abcdefghijklmnopqrstuvwxyz"
-					       "0123456789_-") != strlen(v)) {
-		snprintf(l->why, l->len, "\"%s\": \"%.40s\" is not a name "
-			 "([a-z0-9_-], at most %zu characters)", key, v,
-			 size - 1);
-		return -EINVAL;
-	}
-	snprintf(dst, size, "%s", v);
-	return 0;
+	return jl_need_name(l->o, key, dst, size, l->why, l->len);
 }
 
-/* Free text (a kernel release, a CPU model): any string that fits. */
 static int get_text(struct gr_line *l, const char *key, char *dst,
 		    size_t size)
 {
-	const char *v;
-	int ret = jl_str(l->o, key, &v);
-
-	if (ret) {
-		jl_why(l->why, l->len, l->o, key, ret, "a string");
-		return -EINVAL;
-	}
-	snprintf(dst, size, "%s", v);
-	return 0;
+	return jl_need_text(l->o, key, dst, size, l->why, l->len);
 }
 
 static int get_count(struct gr_line *l, const char *key, uint64_t max,
 		     uint64_t *out)
 {
-	int ret = jl_u64(l->o, key, max, out);
-
-	if (ret) {
-		jl_why(l->why, l->len, l->o, key, ret, "a count");
-		return -EINVAL;
-	}
-	return 0;
+	return jl_need_u64(l->o, key, max, out, l->why, l->len);
 }
 
 /* lubench-dev's phase names, as this schema's ops. */
@@ -251,7 +220,10 @@ int gr_read_line(struct gr_report *r, const char *line, size_t len,
 		return -EINVAL;
 	}
 	l.o = &o;
-	if (jl_is(&o, "lubench-dev-batch"))
+	bad = jl_check_schema(&o, GR_SCHEMA, GR_SCHEMA_VERSION, why, whylen);
+	if (bad)
+		ret = -EINVAL;
+	else if (jl_is(&o, "lubench-dev-batch"))
 		ret = add_batch(r, &l);
 	else if (jl_is(&o, "lubench-dev-phase"))
 		ret = add_phase(r, &l);

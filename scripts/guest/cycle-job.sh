@@ -7,8 +7,8 @@
 #
 # Files (all present at boot, so what a stage writes to them carries over
 # to the next kernel):
-#   /lubench/cycle.plan     one cycle per line: VARIANT FAULT DEVICES PRESERVE
-#                           (VARIANT none: the control cycle, no table)
+#   /lubench/cycle.plan     one cycle per line (results/GUEST-PROTOCOL.md),
+#                           read through `lubench-dev cycle-step`
 #   /lubench/cycle.conf     KEXEC_CHECKS=0|1
 #   /lubench/state/preserved.list  the set the last freeze handed over
 #   /lubench/state/failures        one line per cycle that failed its check
@@ -19,7 +19,6 @@
 # markers on the console are stamped by the host.
 # Exit status (of the last stage): 0 every cycle verified, 1 otherwise.
 set -eu
-# Plan words are split on purpose below; never glob them.
 set -f
 
 dir=/lubench
@@ -35,12 +34,19 @@ KEXEC_CHECKS=0
 # shellcheck source=/dev/null
 . "$dir/cycle.conf"
 
-nr=$(grep -c . "$plan")
-
-# Fields of plan line $1: VARIANT FAULT DEVICES PRESERVE.
-plan_line() {
-	sed -n "${1}p" "$plan"
+# Jump $1 of the plan as plan_variant, plan_fault, plan_devices,
+# plan_preserve (and plan_cycles): lubench-dev checks the plan and prints
+# only names and numbers, so the assignments are safe to evaluate.
+plan_step() {
+	step=$(lubench-dev cycle-step --plan "$plan" ${1:+--cycle "$1"}) || {
+		echo "cycle-job: stage $stage: the plan is refused"
+		exit 2
+	}
+	eval "$step"
 }
+
+plan_step ""
+nr=$plan_cycles
 
 fail() {
 	echo "cycle-job: stage $stage: $*"
@@ -62,17 +68,15 @@ load() {
 }
 
 if [ "$stage" = 1 ]; then
-	printf '{"type":"lubench-cycle-plan","cycles":%s,"kexec_checks":%s,"kernel":"%s"}\n' \
-		"$nr" "$KEXEC_CHECKS" "$(uname -r)" >"$res"
+	lubench-dev cycle-plan --plan "$plan" --kexec-checks "$KEXEC_CHECKS" >"$res"
 fi
 
 # --- restore the cycle the previous kernel froze ----------------------------
 
 if [ "$stage" -gt 1 ]; then
 	prev=$((stage - 1))
-	# shellcheck disable=SC2046
-	set -- $(plan_line "$prev")
-	pv=$1 pf=$2 pn=$3
+	plan_step "$prev"
+	pv=$plan_variant pf=$plan_fault pn=$plan_devices
 	expect=ok
 	[ "$pf" = none ] || expect=refused
 	# This kernel speaks the layout the plan froze: a blob of any other
@@ -90,9 +94,8 @@ fi
 # --- freeze the next cycle and jump --------------------------------------------
 
 if [ "$stage" -le "$nr" ]; then
-	# shellcheck disable=SC2046
-	set -- $(plan_line "$stage")
-	v=$1 f=$2 n=$3 m=$4
+	plan_step "$stage"
+	v=$plan_variant f=$plan_fault n=$plan_devices m=$plan_preserve
 	if [ -n "$loaded_n" ] && [ "$loaded_n" != "$n" ]; then
 		rmmod lubench
 		loaded_n=""

@@ -66,8 +66,7 @@ job=$work/job.sh
 	echo '#!/bin/sh'
 	echo 'set -eu'
 	echo "insmod /lubench.ko nr_devices=$devices"
-	echo 'printf "{\"type\":\"lubench-guest\",\"kernel\":\"%s\",\"cpu_model\":\"%s\"}\n" \'
-	echo '	"$(uname -r)" "$(sed -n "s/^model name[^:]*: //p" /proc/cpuinfo | head -n 1)" >/dev/ttyS1'
+	echo '/bin/lubench-dev guest-info >/dev/ttyS1'
 	echo '/bin/lubench-dev info >/dev/ttyS1'
 	for v in $(echo "$variant" | tr ',' ' '); do
 		for p in $(echo "$path" | tr ',' ' '); do

@@ -62,6 +62,8 @@ fi
 mkdir -p "$out/bin"
 timeout 300 "$cc" -O2 -g -Wall -Wextra -static -I"$top/kmod" -I"$top/bench/lib" \
 	-o "$out/bin/lubench-dev" "$top/bench/guest/lubench_dev_cli.c" \
-	"$top/bench/lib/lubench_dev.c" -luring \
+	"$top/bench/lib/lubench_dev.c" "$top/bench/lib/results.c" \
+	"$top/bench/lib/numparse.c" "$top/bench/lib/input.c" \
+	"$top/bench/lib/cycle_plan.c" -luring -lm \
 	>"$out/cc.log" 2>&1 ||
 	failed "build lubench-dev (static, liburing)" "$out/cc.log"

@@ -252,6 +252,10 @@ fi
 [ -f "$initrd" ] || die "no initramfs at $initrd"
 initrd=$(abspath "$initrd")
 
+# The verdict is read in C; it comes from the CMake build.
+verdict=$build/bench/lubench-guest-verdict
+[ -x "$verdict" ] || die "no $verdict: run ./lubench build first"
+
 # The console stamper, rebuilt when its source changes. Compiled to a
 # temporary name first so concurrent runs never execute a partial file.
 stamp=$build/tools/serial-stamp
@@ -428,74 +432,15 @@ else
 fi
 t1=$(date +%s%N)
 wall_ms=$(((t1 - t0) / 1000000))
-wall=$(echo "$wall_ms" | awk '{ printf "%.1f", $1 / 1000 }')
 
 # --- verdict -------------------------------------------------------------
 
+# Read in C from the console markers (results/GUEST-PROTOCOL.md): the
+# status, the reason, the host's lubench-run line and $rundir/status.
 qrc=$(cat "$rundir/qemu.rc" 2>/dev/null || echo 125)
-
-# Console lines without the host's stamp.
-text() {
-	sed -e 's/^\[host *[0-9.]* ms\] //' "$console"
-}
-
-# The last thing the guest said, leaving out /init's own markers, the
-# shell's note on the killed job and the power-off message, which say
-# nothing about where it got stuck.
-last_line() {
-	text | grep -v -e '^[[:space:]]*$' -e 'LUBENCH-TIMEOUT' \
-		-e 'LUBENCH-EXIT' -e 'reboot: Power down' \
-		-e '^Terminated$' -e '^Killed$' |
-		tail -n 1 | cut -c 1-200
-}
-
-exit_rc=$(text | sed -n 's/^.*LUBENCH-EXIT \([0-9][0-9]*\).*$/\1/p' | tail -n 1)
-panic=$(text | grep -m 1 'Kernel panic - not syncing' || true)
-stages=$(text | grep -c 'LUBENCH-BOOT stage=' || true)
-
-if [ -n "$exit_rc" ]; then
-	rc=$exit_rc
-	if text | grep -q 'LUBENCH-TIMEOUT'; then
-		reason="guest timed out after $wall s: the job was killed in the guest after its ${job_timeout} s limit (last console line: $(last_line))"
-		rc=124
-	else
-		reason="job exited with status $rc"
-	fi
-elif [ -n "$panic" ]; then
-	rc=126
-	reason="kernel panic: $(echo "$panic" | cut -c 1-200)"
-elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-	rc=124
-	reason="guest timed out after $timeout_s s (last console line: $(last_line))"
-elif [ "$qrc" != 0 ]; then
-	rc=125
-	why=$(grep -v '^[[:space:]]*$' "$rundir/qemu.err" | head -n 1 || true)
-	if [ -s "$console" ]; then
-		reason="qemu died with status $qrc (${why:-no message}); last console line: $(last_line)"
-	else
-		reason="qemu failed to start (${why:-status $qrc, no message})"
-	fi
-else
-	rc=127
-	reason="guest stopped without reporting a status (last console line: $(last_line))"
-fi
-
-# JSON string: only quotes and backslashes need escaping in these texts.
-json_reason=$(printf '%s' "$reason" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' | tr -d '\000-\037')
-icount_shift=null
-[ "$clock" = icount ] && icount_shift=0
-printf '{"type":"lubench-run","accel":"%s","clock":"%s","icount_shift":%s,"cpu":"%s","mem":"%s","smp":%s,"wall_ms":%s,"boots":%s,"exit":%s,"reason":"%s"}\n' \
-	"$accel" "$clock" "$icount_shift" "$cpu" "$mem" "$smp" "$wall_ms" "$stages" "$rc" "$json_reason" >>"$results"
-{
-	echo "rc=$rc"
-	echo "accel=$accel"
-	echo "clock=$clock"
-	echo "cpu=$cpu"
-	echo "wall_ms=$wall_ms"
-	echo "boots=$stages"
-	echo "reason=$reason"
-} >"$rundir/status"
-
-echo "guest-run: $reason" >&2
-echo "guest-run: accel=$accel cpu=$cpu wall=${wall}s boots=$stages console=$console results=$results" >&2
+rc=0
+"$verdict" --run-dir "$rundir" --results "$results" --qemu-rc "$qrc" \
+	--wall-ms "$wall_ms" --timeout "$timeout_s" --job-timeout "$job_timeout" \
+	--accel "$accel" --clock "$clock" --cpu "$cpu" --mem "$mem" \
+	--smp "$smp" || rc=$?
 exit "$rc"

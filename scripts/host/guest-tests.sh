@@ -180,10 +180,11 @@ if [ "$rc" = 125 ] && grep -q 'cannot get the guest kernel' "$out/guest-run.log"
 	skip "no guest kernel: $reason"
 fi
 
-# The guest's KTAP: everything on the results port but the host's record.
+# The guest's KTAP: everything on the results port but the protocol's
+# JSON lines (the host's lubench-run record).
 ktap=$out/ktap.txt
 if [ -f "$run/results.txt" ]; then
-	grep -v '^{"type":"lubench-run"' "$run/results.txt" | tr -d '\r' >"$ktap" || true
+	grep -v '^{"schema":"lubench-guest",' "$run/results.txt" | tr -d '\r' >"$ktap" || true
 else
 	: >"$ktap"
 fi

@@ -1,8 +1,9 @@
 #!/bin/sh
 # lubench-guest-report on made-up guest output: rows in the bench schema
 # with path and accelerator, values exact; noise on the port skipped;
-# malformed lines of ours, impossible counts, a wrong answer seen in the
-# guest, or no batches at all refused with the reason and nothing written.
+# malformed lines of ours, an unknown schema version, impossible counts, a
+# wrong answer seen in the guest, or no batches at all refused with the
+# reason and nothing written.
 #
 # usage: tests/cli/guest_report_test.sh LUBENCH_GUEST_REPORT
 set -eu
@@ -15,20 +16,20 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../tap.sh"
 
 batch() {	# VARIANT PATH PHASE USER_NS UNEXPECTED [OPS]
-	printf '{"type":"lubench-dev-batch","variant":"%s","path":"%s","phase":"%s","rep":0,"batch":0,"ops":%s,"user_ns":%s,"kernel_table_ns":%s,"kernel_batch_ns":null,"unexpected":%s}\n' \
+	printf '{"schema":"lubench-guest","schema_version":1,"type":"lubench-dev-batch","variant":"%s","path":"%s","phase":"%s","rep":0,"batch":0,"ops":%s,"user_ns":%s,"kernel_table_ns":%s,"kernel_batch_ns":null,"unexpected":%s}\n' \
 		"$1" "$2" "$3" "${6:-100}" "$4" "$(($4 / 2))" "$5"
 }
 
 {
 	echo '[    1.234] some console noise'
-	echo '{"type":"lubench-guest","kernel":"6.1.0-56-amd64","cpu_model":"QEMU TCG"}'
+	echo '{"schema":"lubench-guest","schema_version":1,"type":"lubench-guest","kernel":"6.1.0-56-amd64","cpu_model":"QEMU TCG"}'
 	for i in 1 2 3 4 5; do
 		batch linear batch find "$((100000 + i * 100))" 0
 		batch hashed batch find "$((10000 + i * 10))" 0
 	done
-	echo '{"type":"lubench-dev-phase","variant":"linear","path":"batch","phase":"find","n":500}'
-	echo '{"type":"lubench-dev-phase","variant":"hashed","path":"batch","phase":"find","n":500}'
-	echo '{"type":"lubench-run","accel":"tcg","wall_ms":1234}'
+	echo '{"schema":"lubench-guest","schema_version":1,"type":"lubench-dev-phase","variant":"linear","path":"batch","phase":"find","n":500}'
+	echo '{"schema":"lubench-guest","schema_version":1,"type":"lubench-dev-phase","variant":"hashed","path":"batch","phase":"find","n":500}'
+	echo '{"schema":"lubench-guest","schema_version":1,"type":"lubench-run","accel":"tcg","wall_ms":1234}'
 } >"$tmp/good.txt"
 
 run "$rep" "$tmp/good.txt" "$tmp/good"
@@ -83,20 +84,27 @@ bad "a fractional op count" 2 '"ops": 1e300 is not a count' \
 bad "a negative time" 2 '"user_ns": -1000 is not a count' \
 	"$(batch hashed batch find -1000 0)"
 bad "nan for a time" 2 'not a JSON value' \
-	'{"type":"lubench-dev-batch","variant":"hashed","path":"batch","phase":"find","ops":100,"user_ns":nan,"kernel_table_ns":1,"kernel_batch_ns":null,"unexpected":0}'
+	'{"schema":"lubench-guest","schema_version":1,"type":"lubench-dev-batch","variant":"hashed","path":"batch","phase":"find","ops":100,"user_ns":nan,"kernel_table_ns":1,"kernel_batch_ns":null,"unexpected":0}'
 bad "a line cut inside a \\u escape" 2 'truncated \u escape' \
-	'{"type":"lubench-dev-batch","variant":"hashed\u00'
+	'{"schema":"lubench-guest","schema_version":1,"type":"lubench-dev-batch","variant":"hashed\u00'
 bad "a line cut short" 2 'truncated object' \
-	'{"type":"lubench-dev-batch","variant":"hashed","path":"batch"'
+	'{"schema":"lubench-guest","schema_version":1,"type":"lubench-dev-batch","variant":"hashed","path":"batch"'
 bad "a count as a string" 2 '"ops": "100" is not a count' \
-	'{"type":"lubench-dev-batch","variant":"hashed","path":"batch","phase":"find","ops":"100","user_ns":1,"kernel_table_ns":1,"kernel_batch_ns":null,"unexpected":0}'
+	'{"schema":"lubench-guest","schema_version":1,"type":"lubench-dev-batch","variant":"hashed","path":"batch","phase":"find","ops":"100","user_ns":1,"kernel_table_ns":1,"kernel_batch_ns":null,"unexpected":0}'
 bad "an unknown phase" 2 '"phase": "delete" is not preserve, find or unpreserve' \
 	"$(batch hashed batch delete 1000 0)"
 bad "a variant that is no name" 2 \
 	'"variant": "has space" is not a name ([a-z0-9_-], at most 31 characters)' \
 	"$(batch 'has space' batch find 1000 0)"
 bad "a duplicate key" 2 'duplicate key' \
-	'{"type":"lubench-dev-batch","ops":1,"ops":2}'
+	'{"schema":"lubench-guest","schema_version":1,"type":"lubench-dev-batch","ops":1,"ops":2}'
+bad "an unknown schema version" 2 \
+	'lubench-guest schema_version 2 is not one this reader knows (1..1)' \
+	'{"schema":"lubench-guest","schema_version":2,"type":"lubench-dev-batch"}'
+bad "a line without a schema" 2 'no "schema" (expected "lubench-guest")' \
+	'{"type":"lubench-dev-batch","variant":"hashed","path":"batch","phase":"find","ops":100,"user_ns":1,"kernel_table_ns":1,"kernel_batch_ns":null,"unexpected":0}'
+bad "another schema" 2 'schema "lubench-bench", expected "lubench-guest"' \
+	'{"schema":"lubench-bench","schema_version":1}'
 
 { cat "$tmp/good.txt"; batch hashed batch find 1000 3; } >"$tmp/wrong.txt"
 run "$rep" "$tmp/wrong.txt" "$tmp/wrong"

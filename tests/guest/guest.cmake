@@ -13,10 +13,12 @@ if(NOT LUBENCH_URING_STATIC)
 endif()
 
 add_executable(lubench-dev ${CMAKE_SOURCE_DIR}/bench/guest/lubench_dev_cli.c
-  ${CMAKE_SOURCE_DIR}/bench/lib/lubench_dev.c)
+  ${CMAKE_SOURCE_DIR}/bench/lib/lubench_dev.c
+  ${CMAKE_SOURCE_DIR}/bench/lib/results.c ${CMAKE_SOURCE_DIR}/bench/lib/numparse.c
+  ${CMAKE_SOURCE_DIR}/bench/lib/input.c ${CMAKE_SOURCE_DIR}/bench/lib/cycle_plan.c)
 target_include_directories(lubench-dev PRIVATE
   ${CMAKE_SOURCE_DIR}/kmod ${CMAKE_SOURCE_DIR}/bench/lib)
-target_link_libraries(lubench-dev PRIVATE ${LUBENCH_URING_STATIC})
+target_link_libraries(lubench-dev PRIVATE ${LUBENCH_URING_STATIC} m)
 target_link_options(lubench-dev PRIVATE -static)
 
 add_executable(guest_dev_test
