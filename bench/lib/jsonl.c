@@ -216,6 +216,8 @@ static bool read_array(struct jl_in *in)
 	}
 	for (;;) {
 		skip_ws(in);
+		if (at_end(in))
+			return fail(in, "truncated array");
 		if (peek(in) != '-' && !is_digit(peek(in)))
 			return fail(in, "an array holds something other than numbers");
 		if (!read_number(in))
@@ -226,7 +228,8 @@ static bool read_array(struct jl_in *in)
 			return true;
 		}
 		if (peek(in) != ',')
-			return fail(in, "malformed array");
+			return fail(in, at_end(in) ? "truncated array" :
+				    "malformed array");
 		*in->out++ = ',';
 		in->p++;
 	}
@@ -605,6 +608,197 @@ const char *jl_check_schema(const struct jl_obj *o, const char *schema,
 		return buf;
 	}
 	return NULL;
+}
+
+/* ---- documents ---- */
+
+static int doc_node(struct jl_doc *d, struct jl_in *in, enum jl_node_kind k,
+		    const char *key)
+{
+	struct jl_node *n;
+
+	if (d->nr == d->alloc) {
+		unsigned int a = d->alloc ? 2 * d->alloc : 64;
+
+		n = realloc(d->node, a * sizeof(*n));
+		if (!n) {
+			fail(in, "out of memory");
+			return -1;
+		}
+		d->node = n;
+		d->alloc = a;
+	}
+	n = &d->node[d->nr];
+	n->kind = k;
+	n->key = key;
+	n->text = NULL;
+	n->child = n->next = -1;
+	return d->nr++;
+}
+
+static int doc_value(struct jl_doc *d, struct jl_in *in, const char *key,
+		     int depth);
+
+/* The members of an object or the elements of an array, linked in order. */
+static bool doc_items(struct jl_doc *d, struct jl_in *in, int parent,
+		      bool object, int depth)
+{
+	char close = object ? '}' : ']';
+	int prev = -1, item;
+	char *key = NULL;
+
+	in->p++;
+	skip_ws(in);
+	if (peek(in) == close) {
+		in->p++;
+		return true;
+	}
+	for (;;) {
+		if (object) {
+			if (peek(in) != '"')
+				return fail(in, "expected a key");
+			in->p++;
+			if (!read_str(in, &key))
+				return false;
+			skip_ws(in);
+			if (peek(in) != ':')
+				return fail(in, "expected ':' after a key");
+			in->p++;
+			skip_ws(in);
+		}
+		item = doc_value(d, in, key, depth + 1);
+		if (item < 0)
+			return false;
+		if (prev < 0)
+			d->node[parent].child = item;
+		else
+			d->node[prev].next = item;
+		prev = item;
+		skip_ws(in);
+		if (peek(in) == close) {
+			in->p++;
+			return true;
+		}
+		if (peek(in) != ',')
+			return fail(in, at_end(in) ? "truncated document" :
+				    "expected ',' or a closing bracket");
+		in->p++;
+		skip_ws(in);
+	}
+}
+
+static int doc_value(struct jl_doc *d, struct jl_in *in, const char *key,
+		     int depth)
+{
+	char c = peek(in);
+	int n;
+
+	if (depth > JL_MAX_DEPTH) {
+		fail(in, "nested too deep");
+		return -1;
+	}
+	if (c == '{' || c == '[') {
+		n = doc_node(d, in, c == '{' ? JL_N_OBJECT : JL_N_ARRAY, key);
+		if (n < 0 || !doc_items(d, in, n, c == '{', depth))
+			return -1;
+		return n;
+	}
+	n = doc_node(d, in, c == '"' ? JL_N_STR : c == 'n' ? JL_N_NULL :
+		     c == 't' || c == 'f' ? JL_N_BOOL : JL_N_NUM, key);
+	if (n < 0)
+		return -1;
+	d->node[n].text = in->out;
+	if (c == '"') {
+		char *s;
+
+		in->p++;
+		if (!read_str(in, &s))
+			return -1;
+		d->node[n].text = s;
+		return n;
+	}
+	if (c == 'n') {
+		d->node[n].text = NULL;
+		return read_word(in, "null") ? n : -1;
+	}
+	if (c == 't' || c == 'f') {
+		if (!read_word(in, c == 't' ? "true" : "false"))
+			return -1;
+		*in->out++ = c;
+	} else if (!read_number(in)) {
+		return -1;
+	}
+	*in->out++ = '\0';
+	return n;
+}
+
+const char *jl_doc_parse(const char *buf, size_t len, struct jl_doc *d)
+{
+	struct jl_in in = { .p = buf, .end = buf + len };
+
+	memset(d, 0, sizeof(*d));
+	if (memchr(buf, '\0', len))
+		return "NUL byte in the document";
+	/* Unescaping never grows the text; +1 for each value's NUL. */
+	d->buf = malloc(len + 1);
+	if (!d->buf)
+		return "out of memory";
+	in.out = d->buf;
+	skip_ws(&in);
+	if (doc_value(d, &in, NULL, 0) >= 0) {
+		skip_ws(&in);
+		if (at_end(&in))
+			return NULL;
+		fail(&in, "text after the document");
+	}
+	jl_doc_free(d);
+	return in.why ? in.why : "malformed document";
+}
+
+void jl_doc_free(struct jl_doc *d)
+{
+	free(d->node);
+	free(d->buf);
+	memset(d, 0, sizeof(*d));
+}
+
+const struct jl_node *jl_doc_get(const struct jl_doc *d, const char *path)
+{
+	const struct jl_node *n = d->nr ? &d->node[0] : NULL;
+
+	while (n && *path) {
+		size_t len = strcspn(path, ".");
+		int i;
+
+		if (n->kind != JL_N_OBJECT)
+			return NULL;
+		for (i = n->child; i >= 0; i = d->node[i].next)
+			if (strlen(d->node[i].key) == len &&
+			    !memcmp(d->node[i].key, path, len))
+				break;
+		n = i >= 0 ? &d->node[i] : NULL;
+		path += len + (path[len] == '.');
+	}
+	return n;
+}
+
+int jl_node_u64(const struct jl_node *n, uint64_t max, uint64_t *out)
+{
+	if (!n || n->kind == JL_N_NULL)
+		return -ENOENT;
+	if (n->kind != JL_N_NUM)
+		return -EINVAL;
+	return lb_parse_u64(n->text, 0, max, out);
+}
+
+int jl_node_str(const struct jl_node *n, const char **out)
+{
+	if (!n || n->kind == JL_N_NULL)
+		return -ENOENT;
+	if (n->kind != JL_N_STR)
+		return -EINVAL;
+	*out = n->text;
+	return 0;
 }
 
 double jl_num(const struct jl_obj *o, const char *key, double dflt)

@@ -110,4 +110,43 @@ int jl_need_name(const struct jl_obj *o, const char *key, char *dst,
  */
 double jl_num(const struct jl_obj *o, const char *key, double dflt);
 
+/*
+ * A whole JSON document (meta.json: nested objects and arrays), with the
+ * same grammar and the same refusals as a line, at most JL_MAX_DEPTH
+ * deep.  Nodes are kept in one array; members are found by a dotted
+ * path ("machine.l2_bytes").
+ */
+#define JL_MAX_DEPTH	32
+
+enum jl_node_kind {
+	JL_N_NULL,
+	JL_N_STR,
+	JL_N_NUM,
+	JL_N_BOOL,
+	JL_N_OBJECT,
+	JL_N_ARRAY,
+};
+
+struct jl_node {
+	enum jl_node_kind kind;
+	const char *key;	/* member name; NULL in an array and at the top */
+	const char *text;	/* strings unescaped, numbers as written */
+	int child, next;	/* node indices, -1 for none */
+};
+
+struct jl_doc {
+	struct jl_node *node;	/* node[0] is the document's value */
+	unsigned int nr, alloc;
+	char *buf;
+};
+
+/* Parse @len bytes at @buf; NULL, else why not (@d is then empty). */
+const char *jl_doc_parse(const char *buf, size_t len, struct jl_doc *d);
+void jl_doc_free(struct jl_doc *d);
+/* The node at @path under the top object, NULL when there is none. */
+const struct jl_node *jl_doc_get(const struct jl_doc *d, const char *path);
+/* The same checks as the line accessors: 0, -ENOENT, -EINVAL, -ERANGE. */
+int jl_node_u64(const struct jl_node *n, uint64_t max, uint64_t *out);
+int jl_node_str(const struct jl_node *n, const char **out);
+
 #endif /* LUBENCH_JSONL_H */

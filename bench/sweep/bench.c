@@ -591,6 +591,16 @@ enum bench_total bench_op_total(unsigned int i)
 	return bench_ops[i].total;
 }
 
+const char *bench_op_what(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_OPS; i++)
+		if (!strcmp(bench_ops[i].name, name))
+			return bench_ops[i].what;
+	return NULL;
+}
+
 /* Whether @op runs its loop: asked for, and no earlier op shares it. */
 static bool runs_loop(const struct ctx *c, int op)
 {

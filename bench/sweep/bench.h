@@ -33,6 +33,8 @@ enum bench_total {
 const char *bench_op_name(unsigned int i);
 /* What op @i's total counts (@i < NR_OPS). */
 enum bench_total bench_op_total(unsigned int i);
+/* What one op of that name is (for --help and the plots), or NULL. */
+const char *bench_op_what(const char *name);
 
 /* lubench-bench itself (main.c). */
 int bench_main(int argc, char **argv);

@@ -27,7 +27,7 @@
 #   --no-warmup  measure the first jump too: by default one unreported
 #                `none` jump comes first, because under TCG the first
 #                kernel kexec'd into runs slower than the ones after it
-#   --no-plot    skip scripts/plot/plot-cycle.sh
+#   --no-plot    skip scripts/plot/plot.sh
 # Environment: LUBENCH_BUILD (default build/), and what guest-run.sh reads.
 #
 # Exit status: 0 every cycle verified; 1 a cycle failed or the guest run
@@ -295,7 +295,7 @@ rrc=0
 timeout 120 "$report" "$rundir" "$out" || rrc=$?
 [ "$rrc" -le 1 ] || die "lubench-cycle-report failed on $rundir"
 if [ "$plot" = 1 ]; then
-	"$top/scripts/plot/plot-cycle.sh" "$out" >/dev/null ||
+	"$top/scripts/plot/plot.sh" "$out" >/dev/null ||
 		echo "cycle: plots failed (results are complete)" >&2
 fi
 

@@ -82,7 +82,7 @@ if opts cycle; then
 	esac
 fi
 
-"$top/scripts/host/summary.sh" "$dir" "$cycle_note" >"$dir/summary.txt" || status=1
+"$build/bench/lubench-summary" "$dir" "$cycle_note" >"$dir/summary.txt" || status=1
 cat "$dir/summary.txt"
 
 echo

@@ -213,11 +213,14 @@ FNR == 1 {
 	line = json[FNR - 1]
 	if (line == "") fail("more CSV rows than JSON lines")
 	split("schema variant op n enumerated method samples median_ns p99_ns min_ns mad_ns total_ms table_bytes", same, " ")
+	# The writer prints a value the same way in both files: compare the
+	# text, so a string cell is checked too (a + 0 == b + 0 held for any
+	# two strings).
 	for (i in same) {
 		k = same[i]
-		a = $col[k]; b = get(k)
-		if (a != b && a + 0 != b + 0)
-			fail(k " is " a " in CSV, " b " in JSON")
+		a = $col[k] ""; b = get(k) ""
+		if (a != b)
+			fail(k " is \"" a "\" in CSV, \"" b "\" in JSON")
 	}
 	n++
 }

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading a result directory (resultdir.h): meta.json through the JSON
+ * document reader, results.jsonl line by line, each checked against its
+ * schema and version; and the output files of the tools built on it.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input.h"
+#include "jsonl.h"
+#include "resultdir.h"
+
+/* meta.json: pretty-printed, a few KiB; 16 MiB is far beyond any. */
+#define RD_MAX_META	(16U << 20)
+
+void rd_fail(struct rdir *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", p->prog ? p->prog : "lubench-plotdata");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (!p->err)
+		p->err = 2;
+}
+
+bool rd_meta_str(struct rdir *p, const char *path, const char **out)
+{
+	int ret = jl_node_str(jl_doc_get(&p->meta, path), out);
+
+	if (ret)
+		rd_fail(p, "%s/meta.json: \"%s\" is %s, expected a string",
+			p->run, path, ret == -ENOENT ? "missing or null" :
+			"not a string");
+	return !ret;
+}
+
+bool rd_meta_u64(struct rdir *p, const char *path, uint64_t max,
+		 uint64_t *out)
+{
+	int ret = jl_node_u64(jl_doc_get(&p->meta, path), max, out);
+
+	if (ret)
+		rd_fail(p, "%s/meta.json: \"%s\" is %s, expected a count",
+			p->run, path, jl_strerror(ret));
+	return !ret;
+}
+
+/* meta.json whole, if its schema is one of @schemas at version 1. */
+const char *rd_read_meta(struct rdir *p, const char *const *schemas)
+{
+	char path[PATH_MAX], err[400];
+	const char *bad, *schema;
+	uint64_t version;
+	unsigned int i;
+	size_t len;
+	void *buf;
+
+	snprintf(path, sizeof(path), "%s/meta.json", p->run);
+	if (lb_read_file(path, RD_MAX_META, &buf, &len, err, sizeof(err))) {
+		rd_fail(p, "%s", err);
+		return NULL;
+	}
+	bad = jl_doc_parse(buf, len, &p->meta);
+	free(buf);
+	if (bad) {
+		rd_fail(p, "%s: %s", path, bad);
+		return NULL;
+	}
+	if (!rd_meta_str(p, "schema", &schema) ||
+	    !rd_meta_u64(p, "schema_version", UINT32_MAX, &version))
+		return NULL;
+	for (i = 0; schemas[i] && strcmp(schema, schemas[i]); i++)
+		;
+	if (!schemas[i]) {
+		rd_fail(p, "%s: schema \"%.64s\" is not %s%s", path, schema,
+			schemas[0], schemas[1] ? " or another result "
+			"directory's meta" : "");
+		return NULL;
+	}
+	if (version != 1) {
+		rd_fail(p, "%s: %s schema_version %llu is not one this reader "
+			"knows (1..1)", path, schema,
+			(unsigned long long)version);
+		return NULL;
+	}
+	return schema;
+}
+
+bool rd_read_rows(struct rdir *p, const char *schema,
+		  bool (*row)(struct rdir *p, const struct jl_obj *o,
+			      const char *where, void *arg), void *arg)
+{
+	char path[PATH_MAX], where[PATH_MAX + 16], why[200];
+	const char *bad;
+	struct lb_lines l;
+	struct jl_obj o;
+	bool ok = true;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/results.jsonl", p->run);
+	ret = lb_lines_open(&l, path);
+	while (ok && !ret && (ret = lb_lines_next(&l)) > 0) {
+		ret = 0;
+		if (!l.len)
+			continue;
+		snprintf(where, sizeof(where), "%s:%u", path, l.lineno);
+		bad = jl_parse_buf(l.line, l.len, &o);
+		if (!bad)
+			bad = jl_check_schema(&o, schema, 1, why, sizeof(why));
+		if (bad)
+			rd_fail(p, "%s: %s", where, bad);
+		ok = !bad && row(p, &o, where, arg);
+		if (!bad)
+			jl_free(&o);
+	}
+	if (ret < 0) {
+		rd_fail(p, "%s", l.err);
+		ok = false;
+	}
+	lb_lines_close(&l);
+	return ok;
+}
+
+bool rd_is_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && n < RD_NAME_LEN &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+

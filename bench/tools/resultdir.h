@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading a result directory for the tools that draw or summarise it
+ * (lubench-plotdata, lubench-summary): meta.json through the JSON
+ * document reader and results.jsonl line by line, each checked against
+ * its schema and a version this code knows.
+ */
+#ifndef LUBENCH_RESULTDIR_H
+#define LUBENCH_RESULTDIR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "jsonl.h"
+
+#define RD_NAME_LEN	32
+
+struct rdir {
+	const char *prog;	/* for messages */
+	const char *run;	/* the result directory */
+	const char *out;	/* lubench-plotdata: where its files go */
+	FILE *figures;		/* lubench-plotdata: out/figures */
+	struct jl_doc meta;
+	int err;		/* the first error: the exit status */
+};
+
+/* A message, and exit status 2 for the run (bad input). */
+void rd_fail(struct rdir *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Read run/meta.json: its schema must be one of the NULL-terminated
+ * @schemas, at version 1.  The schema, or NULL with the reason shown.
+ */
+const char *rd_read_meta(struct rdir *d, const char *const *schemas);
+
+/* meta.json's value at @path: a string, or a count; false when wrong. */
+bool rd_meta_str(struct rdir *d, const char *path, const char **out);
+bool rd_meta_u64(struct rdir *d, const char *path, uint64_t max,
+		 uint64_t *out);
+
+/*
+ * Every row of run/results.jsonl: @schema at version 1, each handed to
+ * @row (which returns false, having called rd_fail(), to refuse it).
+ */
+bool rd_read_rows(struct rdir *d, const char *schema,
+		  bool (*row)(struct rdir *d, const struct jl_obj *o,
+			      const char *where, void *arg), void *arg);
+
+/* A name that may go into a file name: [a-z0-9_-], shorter than 32. */
+bool rd_is_name(const char *s);
+
+#endif /* LUBENCH_RESULTDIR_H */

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lubench-summary: the plain-text summary of a `lubench run`, what a
+ * reviewer pastes into a reply on the list.  The sweep's tables come
+ * from bench/results.jsonl and bench/meta.json, read and checked in C;
+ * the comparison with the baseline and the cycles' table are the lines
+ * compare and the cycle report printed.
+ *
+ * usage: lubench-summary RUN_DIR [CYCLE_NOTE]
+ * Exit: 0; 2 usage, or a result file that is not of a known schema and
+ * version or is malformed (FILE[:LINE]: reason on stderr).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "input.h"
+#include "resultdir.h"
+
+#define SM_MAX_NAMES	32
+#define SM_MAX_SIZES	64
+
+/* One value per (variant, N) of the three tables. */
+struct sm_table {
+	const char *op, *field;
+	double v[SM_MAX_NAMES][SM_MAX_SIZES];
+	bool has[SM_MAX_NAMES][SM_MAX_SIZES];
+};
+
+struct sm {
+	char variant[SM_MAX_NAMES][RD_NAME_LEN];
+	unsigned int nr_variant;
+	uint64_t size[SM_MAX_SIZES];
+	unsigned int nr_size;
+	struct sm_table t[3];
+};
+
+static int index_of_variant(struct sm *s, const char *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_variant; i++)
+		if (!strcmp(s->variant[i], v))
+			return i;
+	if (s->nr_variant == SM_MAX_NAMES)
+		return -1;
+	strcpy(s->variant[s->nr_variant], v);
+	return s->nr_variant++;
+}
+
+static int index_of_size(struct sm *s, uint64_t n)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_size; i++)
+		if (s->size[i] == n)
+			return i;
+	if (s->nr_size == SM_MAX_SIZES)
+		return -1;
+	s->size[s->nr_size] = n;
+	return s->nr_size++;
+}
+
+static bool sm_row(struct rdir *d, const struct jl_obj *o, const char *where,
+		   void *arg)
+{
+	char op[RD_NAME_LEN], variant[RD_NAME_LEN], why[200];
+	struct sm *s = arg;
+	unsigned int t;
+	int iv, in, ret;
+	uint64_t n;
+	double x;
+
+	if (jl_need_name(o, "op", op, sizeof(op), why, sizeof(why)) ||
+	    jl_need_name(o, "variant", variant, sizeof(variant), why,
+			 sizeof(why)) ||
+	    jl_need_u64(o, "n", UINT32_MAX, &n, why, sizeof(why))) {
+		rd_fail(d, "%s: %s", where, why);
+		return false;
+	}
+	for (t = 0; t < 3 && strcmp(s->t[t].op, op); t++)
+		;
+	if (t == 3)
+		return true;
+	ret = jl_f64(o, s->t[t].field, 0, 1e15, &x);
+	if (ret) {
+		rd_fail(d, "%s: %s", where, jl_why(why, sizeof(why), o,
+						   s->t[t].field, ret,
+						   "a finite number"));
+		return false;
+	}
+	iv = index_of_variant(s, variant);
+	in = index_of_size(s, n);
+	if (iv < 0 || in < 0) {
+		rd_fail(d, "%s: more than %d layouts or %d sizes", where,
+			SM_MAX_NAMES, SM_MAX_SIZES);
+		return false;
+	}
+	if (s->t[t].has[iv][in]) {
+		rd_fail(d, "%s: a second row for %s %s n=%llu", where, op,
+			variant, (unsigned long long)n);
+		return false;
+	}
+	s->t[t].v[iv][in] = x;
+	s->t[t].has[iv][in] = true;
+	return true;
+}
+
+/* Sizes ascending, the columns with them. */
+static void sort_sizes(struct sm *s)
+{
+	unsigned int i, j, t, v;
+
+	for (i = 1; i < s->nr_size; i++)
+		for (j = i; j > 0 && s->size[j - 1] > s->size[j]; j--) {
+			uint64_t n = s->size[j];
+
+			s->size[j] = s->size[j - 1];
+			s->size[j - 1] = n;
+			for (t = 0; t < 3; t++)
+				for (v = 0; v < s->nr_variant; v++) {
+					double x = s->t[t].v[v][j];
+					bool h = s->t[t].has[v][j];
+
+					s->t[t].v[v][j] = s->t[t].v[v][j - 1];
+					s->t[t].has[v][j] = s->t[t].has[v][j - 1];
+					s->t[t].v[v][j - 1] = x;
+					s->t[t].has[v][j - 1] = h;
+				}
+		}
+}
+
+/*
+ * One table: a row per layout, a column per N, @scale times the value,
+ * and the ratio of linear to the layout at the largest N.
+ */
+static void print_table(const struct sm *s, const struct sm_table *t,
+			double scale)
+{
+	unsigned int v, i, big = s->nr_size - 1;
+	int lin = -1;
+	char cell[32];
+
+	for (v = 0; v < s->nr_variant; v++)
+		if (!strcmp(s->variant[v], "linear"))
+			lin = v;
+	printf("%-9s", "N =");
+	for (i = 0; i < s->nr_size; i++)
+		printf(" %10llu", (unsigned long long)s->size[i]);
+	printf("   vs linear\n");
+	for (v = 0; v < s->nr_variant; v++) {
+		printf("%-9s", s->variant[v]);
+		for (i = 0; i < s->nr_size; i++) {
+			if (t->has[v][i])
+				snprintf(cell, sizeof(cell), "%.1f",
+					 t->v[v][i] * scale);
+			else
+				snprintf(cell, sizeof(cell), "-");
+			printf(" %10s", cell);
+		}
+		if (lin >= 0 && t->has[lin][big] && t->has[v][big] &&
+		    t->v[v][big] > 0) {
+			double r = t->v[lin][big] / t->v[v][big];
+
+			printf(r < 10 ? "   %8.1fx" : "   %8.0fx", r);
+		}
+		printf("\n");
+	}
+}
+
+static int print_bench(const char *dir)
+{
+	static const char *const kinds[] = { "lubench-bench-meta", NULL };
+	static struct sm s = { .t = {
+		{ .op = "restore", .field = "total_ms" },
+		{ .op = "find-hit", .field = "median_ns" },
+		{ .op = "preserve", .field = "median_ns" },
+	} };
+	const char *cpu, *kernel, *commit, *compiler, *cflags;
+	uint64_t cores, l2, l3;
+	char bench[PATH_MAX];
+	struct rdir d = { .prog = "lubench-summary", .run = bench };
+
+	snprintf(bench, sizeof(bench), "%s/bench", dir);
+	if (!rd_read_meta(&d, kinds) ||
+	    !rd_meta_str(&d, "machine.cpu_model", &cpu) ||
+	    !rd_meta_u64(&d, "machine.cores", UINT32_MAX, &cores) ||
+	    !rd_meta_u64(&d, "machine.l2_bytes", UINT64_MAX >> 1, &l2) ||
+	    !rd_meta_u64(&d, "machine.l3_bytes", UINT64_MAX >> 1, &l3) ||
+	    !rd_meta_str(&d, "machine.kernel", &kernel) ||
+	    !rd_meta_str(&d, "machine.git_commit", &commit) ||
+	    !rd_meta_str(&d, "machine.compiler", &compiler) ||
+	    !rd_meta_str(&d, "machine.cflags", &cflags) ||
+	    !rd_read_rows(&d, "lubench-bench", sm_row, &s))
+		return d.err;
+	if (!s.nr_size) {
+		rd_fail(&d, "%s/results.jsonl: no restore, find-hit or preserve rows",
+			bench);
+		return d.err;
+	}
+	sort_sizes(&s);
+	printf("machine: %s, %llu cores, L2 %llu KiB, L3 %llu MiB; kernel %s\n",
+	       cpu, (unsigned long long)cores, (unsigned long long)(l2 >> 10),
+	       (unsigned long long)(l3 >> 20), kernel);
+	printf("commit %s, %s %s\n\n", commit, compiler, cflags);
+	printf("Restore in user space: retrieve the blob + one lookup per enumerated\n"
+	       "device in PCI enumeration order (N preserved of 2N), total us, median:\n");
+	print_table(&s, &s.t[0], 1000);
+	printf("\nfind-hit, random order, ns per lookup, median:\n");
+	print_table(&s, &s.t[1], 1);
+	printf("\npreserve at fill level N, ns per op, median:\n");
+	print_table(&s, &s.t[2], 1);
+	printf("\nPer-point spread (MAD, p99) and the harness's own cost: %s/bench.txt\n",
+	       dir);
+	jl_doc_free(&d.meta);
+	return 0;
+}
+
+/*
+ * The lines of a tool's text output that @keep picks (all of them from
+ * the first it picks, with @from_first), bounded like every input.
+ */
+static int print_lines(const char *path, bool (*keep)(const char *line),
+		       bool from_first, char *last, size_t lastlen)
+{
+	struct lb_lines l;
+	bool on = false;
+	int ret;
+
+	ret = lb_lines_open(&l, path);
+	while (!ret && (ret = lb_lines_next(&l)) > 0) {
+		ret = 0;
+		on = (from_first && on) || keep(l.line);
+		if (on)
+			printf("%s\n", l.line);
+		if (last)
+			snprintf(last, lastlen, "%s", l.line);
+	}
+	if (ret < 0)
+		fprintf(stderr, "lubench-summary: %s\n", l.err);
+	lb_lines_close(&l);
+	return ret < 0 ? 2 : 0;
+}
+
+/* compare's marked points: the mark column holds R or I. */
+static bool marked(const char *line)
+{
+	return strstr(line, " R ") || strstr(line, " I ");
+}
+
+static bool cycle_table(const char *line)
+{
+	return !strncmp(line, "lubench cycle", 13);
+}
+
+static bool non_empty(const char *dir, const char *name, char *path,
+		      size_t len)
+{
+	struct stat st;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	return !stat(path, &st) && st.st_size > 0;
+}
+
+int main(int argc, char **argv)
+{
+	char path[PATH_MAX], last[1024] = "";
+	const char *dir, *base;
+	struct stat st;
+	int ret = 0;
+
+	if (argc < 2 || argc > 3 || stat(argv[1], &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "usage: lubench-summary RUN_DIR [CYCLE_NOTE]\n");
+		return 2;
+	}
+	dir = argv[1];
+	base = strrchr(dir, '/');
+	printf("lubench run %s\n", base && base[1] ? base + 1 : dir);
+	if (non_empty(dir, "bench/results.jsonl", path, sizeof(path)))
+		ret = print_bench(dir);
+	if (!ret && non_empty(dir, "compare.txt", path, sizeof(path))) {
+		printf("\nAgainst results/baseline (lubench compare: Mann-Whitney p < 0.01 and\n"
+		       "a change of 30%% or more; R regression, I improvement):\n");
+		ret = print_lines(path, marked, false, last, sizeof(last));
+		printf("%s\n", last);
+	}
+	if (!ret && non_empty(dir, "cycle.txt", path, sizeof(path))) {
+		printf("\nLive update in the QEMU guest (kexec; blackout on the TSC):\n");
+		ret = print_lines(path, cycle_table, true, NULL, 0);
+	}
+	if (!ret && argc == 3 && argv[2][0])
+		printf("\nlive-update cycles: %s\n", argv[2]);
+	return ret;
+}

@@ -1,0 +1,143 @@
+#!/bin/sh
+# lubench-plotdata, scripts/plot/plot.sh and lubench-summary on the
+# committed baseline (results/baseline) and broken copies of it: the
+# figures each kind of run gets, data files that carry the rows' values,
+# and a truncated or unknown-version input refused with exit 2, the
+# reason and no image; the C summary reproduces the committed one.
+#
+# usage: tests/cli/plot_test.sh LUBENCH_PLOTDATA LUBENCH_SUMMARY
+#   (scripts/plot/plot.sh finds lubench-plotdata under $LUBENCH_BUILD)
+set -eu
+
+[ $# -eq 2 ] || { echo "usage: $0 LUBENCH_PLOTDATA LUBENCH_SUMMARY" >&2; exit 2; }
+pd=$1
+summary=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+base=$top/results/baseline
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/../tap.sh"
+
+# fresh KIND: a copy of the baseline's KIND run in $run, no plots.
+n=0
+fresh() {
+	n=$((n + 1))
+	run=$tmp/run$n/$1
+	mkdir -p "$tmp/run$n"
+	cp -r "$base/$1" "$run"
+	rm -rf "$run/plots"
+	data=$tmp/data$n
+	mkdir -p "$data"
+}
+
+# The ops in order of appearance in the rows, one per line.
+ops_of() {
+	sed -n 's/.*"op":"\([a-z-]*\)".*/\1/p' "$1" | awk '!seen[$0]++'
+}
+
+fresh bench
+run "$pd" "$run" "$data"
+check "bench run: exit 0" '[ "$rc" = 0 ]'
+{
+	for op in $(ops_of "$run/results.jsonl"); do echo "ns-per-op-$op"; done
+	echo restore-total
+	for op in $(ops_of "$run/results.jsonl"); do echo "speedup-$op"; done
+} >"$tmp/want-figures"
+check "bench run: a figure per op, the restore total, a speedup per op" \
+	'cmp -s "$tmp/want-figures" "$data/figures"'
+check "bench run: every figure has its script" \
+	'for f in $(cat "$data/figures"); do [ -s "$data/$f.gp" ] || exit 1; done'
+row=$(grep -n '"variant":"hashed","op":"find-hit","n":16,' "$run/results.jsonl" | cut -d: -f1)
+want="16 $(json_value "$run/results.jsonl" "$row" median_ns) $(json_value "$run/results.jsonl" "$row" min_ns) $(json_value "$run/results.jsonl" "$row" p99_ns) $(json_value "$run/results.jsonl" "$row" total_ms) $(json_value "$run/results.jsonl" "$row" speedup_vs_linear) $(json_value "$run/results.jsonl" "$row" table_bytes)"
+# (numerically: the data file writes 9 digits, the row 6)
+check "bench run: a data file carries the row's values" \
+	'head -n 1 "$data/find-hit__hashed.dat" | awk -v want="$want" "{
+		n = split(want, w, \" \"); if (NF != n) exit 1
+		for (i = 1; i <= n; i++) if (\$i + 0 != w[i] + 0) exit 1 }"'
+check "bench run: the cache marks come from meta.json" \
+	'grep -q "L1d 32 KiB, L2 1 MiB, L3 32 MiB" "$data/ns-per-op-find-hit.gp"'
+
+fresh cycle
+run "$pd" "$run" "$data"
+check "cycle run: exit 0" '[ "$rc" = 0 ]'
+check "cycle run: the phases and the layout's cost at N=4096" \
+	'[ "$(cat "$data/figures")" = "$(printf "blackout-phases-n4096\nlayout-cost-n4096")" ]'
+check "cycle run: one bar per layout, none first" \
+	'[ "$(cut -d" " -f1 "$data/phases-4096.dat" | tr "\n" " ")" = "none linear sorted xarray hashed blockset cursor " ]'
+
+# bad KIND NAME MESSAGE: the copy in $run (changed by the caller) is refused.
+bad() {
+	run "$pd" "$run" "$data"
+	refused "$1" 2 "lubench-plotdata: $2"
+	check "$1: no figure" '[ ! -s "$data/figures" ]'
+}
+
+fresh bench
+head -c -200 "$base/bench/results.jsonl" >"$run/results.jsonl"
+last=$(wc -l <"$run/results.jsonl")
+bad "a truncated results.jsonl" \
+	"$run/results.jsonl:$((last + 1)): truncated array"
+if command -v gnuplot >/dev/null 2>&1; then
+	rc=0
+	LUBENCH_BUILD=${LUBENCH_BUILD:-$top/build} timeout 120 \
+		sh "$top/scripts/plot/plot.sh" "$run" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	check "plot.sh on it: exit 2" '[ "$rc" = 2 ]'
+	absent "plot.sh on it" "$run/plots"
+fi
+
+fresh bench
+sed -i 's/"schema_version": 1,/"schema_version": 2,/' "$run/meta.json"
+bad "meta.json of an unknown version" \
+	"$run/meta.json: lubench-bench-meta schema_version 2 is not one this reader knows (1..1)"
+fresh bench
+sed -i '/"l2_bytes"/d' "$run/meta.json"
+bad "meta.json without the L2 size" \
+	"$run/meta.json: \"machine.l2_bytes\" is missing, expected a count"
+fresh bench
+sed -i '1s/"schema_version":1,/"schema_version":7,/' "$run/results.jsonl"
+bad "a row of an unknown version" \
+	"$run/results.jsonl:1: lubench-bench schema_version 7 is not one this reader knows (1..1)"
+fresh bench
+sed -i '2s/"median_ns":[0-9.]*/"median_ns":NaN/' "$run/results.jsonl"
+bad "NaN for a median" "$run/results.jsonl:2: not a JSON value"
+fresh bench
+sed -n 3p "$base/bench/results.jsonl" >>"$run/results.jsonl"
+bad "a point twice" \
+	"$run/results.jsonl:$(($(wc -l <"$base/bench/results.jsonl") + 1)): a second row for find-hit linear n=16"
+fresh cycle
+sed -i 's/"schema": "lubench-cycle-meta"/"schema": "lubench-guest"/' "$run/meta.json"
+bad "meta.json of another schema" \
+	"$run/meta.json: schema \"lubench-guest\" is not lubench-bench-meta or another result directory's meta"
+
+if command -v gnuplot >/dev/null 2>&1; then
+	fresh cycle
+	rc=0
+	LUBENCH_BUILD=${LUBENCH_BUILD:-$top/build} timeout 120 \
+		sh "$top/scripts/plot/plot.sh" "${run%/cycle}" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	check "plot.sh on a run directory: exit 0" '[ "$rc" = 0 ]'
+	check "plot.sh on a run directory: the cycle's images" \
+		'[ -s "$run/plots/blackout-phases-n4096.png" ] &&
+		 [ -s "$run/plots/layout-cost-n4096.svg" ]'
+	mkdir "$tmp/empty"
+	run sh "$top/scripts/plot/plot.sh" "$tmp/empty"
+	refused "plot.sh on a directory without results" 2 \
+		"plot: $tmp/empty: no meta.json (not a result directory)"
+fi
+
+# The summary of the committed run, rebuilt from its files.
+mkdir "$tmp/sum"
+cp -r "$base/bench" "$base/cycle.txt" "$tmp/sum/"
+run "$summary" "$tmp/sum"
+sed -e "s|^lubench run baseline$|lubench run sum|" \
+	-e "s|results/baseline/bench.txt|$tmp/sum/bench.txt|" \
+	"$base/summary.txt" >"$tmp/want-summary"
+check "the summary: exit 0" '[ "$rc" = 0 ]'
+check "the summary reproduces results/baseline/summary.txt" \
+	'cmp -s "$tmp/want-summary" "$tmp/out"'
+sed -i '1s/"schema_version":1,/"schema_version":9,/' "$tmp/sum/bench/results.jsonl"
+run "$summary" "$tmp/sum"
+refused "the summary of a row of an unknown version" 2 \
+	"lubench-summary: $tmp/sum/bench/results.jsonl:1: lubench-bench schema_version 9 is not one this reader knows (1..1)"
+
+tap_done
