@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cycle.plan's one reader and writer (cycle_plan.h). */
+/* cycle.plan's one reader (cycle_plan.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,11 +150,4 @@ void cp_free(struct cp_plan *p)
 {
 	free(p->e);
 	memset(p, 0, sizeof(*p));
-}
-
-int cp_write_line(FILE *f, const struct cp_entry *e)
-{
-	fprintf(f, "%s %s %u %u%s\n", e->variant, e->fault, e->devices,
-		e->preserve, e->warmup ? " warmup" : "");
-	return ferror(f) ? -EIO : 0;
 }

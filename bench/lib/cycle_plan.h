@@ -2,8 +2,8 @@
 /*
  * cycle.plan, the chain of live updates the host hands the guest
  * (results/GUEST-PROTOCOL.md): one jump per line, "VARIANT FAULT N M
- * [warmup]".  One reader and one writer, shared by the host's plan tool,
- * the guest's cycle job (through lubench-dev) and the cycle report.
+ * [warmup]".  The one reader, shared by the guest's cycle job (through
+ * lubench-dev cycle-step) and the cycle report.
  */
 #ifndef LUBENCH_CYCLE_PLAN_H
 #define LUBENCH_CYCLE_PLAN_H
@@ -45,8 +45,5 @@ int cp_parse_line(const char *line, struct cp_entry *e, char *why,
  */
 int cp_read(const char *path, struct cp_plan *p, char *why, size_t len);
 void cp_free(struct cp_plan *p);
-
-/* One jump as its line (with the newline); -EIO on a write error. */
-int cp_write_line(FILE *f, const struct cp_entry *e);
 
 #endif /* LUBENCH_CYCLE_PLAN_H */
