@@ -803,13 +803,13 @@ static int write_list(const char *path, const struct lubench_devid *ids,
 	return ret;
 }
 
-/*
- * cycle-preserve: pick @n of the module's preservable devices with a
- * seeded shuffle (so successive cycles hand over different sets), select
- * the layout, preserve them in one batch and write the set to @list,
- * which the job keeps across the jump.
- */
-static int cmd_cycle_preserve(struct lbdev *d, int argc, char **argv)
+struct cycle_preserve {
+	const char *variant, *list;
+	uint32_t want;
+	uint64_t seed;
+};
+
+static void preserve_args(int argc, char **argv, struct cycle_preserve *cp)
 {
 	static const struct option opts[] = {
 		{ "variant", required_argument, NULL, 'v' },
@@ -818,41 +818,96 @@ static int cmd_cycle_preserve(struct lbdev *d, int argc, char **argv)
 		{ "list", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *variant = NULL, *list = NULL;
-	struct lubench_devid *all, *set;
-	struct lubench_batch out;
-	struct lubench_op *ops;
-	uint32_t want = 0, cand = 0, *order, i, bad = 0;
-	uint64_t seed = 1;
-	struct res_row r;
-	char hash[17];
-	int c, n, ret;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
-			variant = optarg;
+			cp->variant = optarg;
 			break;
 		case 'n':
-			want = num_arg("--n", optarg, 0, UINT32_MAX);
+			cp->want = num_arg("--n", optarg, 0, UINT32_MAX);
 			break;
 		case 's':
-			seed = num_arg("--seed", optarg, 0, UINT64_MAX);
+			cp->seed = num_arg("--seed", optarg, 0, UINT64_MAX);
 			break;
 		case 'l':
-			list = optarg;
+			cp->list = optarg;
 			break;
 		default:
 			usage();
 		}
 	}
-	if (!list || optind != argc)
+	if (!cp->list || optind != argc)
 		usage();
-	if (variant) {
-		ret = lbdev_variant_set(d, variant);
+}
+
+/*
+ * @want of the module's @cand preservable devices in @all, picked by a
+ * seeded shuffle, sorted, into @set.  0 or -ENOMEM.
+ */
+static int pick_set(const struct lubench_devid *all, uint32_t cand,
+		    uint32_t want, uint64_t seed, struct lubench_devid *set)
+{
+	uint32_t *order = calloc(cand ? cand : 1, sizeof(*order)), i;
+
+	if (!order)
+		return -ENOMEM;
+	shuffle(order, cand, seed);
+	for (i = 0; i < want; i++) {
+		set[i] = all[order[i]];
+		set[i].flags = 0;
+	}
+	qsort(set, want, sizeof(*set), cmp_devid);
+	free(order);
+	return 0;
+}
+
+/* Preserve @set in one batch; how many were refused, or -errno. */
+static int preserve_set(struct lbdev *d, const struct lubench_devid *set,
+			uint32_t n, struct lubench_batch *out)
+{
+	struct lubench_op *ops = calloc(n ? n : 1, sizeof(*ops));
+	uint32_t i, bad = 0;
+	int ret;
+
+	if (!ops)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		ops[i].domain = set[i].domain;
+		ops[i].bdf = set[i].bdf;
+		ops[i].op = LUBENCH_OP_PRESERVE;
+	}
+	memset(out, 0, sizeof(*out));
+	ret = n ? lbdev_batch(d, ops, n, 0, out) : 0;
+	for (i = 0; !ret && i < n; i++)
+		bad += ops[i].result != 0;
+	free(ops);
+	return ret ? ret : (int)bad;
+}
+
+/*
+ * cycle-preserve: pick @n of the module's preservable devices with a
+ * seeded shuffle (so successive cycles hand over different sets), select
+ * the layout, preserve them in one batch and write the set to @list,
+ * which the job keeps across the jump.
+ */
+static int cmd_cycle_preserve(struct lbdev *d, int argc, char **argv)
+{
+	struct cycle_preserve cp = { .seed = 1 };
+	struct lubench_devid *all, *set;
+	struct lubench_batch out;
+	uint32_t cand = 0, i;
+	struct res_row r;
+	char hash[17];
+	int n, ret, bad;
+
+	preserve_args(argc, argv, &cp);
+	if (cp.variant) {
+		ret = lbdev_variant_set(d, cp.variant);
 		if (ret < 0)
-			return fail(variant, ret);
+			return fail(cp.variant, ret);
 	}
 	n = lbdev_list(d, LUBENCH_LIST_OWN, &all);
 	if (n < 0)
@@ -860,50 +915,32 @@ static int cmd_cycle_preserve(struct lbdev *d, int argc, char **argv)
 	for (i = 0; i < (uint32_t)n; i++)
 		if (!(all[i].flags & LUBENCH_DEVF_VF))
 			all[cand++] = all[i];
-	if (want > cand) {
+	if (cp.want > cand) {
 		fprintf(stderr, "lubench-dev: only %u devices to preserve\n",
 			cand);
 		free(all);
 		return 1;
 	}
-	order = calloc(cand ? cand : 1, sizeof(*order));
-	set = calloc(want ? want : 1, sizeof(*set));
-	ops = calloc(want ? want : 1, sizeof(*ops));
-	if (!order || !set || !ops)
+	set = calloc(cp.want ? cp.want : 1, sizeof(*set));
+	if (!set || pick_set(all, cand, cp.want, cp.seed, set))
 		return fail("cycle-preserve", -ENOMEM);
-	shuffle(order, cand, seed);
-	for (i = 0; i < want; i++) {
-		set[i] = all[order[i]];
-		set[i].flags = 0;
-	}
-	qsort(set, want, sizeof(*set), cmp_devid);
-	for (i = 0; i < want; i++) {
-		ops[i].domain = set[i].domain;
-		ops[i].bdf = set[i].bdf;
-		ops[i].op = LUBENCH_OP_PRESERVE;
-	}
-	memset(&out, 0, sizeof(out));
-	ret = want ? lbdev_batch(d, ops, want, 0, &out) : 0;
+	free(all);
+	bad = preserve_set(d, set, cp.want, &out);
+	if (bad < 0)
+		return fail("preserve batch", bad);
+	ret = write_list(cp.list, set, cp.want);
 	if (ret)
-		return fail("preserve batch", ret);
-	for (i = 0; i < want; i++)
-		bad += ops[i].result != 0;
-	ret = write_list(list, set, want);
-	if (ret)
-		return fail(list, ret);
+		return fail(cp.list, ret);
 	row_begin(&r, "lubench-cycle-preserve");
-	res_add_str(&r, "variant", variant ? variant : "");
+	res_add_str(&r, "variant", cp.variant ? cp.variant : "");
 	res_add_u64(&r, "candidates", cand);
-	res_add_u64(&r, "preserved", want - bad);
+	res_add_u64(&r, "preserved", cp.want - bad);
 	res_add_u64(&r, "failed", bad);
-	res_add_u64(&r, "seed", seed);
-	res_add_str(&r, "set_hash", hex64(hash, lbdev_set_hash(set, want)));
+	res_add_u64(&r, "seed", cp.seed);
+	res_add_str(&r, "set_hash", hex64(hash, lbdev_set_hash(set, cp.want)));
 	res_add_u64(&r, "kernel_ns", out.batch_ns);
 	emit(&r);
-	free(ops);
 	free(set);
-	free(order);
-	free(all);
 	return bad ? 1 : 0;
 }
 
