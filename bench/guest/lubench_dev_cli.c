@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cycle_plan.h"
+#include "guest_paths.h"
 #include "lubench_dev.h"
 #include "numparse.h"
 #include "results.h"
@@ -30,11 +31,12 @@
 #define GUEST_SCHEMA_VERSION	1
 
 
+#define PATH_NAME(e, name)	[e] = name,
+#define PATH_ENUM(e, name)	e,
+enum bench_path { LB_FOR_EACH_GUEST_PATH(PATH_ENUM) P_NR };
 static const char *const path_names[] = {
-	"ioctl", "batch", "uring", "uring-batch",
+	LB_FOR_EACH_GUEST_PATH(PATH_NAME)
 };
-
-enum bench_path { P_IOCTL, P_BATCH, P_URING, P_URING_BATCH, P_NR };
 
 static const char *const phase_names[] = {
 	[LUBENCH_OP_PRESERVE]	= "preserve",

@@ -6,6 +6,7 @@
  * table on stdout.
  *
  * usage: lubench-guest-report RESULTS_TXT OUT_DIR
+ *        lubench-guest-report --paths   (the paths, one per line)
  * Exit: 0; 1 the guest saw a wrong answer; 2 usage or bad input (a
  * malformed line of ours, FILE:LINE: reason, or no batches at all);
  * 3 system error.  Nothing is written unless the input was good.
@@ -250,8 +251,14 @@ int main(int argc, char **argv)
 	const char *base;
 	int err;
 
+	if (argc == 2 && !strcmp(argv[1], "--paths")) {
+		for (i = 0; gr_paths[i]; i++)
+			printf("%s\n", gr_paths[i]);
+		return 0;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: lubench-guest-report RESULTS_TXT OUT_DIR\n");
+		fprintf(stderr, "usage: lubench-guest-report RESULTS_TXT OUT_DIR\n"
+			"       lubench-guest-report --paths\n");
 		return 2;
 	}
 	err = read_results(&r, argv[1]);

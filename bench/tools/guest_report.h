@@ -47,6 +47,8 @@ struct gr_report {
  */
 int gr_read_line(struct gr_report *r, const char *line, size_t len,
 		 char *why, size_t whylen);
+/* The paths lubench-dev bench can take, NULL-terminated. */
+extern const char *const gr_paths[];
 void gr_free(struct gr_report *r);
 
 #endif /* LUBENCH_GUEST_REPORT_H */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest_paths.h"
 #include "guest_report.h"
 #include "jsonl.h"
 
@@ -66,6 +67,24 @@ static int get_op(struct gr_line *l, char *op, size_t size)
 	return -EINVAL;
 }
 
+#define PATH_NAME(e, name)	name,
+const char *const gr_paths[] = { LB_FOR_EACH_GUEST_PATH(PATH_NAME) NULL };
+
+/* A path lubench-dev bench knows. */
+static int get_path(struct gr_line *l, char *dst, size_t size)
+{
+	unsigned int i;
+
+	if (get_name(l, "path", dst, size))
+		return -EINVAL;
+	for (i = 0; gr_paths[i]; i++)
+		if (!strcmp(dst, gr_paths[i]))
+			return 0;
+	snprintf(l->why, l->len, "\"path\": \"%s\" is not a path of "
+		 "lubench-dev bench", dst);
+	return -EINVAL;
+}
+
 static int point_of(struct gr_report *r, struct gr_line *l,
 		    struct gr_point **out)
 {
@@ -74,7 +93,7 @@ static int point_of(struct gr_report *r, struct gr_line *l,
 	unsigned int i;
 
 	if (get_name(l, "variant", variant, sizeof(variant)) ||
-	    get_name(l, "path", path, sizeof(path)) ||
+	    get_path(l, path, sizeof(path)) ||
 	    get_op(l, op, sizeof(op)))
 		return -EINVAL;
 	for (i = 0; i < r->nr; i++) {

@@ -43,18 +43,62 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-for v in "$devices" "$batch" "$reps"; do
-	case "$v" in
-	''|*[!0-9]*) echo "bench-guest: '$v' is not a number" >&2; exit 2 ;;
-	esac
-done
-case "$variant$path" in
-*[!a-z0-9,-]*) echo "bench-guest: bad --variant or --path" >&2; exit 2 ;;
-esac
-[ -n "$out" ] || out=$top/results/guest-$(date +%Y%m%d-%H%M%S)-$(hostname)
-
+# Every argument is checked here, before anything is built, booted or
+# written: the layouts and paths against the registries' own lists.
+list=$build/bench/lubench-list
 report=$build/bench/lubench-guest-report
-[ -x "$report" ] || { echo "bench-guest: $report missing: run ./lubench build" >&2; exit 1; }
+for tool in "$list" "$report"; do
+	[ -x "$tool" ] || { echo "bench-guest: $tool missing: run ./lubench build" >&2; exit 1; }
+done
+
+# num OPTION VALUE MIN MAX: a decimal number as the C tools take it (no
+# sign, no leading zero), in MIN..MAX; never a raw shell error.
+num() {
+	case $2 in
+	'' | *[!0-9]* | 0?*)
+		echo "bench-guest: $1: '$2' is not a number" >&2
+		exit 2
+		;;
+	esac
+	if [ ${#2} -gt 9 ] || [ "$2" -lt "$3" ] || [ "$2" -gt "$4" ]; then
+		echo "bench-guest: $1: $2 is out of range ($3..$4)" >&2
+		exit 2
+	fi
+}
+
+# names OPTION LIST KNOWN...: LIST is all or comma-separated KNOWN names.
+names() {
+	opt=$1
+	given=$2
+	shift 2
+	[ "$given" != all ] || return 0
+	case ",$given," in
+	*,,*) echo "bench-guest: $opt: an empty name in '$given'" >&2; exit 2 ;;
+	esac
+	for n in $(echo "$given" | tr ',' ' '); do
+		case " $* " in
+		*" $n "*) ;;
+		*)
+			echo "bench-guest: $opt: no $(echo "$opt" | tr -d -) '$n' ($(echo "$*" | tr ' ' ','))" >&2
+			exit 2
+			;;
+		esac
+	done
+}
+
+# lubench.ko's range of functions, and LUBENCH_BATCH_MAX.
+num --devices "$devices" 1 65536
+num --batch "$batch" 1 1048576
+num --reps "$reps" 1 1000
+# shellcheck disable=SC2046 # one name per line, no blanks
+names --variant "$variant" $("$list" variants)
+# shellcheck disable=SC2046
+names --path "$path" $("$report" --paths)
+[ -n "$out" ] || out=$top/results/guest-$(date +%Y%m%d-%H%M%S)-$(hostname)
+if [ -e "$out" ] && [ ! -d "$out" ]; then
+	echo "bench-guest: --out $out exists and is not a directory" >&2
+	exit 2
+fi
 
 work=$build/guest-bench
 rc=0

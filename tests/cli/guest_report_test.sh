@@ -96,6 +96,8 @@ bad "an unknown phase" 2 '"phase": "delete" is not preserve, find or unpreserve'
 bad "a variant that is no name" 2 \
 	'"variant": "has space" is not a name ([a-z0-9_-], at most 31 characters)' \
 	"$(batch 'has space' batch find 1000 0)"
+bad "a path lubench-dev does not take" 2 '"path": "teleport" is not a path of lubench-dev bench' \
+	"$(batch hashed teleport find 1000 0)"
 bad "a duplicate key" 2 'duplicate key' \
 	'{"schema":"lubench-guest","schema_version":1,"type":"lubench-dev-batch","ops":1,"ops":2}'
 bad "an unknown schema version" 2 \
