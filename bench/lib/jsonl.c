@@ -580,6 +580,26 @@ int jl_need_name(const struct jl_obj *o, const char *key, char *dst,
 	return 0;
 }
 
+int jl_read_ours(const char *line, size_t len, const char *schema,
+		 uint64_t max_version, struct jl_obj *o, char *why,
+		 size_t whylen)
+{
+	const char *bad;
+
+	if (!len || line[0] != '{')
+		return 0;
+	bad = jl_parse_buf(line, len, o);
+	if (bad) {
+		snprintf(why, whylen, "%s", bad);
+		return -EINVAL;
+	}
+	if (jl_check_schema(o, schema, max_version, why, whylen)) {
+		jl_free(o);
+		return -EINVAL;
+	}
+	return 1;
+}
+
 const char *jl_check_schema(const struct jl_obj *o, const char *schema,
 			    uint64_t max_version, char *buf, size_t len)
 {

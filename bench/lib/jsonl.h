@@ -83,6 +83,16 @@ const char *jl_why_elem(char *buf, size_t len, const struct jl_obj *o,
 			const char *key, size_t i, int err, const char *want);
 
 /*
+ * A line of a file that may also carry other text (the guest's serial
+ * port): 0 when it is not a JSON object at all (not ours, skip it), 1
+ * when it is one of @schema at a version up to @max_version (in @o, to
+ * be freed), -EINVAL with the reason in @why otherwise.
+ */
+int jl_read_ours(const char *line, size_t len, const char *schema,
+		 uint64_t max_version, struct jl_obj *o, char *why,
+		 size_t whylen);
+
+/*
  * The version check every reader makes: @o carries "schema" equal to
  * @schema and a "schema_version" in 1..@max_version.  NULL when it does,
  * else a message for the reader to print after "FILE:LINE: ".

@@ -206,21 +206,16 @@ int cr_result_line(struct run *r, const char *line, size_t len, char *why,
 		   size_t whylen)
 {
 	struct cr_line l = { .why = why, .len = whylen };
-	const char *bad;
 	struct jl_obj o;
-	int ret = 0;
+	int ret;
 
-	if (!len || line[0] != '{')
-		return 0;
-	bad = jl_parse_buf(line, len, &o);
-	if (bad) {
-		snprintf(why, whylen, "%s", bad);
-		return -EINVAL;
-	}
+	ret = jl_read_ours(line, len, CR_SCHEMA, CR_SCHEMA_VERSION, &o, why,
+			   whylen);
+	if (ret <= 0)
+		return ret;
+	ret = 0;
 	l.o = &o;
-	if (jl_check_schema(&o, CR_SCHEMA, CR_SCHEMA_VERSION, why, whylen))
-		ret = -EINVAL;
-	else if (jl_is(&o, "lubench-cycle-plan"))
+	if (jl_is(&o, "lubench-cycle-plan"))
 		ret = read_plan_line(r, &l);
 	else if (jl_is(&o, "lubench-run"))
 		ret = read_run_line(r, &l);

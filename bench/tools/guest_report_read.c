@@ -226,23 +226,17 @@ int gr_read_line(struct gr_report *r, const char *line, size_t len,
 		 char *why, size_t whylen)
 {
 	struct gr_line l = { .why = why, .len = whylen };
-	const char *bad;
 	struct jl_obj o;
-	int ret = 0;
+	int ret;
 
 	/* Anything but an object is not ours: kernel noise on the port. */
-	if (len == 0 || line[0] != '{')
-		return 0;
-	bad = jl_parse_buf(line, len, &o);
-	if (bad) {
-		snprintf(why, whylen, "%s", bad);
-		return -EINVAL;
-	}
+	ret = jl_read_ours(line, len, GR_SCHEMA, GR_SCHEMA_VERSION, &o, why,
+			   whylen);
+	if (ret <= 0)
+		return ret;
+	ret = 0;
 	l.o = &o;
-	bad = jl_check_schema(&o, GR_SCHEMA, GR_SCHEMA_VERSION, why, whylen);
-	if (bad)
-		ret = -EINVAL;
-	else if (jl_is(&o, "lubench-dev-batch"))
+	if (jl_is(&o, "lubench-dev-batch"))
 		ret = add_batch(r, &l);
 	else if (jl_is(&o, "lubench-dev-phase"))
 		ret = add_phase(r, &l);

@@ -36,21 +36,6 @@ struct pb {
 	uint64_t share, cache[3];
 };
 
-/* The index of @name in @list, added in order of appearance; -1 if full. */
-static int name_index(char list[][RD_NAME_LEN], unsigned int *nr,
-		      const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < *nr; i++)
-		if (!strcmp(list[i], name))
-			return i;
-	if (*nr == PB_MAX_NAMES)
-		return -1;
-	strcpy(list[*nr], name);
-	return (*nr)++;
-}
-
 static bool add_size(struct pb *b, uint64_t n)
 {
 	unsigned int i;
@@ -68,17 +53,8 @@ static bool add_size(struct pb *b, uint64_t n)
 static bool get_num(struct rdir *p, const struct jl_obj *o, const char *where,
 		    const char *key, double min, bool null_ok, double *out)
 {
-	char why[160];
-	int ret = jl_f64(o, key, min, 1e15, out);
-
-	if (ret == -ENOENT && null_ok && jl_has(o, key)) {
-		*out = NAN;
-		return true;
-	}
-	if (ret)
-		rd_fail(p, "%s: %s", where, jl_why(why, sizeof(why), o, key, ret,
-						   "a finite number"));
-	return !ret;
+	return rd_row_f64(p, o, where, key, min, 1e15, null_ok,
+			  "a finite number", out);
 }
 
 static bool bench_row(struct rdir *p, const struct jl_obj *o, const char *where,
@@ -105,8 +81,8 @@ static bool bench_row(struct rdir *p, const struct jl_obj *o, const char *where,
 	    !get_num(p, o, where, "total_ms", 0, false, &r.total) ||
 	    !get_num(p, o, where, "speedup_vs_linear", 0, true, &r.speedup))
 		return false;
-	io = name_index(b->op, &b->nr_op, op);
-	iv = name_index(b->variant, &b->nr_variant, variant);
+	io = rd_name_index(b->op, &b->nr_op, PB_MAX_NAMES, op);
+	iv = rd_name_index(b->variant, &b->nr_variant, PB_MAX_NAMES, variant);
 	if (io < 0 || iv < 0 || !r.n || !add_size(b, r.n)) {
 		rd_fail(p, "%s: more than %d ops, layouts or sizes, or N = 0",
 			where, PB_MAX_NAMES);

@@ -49,17 +49,8 @@ struct pc {
 static bool get_ms(struct rdir *p, const struct jl_obj *o, const char *where,
 		   const char *key, bool null_ok, double *out)
 {
-	char why[160];
-	int ret = jl_f64(o, key, -1e12, 1e12, out);
-
-	if (ret == -ENOENT && null_ok && jl_has(o, key)) {
-		*out = NAN;
-		return true;
-	}
-	if (ret)
-		rd_fail(p, "%s: %s", where, jl_why(why, sizeof(why), o, key, ret,
-						   "a time in ms"));
-	return !ret;
+	return rd_row_f64(p, o, where, key, -1e12, 1e12, null_ok,
+			  "a time in ms", out);
 }
 
 static struct pc_group *group_of(struct pc *c, uint64_t n, const char *v)

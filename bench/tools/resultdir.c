@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -128,6 +129,37 @@ bool rd_read_rows(struct rdir *p, const char *schema,
 	}
 	lb_lines_close(&l);
 	return ok;
+}
+
+bool rd_row_f64(struct rdir *d, const struct jl_obj *o, const char *where,
+		const char *key, double min, double max, bool null_ok,
+		const char *want, double *out)
+{
+	char why[200];
+	int ret = jl_f64(o, key, min, max, out);
+
+	if (ret == -ENOENT && null_ok && jl_has(o, key)) {
+		*out = NAN;
+		return true;
+	}
+	if (ret)
+		rd_fail(d, "%s: %s", where, jl_why(why, sizeof(why), o, key, ret,
+						   want));
+	return !ret;
+}
+
+int rd_name_index(char list[][RD_NAME_LEN], unsigned int *nr,
+		  unsigned int max, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < *nr; i++)
+		if (!strcmp(list[i], name))
+			return i;
+	if (*nr == max || strlen(name) >= RD_NAME_LEN)
+		return -1;
+	strcpy(list[*nr], name);
+	return (*nr)++;
 }
 
 bool rd_is_name(const char *s)

@@ -49,6 +49,18 @@ bool rd_read_rows(struct rdir *d, const char *schema,
 		  bool (*row)(struct rdir *d, const struct jl_obj *o,
 			      const char *where, void *arg), void *arg);
 
+/*
+ * A number of a row: finite, in [@min, @max]; with @null_ok a null is
+ * NAN.  False, having called rd_fail() with @where and @want, if not.
+ */
+bool rd_row_f64(struct rdir *d, const struct jl_obj *o, const char *where,
+		const char *key, double min, double max, bool null_ok,
+		const char *want, double *out);
+
+/* The index of @name in @list (@nr names, @max at most), added if new; -1 if full. */
+int rd_name_index(char list[][RD_NAME_LEN], unsigned int *nr,
+		  unsigned int max, const char *name);
+
 /* A name that may go into a file name: [a-z0-9_-], shorter than 32. */
 bool rd_is_name(const char *s);
 

@@ -38,19 +38,6 @@ struct sm {
 	struct sm_table t[3];
 };
 
-static int index_of_variant(struct sm *s, const char *v)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->nr_variant; i++)
-		if (!strcmp(s->variant[i], v))
-			return i;
-	if (s->nr_variant == SM_MAX_NAMES)
-		return -1;
-	strcpy(s->variant[s->nr_variant], v);
-	return s->nr_variant++;
-}
-
 static int index_of_size(struct sm *s, uint64_t n)
 {
 	unsigned int i;
@@ -70,7 +57,7 @@ static bool sm_row(struct rdir *d, const struct jl_obj *o, const char *where,
 	char op[RD_NAME_LEN], variant[RD_NAME_LEN], why[200];
 	struct sm *s = arg;
 	unsigned int t;
-	int iv, in, ret;
+	int iv, in;
 	uint64_t n;
 	double x;
 
@@ -85,14 +72,10 @@ static bool sm_row(struct rdir *d, const struct jl_obj *o, const char *where,
 		;
 	if (t == 3)
 		return true;
-	ret = jl_f64(o, s->t[t].field, 0, 1e15, &x);
-	if (ret) {
-		rd_fail(d, "%s: %s", where, jl_why(why, sizeof(why), o,
-						   s->t[t].field, ret,
-						   "a finite number"));
+	if (!rd_row_f64(d, o, where, s->t[t].field, 0, 1e15, false,
+			"a finite number", &x))
 		return false;
-	}
-	iv = index_of_variant(s, variant);
+	iv = rd_name_index(s->variant, &s->nr_variant, SM_MAX_NAMES, variant);
 	in = index_of_size(s, n);
 	if (iv < 0 || in < 0) {
 		rd_fail(d, "%s: more than %d layouts or %d sizes", where,
