@@ -239,7 +239,8 @@ if [ -z "$initrd" ]; then
 	if [ ! -f "$initrd" ] ||
 		[ -n "$(find "$top/scripts/guest/guest-init.sh" \
 			"$top/scripts/host/mkinitramfs.sh" "$bzimage" \
-			-newer "$initrd")" ]; then
+			"$build/bench/lubench-elf-trim" \
+			-newer "$initrd" 2>/dev/null)" ]; then
 		echo "guest-run: building $initrd" >&2
 		# $kopt is empty or one word.
 		# shellcheck disable=SC2086

@@ -2,12 +2,12 @@
 # run each, ~30-60 s under TCG.  include() this from tests/CMakeLists.txt.
 # Exit 4 = skip (no QEMU, no guest kernel, no kernel headers), with the
 # reason as "1..0 # SKIP ..." on stdout.
-foreach(_mode survives refuses_bad_blob)
+foreach(_mode survives refuses_bad_blob icount_exact)
   add_test(NAME cycle_${_mode}
     COMMAND ${CMAKE_CURRENT_LIST_DIR}/cycle_test.sh ${_mode} ${CMAKE_BINARY_DIR})
   set_tests_properties(cycle_${_mode} PROPERTIES
     SKIP_RETURN_CODE 4
-    TIMEOUT 200
+    TIMEOUT 600
     RUN_SERIAL TRUE)
 endforeach()
 
