@@ -537,11 +537,16 @@ static long lb_ioc_list(void __user *u)
 		if ((l.flags & LUBENCH_LIST_INCOMING) &&
 		    !(flags & LUBENCH_DEVF_INCOMING))
 			continue;
-		if (l.nr < l.cap) {
+		/*
+		 * l.nr counts what is out, n what waits in buf: the room
+		 * left is l.cap - l.nr - n, and a chunk is flushed when
+		 * buf is full or the caller's array is.
+		 */
+		if (l.nr + n < l.cap) {
 			buf[n].domain = key >> 16;
 			buf[n].bdf = key & 0xffff;
 			buf[n].flags = flags;
-			if (++n == LB_LIST_CHUNK) {
+			if (++n == LB_LIST_CHUNK || l.nr + n == l.cap) {
 				if (copy_to_user(uids + l.nr, buf,
 						 n * sizeof(*buf))) {
 					ret = -EFAULT;
