@@ -131,7 +131,9 @@ struct lubench_op {
  * The call itself fails only for a bad struct (-EINVAL), unreadable or
  * unwritable @ops (-EFAULT) or a batch over LUBENCH_BATCH_MAX (-E2BIG);
  * each operation's verdict is in its @result, an operation with a bad
- * field getting -EINVAL.  The timings cover this call only.
+ * field getting -EINVAL.  With LUBENCH_BATCH_STOP_ON_ERROR the batch
+ * stops after the first operation that fails; the ones not run (from
+ * @nr_done on) are not written.  The timings cover this call only.
  */
 #define LUBENCH_BATCH_MAX		(1U << 20)
 #define LUBENCH_BATCH_STOP_ON_ERROR	(1U << 0)

@@ -442,6 +442,224 @@ TEST_F(dev, uring_reserved_fields_einval)
 	}
 }
 
+/*
+ * Entries past the caller's array that must come back as they went in:
+ * more than one of the module's 256-entry chunks, so that a chunk copied
+ * out whole whatever is left shows.
+ */
+#define GUARD		300
+#define GUARD_BYTE	0xa5
+
+static bool untouched(const void *p, size_t len)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (c[i] != GUARD_BYTE)
+			return false;
+	return true;
+}
+
+static int list_into(int fd, uint32_t flags, struct lubench_devid *buf,
+		     uint32_t cap, struct lubench_list *l)
+{
+	LBDEV_INIT(l);
+	l->flags = flags;
+	l->ids = (uintptr_t)buf;
+	l->cap = cap;
+	return xioctl(fd, LUBENCH_IOC_LIST, l);
+}
+
+/* Caps around every 256-entry boundary up to @total + 1, and the ends. */
+static int list_caps(uint32_t total, uint32_t *caps, int max)
+{
+	static const uint32_t fixed[] = { 0, 1, 2, 255, 256, 257, 511, 512, 513 };
+	uint32_t k, d;
+	int n = 0;
+
+	for (k = 0; k < sizeof(fixed) / sizeof(fixed[0]) && n < max; k++)
+		caps[n++] = fixed[k];
+	for (k = 768; k <= total + 256 && n + 3 <= max; k += 256)
+		for (d = 0; d < 3; d++)
+			caps[n++] = k - 1 + d;
+	for (d = 0; d < 3 && n < max; d++)
+		if (total + d >= 1)
+			caps[n++] = total + d - 1;	/* total-1, total, total+1 */
+	return n;
+}
+
+/*
+ * LIST writes min(cap, total) entries and not one more, at every cap
+ * around the module's chunks, for each selection; the entries written
+ * are the head of the whole list.
+ */
+TEST_F(dev, list_caps_at_chunk_boundaries)
+{
+	static const uint32_t sel[] = {
+		0, LUBENCH_LIST_OWN, LUBENCH_LIST_INCOMING,
+		LUBENCH_LIST_OWN | LUBENCH_LIST_INCOMING,
+	};
+	size_t esz = sizeof(struct lubench_devid);
+	long pg = sysconf(_SC_PAGESIZE);
+	unsigned int s, bad = 0, calls = 0;
+	uint32_t caps[256];
+	int fd = self->d.fd;
+
+	for (s = 0; s < sizeof(sel) / sizeof(sel[0]); s++) {
+		struct lubench_devid *ref = NULL;
+		struct lubench_list l;
+		uint32_t total;
+		int ncaps, i, ret;
+
+		ret = lbdev_list(&self->d, sel[s], &ref);
+		ASSERT_LE(0, ret);
+		total = ret;
+		ASSERT_EQ(0, list_into(fd, sel[s], NULL, 0, &l));
+		ASSERT_EQ(total, l.total);
+		EXPECT_EQ(0, l.nr);
+		if (sel[s] == LUBENCH_LIST_OWN)
+			EXPECT_EQ(self->info.nr_functions, total);
+
+		ncaps = list_caps(total, caps, 256);
+		for (i = 0; i < ncaps; i++) {
+			uint32_t cap = caps[i];
+			uint32_t want = cap < total ? cap : total;
+			size_t len = ((size_t)cap + GUARD) * esz;
+			struct lubench_devid *buf = malloc(len);
+
+			ASSERT_NE(NULL, buf);
+			memset(buf, GUARD_BYTE, len);
+			ret = list_into(fd, sel[s], buf, cap, &l);
+			calls++;
+			if (ret || l.total != total || l.nr != want ||
+			    (want && memcmp(buf, ref, want * esz)) ||
+			    !untouched(buf + want, len - want * esz)) {
+				if (bad++ < 10)
+					TH_LOG("flags %#x cap %u: ret %d nr %u total %u (want nr %u total %u), %s",
+					       sel[s], cap, ret, l.nr, l.total,
+					       want, total,
+					       untouched(buf + want, len - want * esz) ?
+					       "nothing written past nr" :
+					       "written past nr");
+			}
+			free(buf);
+		}
+
+		/*
+		 * An array that ends where the mapping does: exactly @cap
+		 * entries fit, so any entry more is a fault.
+		 */
+		for (i = 0; i < ncaps; i++) {
+			uint32_t cap = caps[i];
+			size_t len = (size_t)cap * esz;
+			size_t map = (len + pg - 1) / pg * pg + pg;
+			char *m;
+
+			if (!cap || (cap & 0xff) > 2)
+				continue;
+			m = mmap(NULL, map, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			ASSERT_NE(MAP_FAILED, m);
+			ASSERT_EQ(0, mprotect(m + map - pg, pg, PROT_NONE));
+			ret = list_into(fd, sel[s],
+					(struct lubench_devid *)(m + map - pg - len),
+					cap, &l);
+			calls++;
+			if (ret || l.nr != (cap < total ? cap : total)) {
+				if (bad++ < 10)
+					TH_LOG("flags %#x cap %u at the end of a mapping: ret %d nr %u",
+					       sel[s], cap, ret, l.nr);
+			}
+			munmap(m, map);
+		}
+		free(ref);
+	}
+	EXPECT_EQ(0, bad);
+	TH_LOG("%u LIST calls, %u wrong", calls, bad);
+}
+
+/* The first @nr of @ops: FINDs of our devices; the rest up to @len: guard. */
+static void batch_fill(struct lubench_op *ops, uint32_t nr, uint32_t len,
+		       const struct lubench_devid *ids, int nids)
+{
+	uint32_t i;
+
+	memset(ops, GUARD_BYTE, (size_t)len * sizeof(*ops));
+	for (i = 0; i < nr; i++) {
+		memset(&ops[i], 0, sizeof(ops[i]));
+		ops[i].domain = ids[i % nids].domain;
+		ops[i].bdf = ids[i % nids].bdf;
+		ops[i].op = LUBENCH_OP_FIND;
+		ops[i].result = -1000;
+	}
+}
+
+/*
+ * BATCH (ioctl and uring_cmd) writes back the operations it ran and no
+ * others: at sizes around the module's 256-op chunks, and when it stops
+ * at an error partway through a chunk.
+ */
+TEST_F(dev, batch_writes_only_what_ran)
+{
+	static const uint32_t sizes[] = {
+		1, 255, 256, 257, 511, 512, 513, 767, 768, 769, 1000,
+	};
+	uint32_t len = 1000 + GUARD, i, k;
+	struct lubench_batch b;
+	struct lubench_op *ops;
+	bool uring;
+	int path, ret;
+
+	ops = malloc((size_t)len * sizeof(*ops));
+	ASSERT_NE(NULL, ops);
+	uring = lbdev_uring_init(&self->d, 8) == 0;
+	for (path = 0; path < (uring ? 2 : 1); path++) {
+		for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			uint32_t nr = sizes[k];
+
+			batch_fill(ops, nr, len, self->ids, self->nr);
+			ret = path ? lbdev_uring_batch(&self->d, ops, nr, 0, &b) :
+				     lbdev_batch(&self->d, ops, nr, 0, &b);
+			ASSERT_EQ(0, ret) TH_LOG("%s nr %u",
+						 path ? "uring" : "ioctl", nr);
+			EXPECT_EQ(nr, b.nr_done);
+			EXPECT_EQ(0, b.nr_failed);
+			for (i = 0; i < nr; i++)
+				if (ops[i].result != 0)
+					break;
+			EXPECT_EQ(nr, i) TH_LOG("%s nr %u: op %u result %d",
+						path ? "uring" : "ioctl", nr, i,
+						i < nr ? ops[i].result : 0);
+			EXPECT_TRUE(untouched(ops + nr, (size_t)(len - nr) *
+					      sizeof(*ops)))
+				TH_LOG("%s nr %u: written past nr",
+				       path ? "uring" : "ioctl", nr);
+		}
+
+		/* Stop at op 300 of 600: ops 301.. stay as they went in. */
+		batch_fill(ops, 600, len, self->ids, self->nr);
+		ops[300].op = 0;
+		ret = path ? lbdev_uring_batch(&self->d, ops, 600,
+					       LUBENCH_BATCH_STOP_ON_ERROR, &b) :
+			     lbdev_batch(&self->d, ops, 600,
+					 LUBENCH_BATCH_STOP_ON_ERROR, &b);
+		ASSERT_EQ(0, ret);
+		EXPECT_EQ(301, b.nr_done);
+		EXPECT_EQ(1, b.nr_failed);
+		EXPECT_EQ(0, ops[299].result);
+		EXPECT_EQ(-EINVAL, ops[300].result);
+		for (i = 301; i < 600; i++)
+			if (ops[i].result != -1000)
+				break;
+		EXPECT_EQ(600, i) TH_LOG("%s: op %u not run but written",
+					 path ? "uring" : "ioctl", i);
+		EXPECT_TRUE(untouched(ops + 600, (size_t)(len - 600) *
+				      sizeof(*ops)));
+	}
+	free(ops);
+}
+
 TEST_F(dev, bad_pointers_efault)
 {
 	long pg = sysconf(_SC_PAGESIZE);
