@@ -10,6 +10,7 @@
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/io_uring.h>
+#include <linux/io_uring_types.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -743,11 +744,26 @@ static size_t lb_ucmd_size(unsigned int issue_flags)
 	return issue_flags & IO_URING_F_SQE128 ? 80 : 16;
 }
 
+/*
+ * A command io_uring runs drained: IOSQE_IO_DRAIN on its SQE, or on
+ * another request of its link (io_uring then drains the link's head and
+ * the request after the link too).  io_uring keeps that in the request,
+ * which the 6.1 header lets a uring_cmd handler reach.
+ */
+static bool lb_uring_drained(struct io_uring_cmd *ioucmd)
+{
+	return cmd_to_io_kiocb(ioucmd)->flags & REQ_F_IO_DRAIN;
+}
+
 static int lb_uring_run(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
 	const u8 *raw = ioucmd->cmd;
 	struct lubench_ucmd c;
 	long devf;
+
+	/* See lubench_uapi.h: 6.1 cannot be trusted to drain. */
+	if (lb_uring_drained(ioucmd))
+		return -EOPNOTSUPP;
 
 	/* The SQE is shared with user space: read it once. */
 	memcpy(&c, raw, sizeof(c));
@@ -783,8 +799,16 @@ static int lb_uring_run(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 }
 
 /*
- * io_uring in 6.1: the handler owns the completion once it returns
- * -EIOCBQUEUED, so every op is completed here with io_uring_cmd_done().
+ * The uring_cmd contract of io_uring in 6.1 (io_uring/uring_cmd.c): a
+ * return other than -EIOCBQUEUED or -EAGAIN is the issue's own result,
+ * and only 0 and -errno are safe there.  A positive one (FIND's 1) is
+ * taken for an error: inline it fails the request, cancelling the rest
+ * of its link, and from an io-wq worker no CQE is posted at all.  So
+ * every result goes through io_uring_cmd_done(), which in 6.1 posts the
+ * CQE there and then, under the completion lock whatever @issue_flags
+ * say; the request is not ours after it, and -EIOCBQUEUED tells
+ * io_uring that the completion is taken care of.
+ *
  * An inline (non-blocking) issue that would wait for the table lock
  * returns -EAGAIN, and io_uring retries from a worker where sleeping is
  * fine.

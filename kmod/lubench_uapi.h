@@ -420,6 +420,19 @@ static inline __u64 lubench_set_hash_add(__u64 h, __u32 domain, __u16 bdf)
  * The CQE's res is the operation's result as in struct lubench_op, or for
  * LUBENCH_OP_BATCH the batch call's status.  @batch is 0 except for
  * LUBENCH_OP_BATCH, where @domain and @bdf are 0.
+ *
+ * IOSQE_IO_DRAIN is refused: a command io_uring runs drained (the flag
+ * on its SQE, or on another SQE of its link, whose head and successor
+ * io_uring then drains too) completes with -EOPNOTSUPP and does nothing.
+ * io_uring in 6.1 counts completions to release a drained request, and
+ * an SQE it rejects at submission (a bad flag or field: its CQE comes
+ * at once, io_uring_submit() returns short) is counted too even when it
+ * follows the drained one: that request may then run before the ones
+ * it should wait for, or, when the count steps over its mark, never,
+ * and every SQE after it waits with it until the ring is closed.  The
+ * module cannot prevent that, since it sees a command only once the
+ * drain let it go: do not combine IOSQE_IO_DRAIN with SQEs that may be
+ * rejected on a 6.1 ring, for any opcode.
  */
 #define LUBENCH_UCMD_VERSION	1
 
