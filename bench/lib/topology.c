@@ -92,6 +92,8 @@ static void probe_system(struct topology *t)
 	t->hostname[sizeof(t->hostname) - 1] = '\0';
 	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
 		  t->clocksource, sizeof(t->clocksource));
+	read_line("/proc/sys/kernel/random/boot_id", t->boot_id,
+		  sizeof(t->boot_id));
 }
 
 static void probe_caches(struct topology *t, hwloc_obj_t pu)
@@ -230,6 +232,7 @@ void topology_release(void)
 void topology_json(const struct topology *t, struct json *j)
 {
 	json_str(j, "hostname", t->hostname);
+	json_str(j, "boot_id", t->boot_id[0] ? t->boot_id : NULL);
 	json_str(j, "cpu_model", t->cpu_model);
 	json_str(j, "cpu_vendor", t->cpu_vendor);
 	json_u64(j, "packages", t->nr_packages);

@@ -34,6 +34,8 @@ struct topology {
 	char cpu_model[128];
 	char cpu_vendor[64];
 	char hostname[128];
+	/* This boot of this machine: two VMs of one image share the rest. */
+	char boot_id[40];
 	char kernel[400];
 	char clocksource[64];
 	char hwloc_version[32];

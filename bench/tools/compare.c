@@ -1,22 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lubench-compare: is NEW slower than OLD?  For every point (variant, op,
- * N, path) in both runs, a Mann-Whitney U test on the samples plus a
- * floor on the change of the median, so noise never fails a CI job and a
- * real regression does.  Prints the %change table kernel developers know
- * from regression reports.
+ * lubench-compare: is NEW slower than OLD?  It knows what it compares:
+ * - counted instructions (lubench-count rows) are exact: a point changed
+ *   when it moved by more than --count-floor (default 0.5%), no test;
+ * - wall-clock times (lubench-bench rows, cycles on the real clock) get a
+ *   Mann-Whitney U test on the samples plus a floor on the change of the
+ *   median (--min-effect, default 30%: two sweeps of the same build on
+ *   this project's VMs differ by up to 26% at a few points), and compare
+ *   only when both runs come from the same machine, kernel, compiler and
+ *   CPU model (meta.json), unless --cross-machine: then only each
+ *   layout's ratio to linear within its run is compared;
+ * - guest cycles under icount compare only with the same shift and guest
+ *   kernel; a phase changed when its median moved by more than
+ *   --icount-floor (default 0.1%) plus one tick of the guest (4 ms).
+ * Unknown or mixed schemas and versions are refused, as is every bad row,
+ * as FILE:LINE: reason before anything is compared.  Prints the %change
+ * table kernel developers know from regression reports (--changed: the
+ * marked points only).
  *
- * usage: lubench-compare [--alpha P] [--min-effect PCT] OLD NEW
- *   OLD, NEW: result directories (or their results.jsonl)
- *   --alpha       significance level (default 0.01)
- *   --min-effect  smallest change of the median that counts, in % (default
- *                 30: two sweeps of the same build on this project's VMs
- *                 differ by up to 26% at a few points, see README.md)
- * Every line of both files must be a row of the lubench-bench schema at a
- * version this reader knows, with finite positive samples, and no point
- * may appear twice in one run; anything else is refused as FILE:LINE:
- * reason before anything is compared.
- * Exit: 0 no regression, 1 at least one, 2 usage or bad input.
+ * usage: lubench-compare [OPTIONS] OLD NEW   (result directories or their
+ *        results.jsonl; see usage())
+ * Exit: 0 no regression, 1 at least one, 2 usage, bad input or runs that
+ * do not compare.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,29 +30,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "input.h"
-#include "jsonl.h"
+#include "compare.h"
 #include "numparse.h"
-#include "stats.h"
 
-#define SCHEMA		"lubench-bench"
-#define SCHEMA_VERSION	1
-/* More than a 1 MiB line can hold. */
-#define MAX_SAMPLES	(1 << 17)
+/* One tick of the guest kernel (Debian's 6.1 is HZ=250). */
+#define ICOUNT_TICK_MS	4.0
 
-struct point {
-	char key[128];		/* "op variant n=N [path]" */
-	unsigned int line;	/* where it was read */
-	double *s;
-	size_t n;
-	struct stats st;
+struct opts {
+	double alpha;
+	double min_effect;	/* wall, % */
+	double count_floor;	/* counts, % */
+	double icount_floor;	/* icount, % (plus a tick) */
+	bool cross_machine;
+	bool pool;
+	bool changed;		/* print the marked points only */
 };
 
-struct run {
-	struct point *pt;
-	size_t nr, alloc;
+struct tally {
+	unsigned int worse, better, same, missing, added, no_ref;
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -105,159 +106,296 @@ static double mann_whitney_p(const double *a, size_t na, const double *b,
 	return erfc(z / sqrt(2.0));
 }
 
-/* A run directory means its results.jsonl. */
-static const char *results_path(const char *path, char *buf, size_t len)
-{
-	struct stat st;
-
-	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
-		snprintf(buf, len, "%s/results.jsonl", path);
-		return buf;
-	}
-	return path;
-}
-
-static const struct point *find(const struct run *r, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < r->nr; i++)
-		if (!strcmp(r->pt[i].key, key))
-			return &r->pt[i];
-	return NULL;
-}
-
-/* One row into @pt: its key and its samples (finite, positive times). */
-static const char *read_point(const struct jl_obj *o, struct point *pt,
-			      double *tmp, char *why, size_t len)
-{
-	const char *variant, *op, *path = NULL, *bad;
-	uint64_t n;
-	size_t k, i;
-	int ret;
-
-	bad = jl_check_schema(o, SCHEMA, SCHEMA_VERSION, why, len);
-	if (bad)
-		return bad;
-	if ((ret = jl_str(o, "variant", &variant)))
-		return jl_why(why, len, o, "variant", ret, "a string");
-	if ((ret = jl_str(o, "op", &op)))
-		return jl_why(why, len, o, "op", ret, "a string");
-	if ((ret = jl_u64(o, "n", UINT32_MAX, &n)))
-		return jl_why(why, len, o, "n", ret, "a device count");
-	ret = jl_str(o, "path", &path);
-	if (ret && ret != -ENOENT)
-		return jl_why(why, len, o, "path", ret, "a string");
-	ret = jl_f64_array(o, "samples_ns", 0, 1e15, tmp, MAX_SAMPLES, &k);
-	if (!ret && !k)
-		return "\"samples_ns\" is empty";
-	if (ret == -ENOENT)
-		return jl_why(why, len, o, "samples_ns", ret,
-			      "an array of times in ns");
-	if (ret)
-		return jl_why_elem(why, len, o, "samples_ns", k, ret,
-				   "a finite time in ns");
-	for (i = 0; i < k; i++)
-		if (!(tmp[i] > 0))
-			return jl_why_elem(why, len, o, "samples_ns", i, -ERANGE,
-					   "a time per op (0 is no measurement)");
-	snprintf(pt->key, sizeof(pt->key), "%.32s %.32s n=%" PRIu64 "%s%.16s",
-		 op, variant, n, path ? " " : "", path ? path : "");
-	pt->s = malloc(k * sizeof(double));
-	if (!pt->s || stats_compute(tmp, k, &pt->st))
-		return "out of memory";
-	memcpy(pt->s, tmp, k * sizeof(double));
-	pt->n = k;
-	return NULL;
-}
-
-static int add_line(struct run *r, const struct lb_lines *l, double *tmp)
-{
-	const struct point *dup;
-	char why[200];
-	const char *bad;
-	struct point *pt;
-	struct jl_obj o;
-
-	bad = jl_parse_buf(l->line, l->len, &o);
-	if (bad) {
-		fprintf(stderr, "%s:%u: %s\n", l->name, l->lineno, bad);
-		return -1;
-	}
-	if (r->nr == r->alloc) {
-		r->alloc = r->alloc ? 2 * r->alloc : 256;
-		r->pt = realloc(r->pt, r->alloc * sizeof(*r->pt));
-		if (!r->pt) {
-			fprintf(stderr, "%s: out of memory\n", l->name);
-			exit(2);
-		}
-	}
-	pt = &r->pt[r->nr];
-	memset(pt, 0, sizeof(*pt));
-	pt->line = l->lineno;
-	bad = read_point(&o, pt, tmp, why, sizeof(why));
-	jl_free(&o);
-	if (!bad && (dup = find(r, pt->key))) {
-		snprintf(why, sizeof(why), "duplicate point \"%s\" (first at line %u)",
-			 pt->key, dup->line);
-		bad = why;
-	}
-	if (bad) {
-		free(pt->s);
-		fprintf(stderr, "%s:%u: %s\n", l->name, l->lineno, bad);
-		return -1;
-	}
-	r->nr++;
-	return 0;
-}
-
-/* Every line a row of the bench schema; anything else refuses the run. */
-static int read_run(const char *arg, struct run *r)
-{
-	char buf[4096];
-	const char *path = results_path(arg, buf, sizeof(buf));
-	double *tmp = malloc(MAX_SAMPLES * sizeof(*tmp));
-	bool shown = false;
-	struct lb_lines l;
-	int ret;
-
-	if (!tmp) {
-		fprintf(stderr, "%s: out of memory\n", path);
-		return -1;
-	}
-	ret = lb_lines_open(&l, path);
-	while (!ret && (ret = lb_lines_next(&l)) > 0) {
-		if (l.len && add_line(r, &l, tmp)) {
-			shown = true;
-			ret = -1;
-		} else {
-			ret = 0;
-		}
-	}
-	if (ret < 0 && !shown)
-		fprintf(stderr, "%s\n", l.err);
-	lb_lines_close(&l);
-	free(tmp);
-	if (ret < 0)
-		return -1;
-	if (!r->nr) {
-		fprintf(stderr, "%s: no rows with samples\n", path);
-		return -1;
-	}
-	return 0;
-}
-
 static double pct(double part, double whole)
 {
-	return 100.0 * part / whole;
+	return whole ? 100.0 * part / whole : (part ? INFINITY : 0);
 }
+
+/* ---- do the two runs compare at all? ---- */
+
+static const char *metric_name(const struct cmp_run *r)
+{
+	switch (r->metric) {
+	case CMP_COUNT:
+		return "counted instructions";
+	case CMP_ICOUNT:
+		return "guest times under icount";
+	default:
+		return "wall-clock times";
+	}
+}
+
+/* The fields the runs differ in, as "name: OLD / NEW; ...". */
+static bool differ(const struct cmp_run *a, const struct cmp_run *b,
+		   char *buf, size_t len)
+{
+	size_t at = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < a->nr_id && i < b->nr_id; i++)
+		/* "-": a field that run did not record (an older build). */
+		if (strcmp(a->id[i].value, "-") && strcmp(b->id[i].value, "-") &&
+		    strcmp(a->id[i].value, b->id[i].value) && at < len)
+			at += snprintf(buf + at, len - at, "%s%s: \"%.48s\" / "
+				       "\"%.48s\"", at ? "; " : "", a->id[i].name,
+				       a->id[i].value, b->id[i].value);
+	return at > 0;
+}
+
+static bool no_machine(const struct cmp_run *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_id; i++)
+		if (!r->id[i].value[0])
+			return true;
+	return false;
+}
+
+static bool comparable(const struct cmp_run *a, const struct cmp_run *b,
+		       const struct opts *o)
+{
+	char d[700];
+
+	if (strcmp(a->schema, b->schema) || a->metric != b->metric) {
+		fprintf(stderr, "lubench compare: %s holds %s (%s), %s %s (%s): "
+			"compare runs of one kind\n", a->arg, metric_name(a),
+			a->schema, b->arg, metric_name(b), b->schema);
+		return false;
+	}
+	switch (a->metric) {
+	case CMP_WALL:
+		if (o->cross_machine)
+			return true;
+		if (no_machine(a) || no_machine(b)) {
+			fprintf(stderr, "lubench compare: cannot tell which "
+				"machine ran %s: no meta.json with its machine "
+				"next to the results; give --cross-machine to "
+				"compare only the ratios between layouts\n",
+				no_machine(a) ? a->arg : b->arg);
+			return false;
+		}
+		if (!differ(a, b, d, sizeof(d)))
+			return true;
+		fprintf(stderr, "lubench compare: refused: wall-clock times "
+			"from different machines do not compare (%s). Compare "
+			"counts (./lubench count), or give --cross-machine to "
+			"compare only each layout's ratio to linear within its "
+			"run\n", d);
+		return false;
+	case CMP_COUNT:
+		if (o->cross_machine || !differ(a, b, d, sizeof(d)))
+			return true;
+		fprintf(stderr, "lubench compare: refused: counts compare only "
+			"with the same valgrind, compiler and glibc string "
+			"functions (%s); give --cross-machine to compare only "
+			"each layout's ratio to linear within its run\n", d);
+		return false;
+	case CMP_ICOUNT:
+		if (!differ(a, b, d, sizeof(d)))
+			return true;
+		fprintf(stderr, "lubench compare: refused: guest times under "
+			"icount compare only with the same clock, shift and "
+			"guest kernel (%s)\n", d);
+		return false;
+	}
+	return false;
+}
+
+/* Counts of one point must be of the same devices and number of ops. */
+static bool same_workload(const struct cmp_run *a, const struct cmp_point *p,
+			  const struct cmp_point *q)
+{
+	if (a->metric != CMP_COUNT ||
+	    (!strcmp(p->hash, q->hash) && p->ops == q->ops))
+		return true;
+	fprintf(stderr, "lubench compare: refused: \"%s\" was counted on "
+		"other devices or with another number of ops (population "
+		"%s / %s, ops %" PRIu64 " / %" PRIu64 ")\n", p->key, p->hash,
+		q->hash, p->ops, q->ops);
+	return false;
+}
+
+/* ---- --cross-machine: each point as a ratio to linear in its run ---- */
+
+static void to_ratios(struct cmp_run *r)
+{
+	double *base = calloc(r->nr ? r->nr : 1, sizeof(*base));
+	size_t i, j;
+
+	if (!base) {
+		fprintf(stderr, "lubench compare: out of memory\n");
+		exit(2);
+	}
+	/* Linear itself, or no linear: NaN, nothing to compare. */
+	for (i = 0; i < r->nr; i++) {
+		const struct cmp_point *ref = cmp_find(r, r->pt[i].ref);
+
+		base[i] = !ref || ref == &r->pt[i] ? NAN : ref->value;
+	}
+	for (i = 0; i < r->nr; i++) {
+		struct cmp_point *pt = &r->pt[i];
+
+		for (j = 0; j < pt->n; j++)
+			pt->s[j] /= base[i];
+		if (pt->n && !isnan(base[i]))
+			stats_compute(pt->s, pt->n, &pt->st);
+		pt->value /= base[i];
+	}
+	free(base);
+}
+
+/* ---- the verdict of one point ---- */
+
+static const char *mark_of(const struct cmp_run *r, const struct opts *o,
+			   const struct cmp_point *a, const struct cmp_point *b,
+			   double change)
+{
+	bool moved;
+
+	switch (r->metric) {
+	case CMP_COUNT:
+		moved = fabs(change) > o->count_floor;
+		break;
+	case CMP_ICOUNT:
+		moved = fabs(b->value - a->value) >
+			o->icount_floor / 100 * a->value +
+			(o->cross_machine ? 0 : ICOUNT_TICK_MS);
+		break;
+	default:
+		moved = mann_whitney_p(a->s, a->n, b->s, b->n) < o->alpha &&
+			fabs(change) >= o->min_effect;
+		break;
+	}
+	if (!moved)
+		return "";
+	return change > 0 ? "R" : "I";
+}
+
+static void print_header(const struct cmp_run *a, const struct cmp_run *b,
+			 const struct opts *o)
+{
+	const char *what = o->cross_machine ? "ratio to linear in its run" :
+			   a->unit;
+
+	printf("lubench compare: %s -> %s\n", a->arg, b->arg);
+	switch (a->metric) {
+	case CMP_COUNT:
+		printf("%s, %s (exact); change marked when |change| > %g%%\n",
+		       metric_name(a), what, o->count_floor);
+		break;
+	case CMP_ICOUNT:
+		printf("%s: medians of the jumps, %s; change marked when it "
+		       "exceeds %g%% + %g ms (a tick)\n", metric_name(a), what,
+		       o->icount_floor, o->cross_machine ? 0 : ICOUNT_TICK_MS);
+		break;
+	default:
+		printf("medians in %s; +-: MAD in %% of the median; change "
+		       "marked when Mann-Whitney p < %g and |change| >= %g%%\n",
+		       what, o->alpha, o->min_effect);
+		break;
+	}
+	printf("(R: regression, I: improvement)\n\n");
+	if (a->metric == CMP_WALL)
+		printf("%12s %6s %9s %2s %12s %6s  %s\n", "old", "+-",
+		       "%change", "", "new", "+-", "point");
+	else
+		printf("%14s %14s %10s %2s  %s\n", "old", "new", "%change", "",
+		       "point");
+}
+
+static void print_point(const struct cmp_run *r, const struct opts *o,
+			const struct cmp_point *a, const struct cmp_point *b,
+			double change, const char *mark)
+{
+	/* Ratios to linear are small numbers: more digits. */
+	int prec = o->cross_machine ? 4 : 2;
+
+	if (r->metric == CMP_WALL)
+		printf("%12.*f %5.1f%% %+8.1f%% %2s %12.*f %5.1f%%  %s\n",
+		       prec, a->st.median, pct(a->st.mad, a->st.median),
+		       change, mark, prec, b->st.median,
+		       pct(b->st.mad, b->st.median), a->key);
+	else
+		printf("%14.3f %14.3f %+9.3f%% %2s  %s\n", a->value, b->value,
+		       change, mark, a->key);
+}
+
+static int compare(struct cmp_run *a, struct cmp_run *b, const struct opts *o)
+{
+	struct tally t = { };
+	size_t i;
+
+	for (i = 0; i < a->nr; i++) {
+		const struct cmp_point *p = &a->pt[i], *q = cmp_find(b, p->key);
+
+		if (q && !same_workload(a, p, q))
+			return 2;
+	}
+	if (o->cross_machine) {
+		to_ratios(a);
+		to_ratios(b);
+	}
+	print_header(a, b, o);
+	for (i = 0; i < a->nr; i++) {
+		const struct cmp_point *p = &a->pt[i], *q = cmp_find(b, p->key);
+		const char *mark;
+		double change;
+
+		if (!q) {
+			t.missing++;
+			continue;
+		}
+		if (isnan(p->value) || isnan(q->value)) {
+			t.no_ref++;
+			continue;
+		}
+		change = pct(q->value - p->value, p->value);
+		mark = mark_of(a, o, p, q, change);
+		if (*mark == 'R')
+			t.worse++;
+		else if (*mark == 'I')
+			t.better++;
+		else
+			t.same++;
+		if (*mark || !o->changed)
+			print_point(a, o, p, q, change, mark);
+	}
+	for (i = 0; i < b->nr; i++)
+		t.added += !cmp_find(a, b->pt[i].key);
+	printf("\n%u regressions, %u improvements, %u unchanged", t.worse,
+	       t.better, t.same);
+	if (t.missing)
+		printf(", %u points only in the old run", t.missing);
+	if (t.added)
+		printf(", %u points only in the new run", t.added);
+	if (t.no_ref)
+		printf(", %u without a ratio (linear itself, or no linear)",
+		       t.no_ref);
+	printf("\n");
+	return t.worse ? 1 : 0;
+}
+
+/* ---- command line ---- */
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: lubench compare [--alpha P] [--min-effect PCT] "
-		"OLD NEW\n  --alpha P         significance level, 0 < P < 1 "
-		"(default 0.01)\n  --min-effect PCT  smallest change of the "
-		"median that counts, 0..1000 %% (default 30)\n");
+	fprintf(f,
+"usage: lubench compare [OPTIONS] OLD NEW\n"
+"  OLD, NEW            result directories (or their results.jsonl)\n"
+"  --alpha P           wall clock: significance level, 0 < P < 1 (default 0.01)\n"
+"  --min-effect PCT    wall clock: smallest change of the median that counts,\n"
+"                      0..1000 %% (default 30)\n"
+"  --count-floor PCT   counts: a change over PCT is marked, 0..100 %% (default 0.5)\n"
+"  --icount-floor PCT  icount: a change over PCT plus a tick (4 ms) is marked,\n"
+"                      0..100 %% (default 0.1)\n"
+"  --cross-machine     compare only each layout's ratio to linear within its\n"
+"                      run (runs from different machines or builds)\n"
+"  --pool              a point given several times pools its samples\n"
+"  --changed           print the marked points only\n"
+"Exit: 0 no regression, 1 a regression, 2 bad usage or input, or runs\n"
+"that do not compare (the reason on stderr).\n");
 }
 
 /* A real-number option in [@min, @max] (or the open interval). */
@@ -278,28 +416,51 @@ static bool parse_opt(const char *name, const char *s, double min,
 	return !ret;
 }
 
-static bool parse_args(int argc, char **argv, double *alpha,
-		       double *floor_pct)
+static bool parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option opts[] = {
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "min-effect", required_argument, NULL, 'e' },
+		{ "count-floor", required_argument, NULL, 'c' },
+		{ "icount-floor", required_argument, NULL, 'i' },
+		{ "cross-machine", no_argument, NULL, 'x' },
+		{ "pool", no_argument, NULL, 'p' },
+		{ "changed", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "a:e:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			/* 0 would mark nothing, 1 anything. */
-			if (!parse_opt("--alpha", optarg, 0, 1, true, alpha))
+			if (!parse_opt("--alpha", optarg, 0, 1, true, &o->alpha))
 				return false;
 			break;
 		case 'e':
 			if (!parse_opt("--min-effect", optarg, 0, 1000, false,
-				       floor_pct))
+				       &o->min_effect))
 				return false;
+			break;
+		case 'c':
+			if (!parse_opt("--count-floor", optarg, 0, 100, false,
+				       &o->count_floor))
+				return false;
+			break;
+		case 'i':
+			if (!parse_opt("--icount-floor", optarg, 0, 100, false,
+				       &o->icount_floor))
+				return false;
+			break;
+		case 'x':
+			o->cross_machine = true;
+			break;
+		case 'p':
+			o->pool = true;
+			break;
+		case 'C':
+			o->changed = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -318,52 +479,18 @@ static bool parse_args(int argc, char **argv, double *alpha,
 
 int main(int argc, char **argv)
 {
-	double alpha = 0.01, floor_pct = 30.0;
-	unsigned int worse = 0, better = 0, same = 0, missing = 0, added = 0;
-	struct run old = { }, new = { };
-	size_t i;
+	struct opts o = {
+		.alpha = 0.01, .min_effect = 30, .count_floor = 0.5,
+		.icount_floor = 0.1,
+	};
+	struct cmp_run old, new;
 
-	if (!parse_args(argc, argv, &alpha, &floor_pct))
+	if (!parse_args(argc, argv, &o))
 		return 2;
-	if (read_run(argv[optind], &old) || read_run(argv[optind + 1], &new))
+	if (cmp_read_run(argv[optind], &old, o.pool) ||
+	    cmp_read_run(argv[optind + 1], &new, o.pool))
 		return 2;
-
-	printf("lubench compare: %s -> %s\n", argv[optind], argv[optind + 1]);
-	printf("medians in ns/op; +-: MAD in %% of the median; change marked "
-	       "when Mann-Whitney p < %g and |change| >= %g%%\n", alpha,
-	       floor_pct);
-	printf("(R: regression, I: improvement)\n\n");
-	printf("%12s %6s %9s %2s %12s %6s  %s\n", "old", "+-", "%change", "",
-	       "new", "+-", "point");
-	for (i = 0; i < old.nr; i++) {
-		const struct point *a = &old.pt[i], *b = find(&new, a->key);
-		double change, p;
-		const char *mark = "";
-
-		if (!b) {
-			missing++;
-			continue;
-		}
-		change = pct(b->st.median - a->st.median, a->st.median);
-		p = mann_whitney_p(a->s, a->n, b->s, b->n);
-		if (p < alpha && fabs(change) >= floor_pct) {
-			mark = change > 0 ? "R" : "I";
-			change > 0 ? worse++ : better++;
-		} else {
-			same++;
-		}
-		printf("%12.2f %5.1f%% %+8.1f%% %2s %12.2f %5.1f%%  %s\n",
-		       a->st.median, pct(a->st.mad, a->st.median), change, mark,
-		       b->st.median, pct(b->st.mad, b->st.median), a->key);
-	}
-	for (i = 0; i < new.nr; i++)
-		added += !find(&old, new.pt[i].key);
-	printf("\n%u regressions, %u improvements, %u unchanged", worse,
-	       better, same);
-	if (missing)
-		printf(", %u points only in the old run", missing);
-	if (added)
-		printf(", %u points only in the new run", added);
-	printf("\n");
-	return worse ? 1 : 0;
+	if (!comparable(&old, &new, &o))
+		return 2;
+	return compare(&old, &new, &o);
 }
