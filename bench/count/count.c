@@ -73,6 +73,7 @@ struct cfg {
 	u64 seed;
 	u32 share_pct;
 	bool keep;
+	bool check;		/* --check: only check the options */
 	char out[PATH_MAX];
 	char run_id[192];
 	char command[1024];
@@ -791,7 +792,7 @@ static void usage(FILE *f)
 
 	fprintf(f,
 "usage: lubench count [--variant LIST] [--n LIST] [--op LIST] [--ops K]\n"
-"                     [--seed S] [--share PCT] [--out DIR] [--keep]\n"
+"                     [--seed S] [--share PCT] [--out DIR] [--keep] [--check]\n"
 "\n"
 "  --variant LIST  layouts, comma-separated, or all (default):");
 	for (v = pci_ser_variants; *v; v++)
@@ -809,6 +810,7 @@ static void usage(FILE *f)
 "  --share PCT     preserved share of the enumerated devices (default 50)\n"
 "  --out DIR       result directory (default results/<run-id>-count)\n"
 "  --keep          keep callgrind's files (the directory is printed)\n"
+"  --check         only check the options: exit 0, or 1 naming what is wrong\n"
 "\n"
 "Runs lubench-count-worker under valgrind's callgrind, one process per N.\n"
 "Writes DIR/results.jsonl, results.csv, meta.json (results/SCHEMA.md).\n"
@@ -956,6 +958,7 @@ static void parse_args(struct cfg *cfg, int argc, char **argv)
 		{ "share",	required_argument, NULL, 'p' },
 		{ "out",	required_argument, NULL, 'O' },
 		{ "keep",	no_argument,	   NULL, 'K' },
+		{ "check",	no_argument,	   NULL, 'C' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ }
 	};
@@ -996,6 +999,9 @@ static void parse_args(struct cfg *cfg, int argc, char **argv)
 			break;
 		case 'K':
 			cfg->keep = true;
+			break;
+		case 'C':
+			cfg->check = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -1093,6 +1099,8 @@ int main(int argc, char **argv)
 	int err;
 
 	parse_args(&cfg, argc, argv);
+	if (cfg.check)
+		return 0;
 	err = topology_probe(&e.topo, TOPO_CPU_NONE);
 	if (err)
 		die(EXIT_SYSTEM, "topology: %s", strerror(-err));
