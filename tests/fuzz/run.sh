@@ -46,7 +46,10 @@ timeout -k 10 $((secs + 120)) "$fuzzer" -max_total_time="$secs" \
 	-artifact_prefix="$work/artifacts/" "$work/corpus" \
 	>"$work/log" 2>&1 || rc=$?
 
-# The last status line (#RUNS ... cov: ft: corp: exec/s) and the totals.
+# The edges instrumented (what cov: counts), the last status line
+# (#RUNS ... cov: ft: corp: exec/s) and the totals.
+sed -n 's/^INFO: Loaded [0-9]* modules *(\([0-9]*\) inline 8-bit counters).*/edges instrumented: \1/p' \
+	"$work/log"
 grep -E '^#[0-9]+' "$work/log" | tail -n 1 || true
 grep -E '^(Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb)' \
 	"$work/log" || true
