@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzz target: the JSON-lines reader (bench/lib/jsonl.c), one line at a
- * time through jl_parse_buf() as the readers take the guest's output.  A
- * refused line leaves an empty object and a reason; an accepted one has
- * unique keys, and every typed accessor keeps its promise for every key.
+ * Fuzz target: the JSON reader (bench/lib/jsonl.c): the input as one
+ * document (jl_doc_parse(), meta.json), then one line at a time through
+ * jl_parse_buf() as the readers take the guest's output.  A refused line
+ * leaves an empty object and a reason; an accepted one has unique keys,
+ * and every typed accessor keeps its promise for every key.
  */
 #include <errno.h>
 #include <math.h>
@@ -121,9 +122,59 @@ static void check_obj(const struct jl_obj *o, size_t len)
 	(void)jl_is(o, "lubench-dev-batch");
 }
 
+/* A whole document (meta.json): the node tree must be well formed. */
+static void check_doc(const char *buf, size_t len)
+{
+	struct jl_doc d;
+	const char *why = jl_doc_parse(buf, len, &d);
+	unsigned int i, seen = 0;
+	int n;
+
+	if (why) {
+		check_why(why);
+		FUZZ_CHECK(!d.nr && !d.node && !d.buf, "refused document kept nodes");
+		return;
+	}
+	FUZZ_CHECK(d.nr >= 1 && d.nr <= d.alloc, "%u nodes", d.nr);
+	for (i = 0; i < d.nr; i++) {
+		const struct jl_node *x = &d.node[i];
+
+		FUZZ_CHECK(x->kind <= JL_N_ARRAY, "node %u: kind %d", i, x->kind);
+		FUZZ_CHECK(x->child >= -1 && x->child < (int)d.nr &&
+			   x->next >= -1 && x->next < (int)d.nr &&
+			   x->child != (int)i && x->next != (int)i,
+			   "node %u links %d %d of %u", i, x->child, x->next,
+			   d.nr);
+		FUZZ_CHECK(x->child < 0 || x->kind == JL_N_OBJECT ||
+			   x->kind == JL_N_ARRAY, "node %u: a scalar with children",
+			   i);
+	}
+	/* Every top-level member is found by its name. */
+	if (d.node[0].kind != JL_N_OBJECT)
+		goto out;
+	for (n = d.node[0].child; n >= 0 && seen++ < d.nr; n = d.node[n].next) {
+		const struct jl_node *m = &d.node[n];
+
+		FUZZ_CHECK(m->key, "member %d has no name", n);
+		if (!strchr(m->key, '.'))
+			FUZZ_CHECK(jl_doc_get(&d, m->key),
+				   "member \"%s\" not found", m->key);
+	}
+	FUZZ_CHECK(seen <= d.nr, "a loop in the members");
+out:
+	jl_doc_free(&d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
+	char *doc = malloc(size ? size : 1);
+
+	if (!doc)
+		abort();
+	memcpy(doc, data, size);
+	check_doc(doc, size);
+	free(doc);
 
 	/* One line at a time, as the readers split the guest's output. */
 	while (p < end) {
