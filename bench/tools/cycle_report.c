@@ -682,6 +682,9 @@ static void print_linear(FILE *f, const struct group *g, unsigned int ng)
 		if (strcmp(g[i].variant, "linear"))
 			continue;
 		lin = &g[i];
+		/* No measured linear jump at this N: nothing to compare. */
+		if (isnan(lin->retrieve + lin->lookup))
+			continue;
 		best_of(g, ng, lin->devices, &best, &none);
 		fprintf(f, "\nN=%u: the layout's own cost (retrieve + lookups): linear %.2f ms",
 			lin->devices, lin->retrieve + lin->lookup);
