@@ -25,6 +25,7 @@
 
 #include "lubench.h"
 #include "lubench_uapi.h"
+#include "lubench_version.h"
 #include "pci_ser.h"
 
 /* The uapi layouts the tools and the uring_cmd SQE rely on. */
@@ -924,3 +925,5 @@ module_exit(lb_exit);
 MODULE_DESCRIPTION("lubench: PCI device preservation table on virtual PCI devices");
 MODULE_AUTHOR("lubench");
 MODULE_LICENSE("GPL");
+/* The commit it was built from, in /sys/module/lubench/version. */
+MODULE_VERSION(LUBENCH_VERSION);

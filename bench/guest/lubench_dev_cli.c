@@ -21,6 +21,7 @@
 #include "cycle_plan.h"
 #include "guest_paths.h"
 #include "lubench_dev.h"
+#include "lubench_version.h"
 #include "numparse.h"
 #include "results.h"
 
@@ -47,7 +48,7 @@ static const char *const phase_names[] = {
 static void usage(void)
 {
 	fprintf(stderr,
-"usage: lubench-dev [--dev PATH] COMMAND [ARGS]\n"
+"usage: lubench-dev [--dev PATH] COMMAND [ARGS] | --version\n"
 "  info                      module, population and table state (JSON)\n"
 "  variants                  the layouts the module knows (JSON)\n"
 "  list [--own] [--no-vf]    devices the module sees, one per line\n"
@@ -1429,6 +1430,11 @@ int main(int argc, char **argv)
 	struct lbdev d;
 	int ret;
 
+	/* The commit this binary was built from, as the host records it. */
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("lubench-dev %s\n", LUBENCH_VERSION);
+		return 0;
+	}
 	if (argc > 2 && !strcmp(argv[1], "--dev")) {
 		path = argv[2];
 		argc -= 2;

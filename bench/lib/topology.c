@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the machine is (hwloc, uname, the build) and pinning to one core.
- * The build facts are compile-time definitions from CMake, so a result
- * names the flags its binary was really built with.
+ * The build facts are compile-time definitions from CMake, and the commit
+ * comes from the header generated at build time (lubench_version.h), so a
+ * result names the flags and the commit its binary was really built from.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include <hwloc.h>
 
+#include "lubench_version.h"
 #include "topology.h"
 
 #ifndef LUBENCH_SOURCE_DIR
@@ -34,19 +36,6 @@ static void copy(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
-/* First line of a command's output, or "" (never fatal: it is metadata). */
-static void run_line(const char *cmd, char *out, size_t len)
-{
-	FILE *p = popen(cmd, "r");
-
-	out[0] = '\0';
-	if (!p)
-		return;
-	if (fgets(out, (int)len, p))
-		out[strcspn(out, "\n")] = '\0';
-	pclose(p);
-}
-
 static void read_line(const char *path, char *out, size_t len)
 {
 	FILE *f = fopen(path, "r");
@@ -61,23 +50,12 @@ static void read_line(const char *path, char *out, size_t len)
 
 static void probe_build(struct topology *t)
 {
-	char cmd[700], dirty[8];
-
 	copy(t->compiler, sizeof(t->compiler), LUBENCH_COMPILER);
 	copy(t->cflags, sizeof(t->cflags), LUBENCH_CFLAGS);
 	copy(t->build_type, sizeof(t->build_type), LUBENCH_BUILD_TYPE);
 	copy(t->source_dir, sizeof(t->source_dir), LUBENCH_SOURCE_DIR);
-	snprintf(cmd, sizeof(cmd), "git -C '%s' rev-parse HEAD 2>/dev/null",
-		 t->source_dir);
-	run_line(cmd, t->git_commit, sizeof(t->git_commit));
-	if (!t->git_commit[0])
-		copy(t->git_commit, sizeof(t->git_commit), "unknown");
-	/* Tracked files changed since that commit: the result is not it. */
-	snprintf(cmd, sizeof(cmd),
-		 "git -C '%s' status --porcelain --untracked-files=no "
-		 "2>/dev/null | head -n 1", t->source_dir);
-	run_line(cmd, dirty, sizeof(dirty));
-	t->git_dirty = dirty[0] != '\0';
+	copy(t->git_commit, sizeof(t->git_commit), LUBENCH_GIT_COMMIT);
+	t->git_dirty = LUBENCH_GIT_DIRTY;
 }
 
 static void probe_system(struct topology *t)

@@ -68,6 +68,8 @@ load() {
 }
 
 if [ "$stage" = 1 ]; then
+	# The commit lubench-dev and lubench.ko were built from, on the console.
+	echo "cycle-job: $(lubench-dev --version)"
 	lubench-dev cycle-plan --plan "$plan" --kexec-checks "$KEXEC_CHECKS" >"$res"
 fi
 

@@ -13,7 +13,8 @@
 #   --batch    operations per timed sample (default 1024)
 #   --reps     passes over the devices (default 4: >= 15 samples at 4096)
 #   --out      results directory (default results/guest-<time>-<host>)
-# Exit: 0 done, 1 failed, 2 usage, 4 skipped (no QEMU or guest kernel).
+# Exit: 0 done, 1 failed, 2 usage, 4 skipped (no QEMU, guest kernel or
+# lubench.ko).
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -100,16 +101,26 @@ if [ -e "$out" ] && [ ! -d "$out" ]; then
 	exit 2
 fi
 
+# This build's module and lubench-dev (`./lubench bench --guest` brings
+# the build up to date first); none is built here.
+ko=$build/kmod/lubench.ko
+if [ ! -f "$ko" ] && [ -f "$build/kmod/unavailable" ]; then
+	echo "bench-guest: SKIP: $(cat "$build/kmod/unavailable")" >&2
+	exit 4
+fi
+for f in "$ko" "$build/bench/lubench-dev" "$build/bench/serial-stamp" \
+	"$build/bench/lubench-guest-verdict"; do
+	[ -f "$f" ] || { echo "bench-guest: no $f: build first (./lubench build)" >&2; exit 1; }
+done
 work=$build/guest-bench
-rc=0
-"$top/scripts/host/guest-build.sh" "$work" || rc=$?
-[ "$rc" = 0 ] || exit "$rc"
+mkdir -p "$work"
 
 job=$work/job.sh
 {
 	echo '#!/bin/sh'
 	echo 'set -eu'
 	echo "insmod /lubench.ko nr_devices=$devices"
+	echo 'echo "bench-guest: $(/bin/lubench-dev --version), lubench.ko $(cat /sys/module/lubench/version)"'
 	echo '/bin/lubench-dev guest-info >/dev/ttyS1'
 	echo '/bin/lubench-dev info >/dev/ttyS1'
 	for v in $(echo "$variant" | tr ',' ' '); do
@@ -125,8 +136,8 @@ run=$work/run
 rm -rf "$run"
 rc=0
 "$top/scripts/host/guest-run.sh" --devices "$devices" --timeout "$limit" \
-	--run-dir "$run" --add "$work/kmod/lubench.ko:/lubench.ko" \
-	--add "$work/bin/lubench-dev:/bin/lubench-dev" "$job" || rc=$?
+	--run-dir "$run" --add "$ko:/lubench.ko" \
+	--add "$build/bench/lubench-dev:/bin/lubench-dev" "$job" || rc=$?
 case "$rc" in
 0) ;;
 125) echo "bench-guest: SKIP: QEMU could not run the guest" >&2; exit 4 ;;

@@ -28,11 +28,14 @@
 #                `none` jump comes first, because under TCG the first
 #                kernel kexec'd into runs slower than the ones after it
 #   --no-plot    skip scripts/plot/plot.sh
-# Environment: LUBENCH_BUILD (default build/), and what guest-run.sh reads.
+# Environment: LUBENCH_BUILD (default build/): the CMake build whose
+# lubench.ko, lubench-dev and report run (`./lubench cycle` brings it up
+# to date first), and what guest-run.sh reads.
 #
 # Exit status: 0 every cycle verified; 1 a cycle failed or the guest run
-# ended badly; 2 usage; 4 skipped: QEMU, the guest kernel or a build
-# prerequisite is missing (the reason on stderr, "SKIP: ...").
+# ended badly; 2 usage; 4 skipped: QEMU, the guest kernel or lubench.ko
+# (no kernel headers when the build was configured) is missing (the
+# reason on stderr, "SKIP: ...").
 set -eu
 
 usage() {
@@ -212,46 +215,30 @@ mkdir -p "$rundir/state"
 : >"$rundir/state/preserved.list"
 : >"$rundir/state/failures"
 
-# --- build -------------------------------------------------------------------
+# --- what the guest runs: this build's, never built here ---------------------
 
 command -v qemu-system-x86_64 >/dev/null 2>&1 ||
 	skip "qemu-system-x86_64 is not installed (scripts/host/setup.sh)"
-gb=$build/cycle
-mkdir -p "$gb"
-rc=0
-"$top/scripts/host/guest-build.sh" "$gb" 2>"$gb/guest-build.log" || rc=$?
-case "$rc" in
-0) ;;
-4) skip "$(sed -n 's/^guest-build: SKIP: //p' "$gb/guest-build.log")" ;;
-*)
-	cat "$gb/guest-build.log" >&2
-	die "cannot build the guest side"
-	;;
-esac
 # Debug info makes the module five times bigger, and insmod is in the
-# blackout; a distribution ships its modules stripped too.
-timeout 60 objcopy --strip-debug "$gb/kmod/lubench.ko" "$gb/lubench.ko" ||
-	die "cannot strip $gb/kmod/lubench.ko (binutils)"
-
-# The report tool comes from the CMake build (./lubench build); bring it
-# up to date when the build tree exists.
-report=$build/bench/lubench-cycle-report
-if [ -f "$build/CMakeCache.txt" ]; then
-	timeout 600 cmake --build "$build" --target lubench-cycle-report \
-		>"$gb/report-build.log" 2>&1 ||
-		die "cannot build lubench-cycle-report ($gb/report-build.log)"
+# blackout; a distribution ships its modules stripped too.  CMake strips
+# it (kmod/module.cmake).
+ko=$build/kmod/lubench.stripped.ko
+if [ ! -f "$ko" ] && [ -f "$build/kmod/unavailable" ]; then
+	skip "$(cat "$build/kmod/unavailable")"
 fi
-[ -x "$report" ] || die "no $report: run ./lubench build first"
+report=$build/bench/lubench-cycle-report
+for f in "$ko" "$build/bench/lubench-dev" "$report" "$build/bench/lubench-version" \
+	"$build/bench/serial-stamp" "$build/bench/lubench-guest-verdict"; do
+	[ -f "$f" ] || die "no $f: build first (./lubench build)"
+done
 
 # --- run -----------------------------------------------------------------------
 
 [ -n "$out" ] || out=$top/results/cycle-$stamp
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-commit=$(git -C "$top" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git -C "$top" status --porcelain -- kmod bench scripts 2>/dev/null)" ]; then
-	commit="$commit-dirty"
-fi
+# The commit the module and lubench-dev were compiled from (one build).
+commit=$("$build/bench/lubench-version") || die "lubench-version failed"
 {
 	# A directory named just "cycle" (inside a `lubench run`) takes
 	# its parent's name.
@@ -273,8 +260,8 @@ grc=0
 "$top/scripts/host/guest-run.sh" $verbose --timeout "$timeout_s" --job-timeout 300 \
 	--devices "$max_n" --smp "$smp" --clock "$clock" --progress "$jumps" \
 	--run-dir "$rundir" \
-	--add "$gb/lubench.ko:/lubench/lubench.ko" \
-	--add "$gb/bin/lubench-dev:/lubench/lubench-dev" \
+	--add "$ko:/lubench/lubench.ko" \
+	--add "$build/bench/lubench-dev:/lubench/lubench-dev" \
 	--add "$plan:/lubench/cycle.plan" \
 	--add "$rundir/cycle.conf:/lubench/cycle.conf" \
 	--add "$rundir/state:/lubench/state" \

@@ -257,16 +257,9 @@ initrd=$(abspath "$initrd")
 verdict=$build/bench/lubench-guest-verdict
 [ -x "$verdict" ] || die "no $verdict: run ./lubench build first"
 
-# The console stamper, rebuilt when its source changes. Compiled to a
-# temporary name first so concurrent runs never execute a partial file.
-stamp=$build/tools/serial-stamp
-src=$top/bench/tools/serial-stamp.c
-if [ ! -x "$stamp" ] || [ -n "$(find "$src" -newer "$stamp")" ]; then
-	mkdir -p "$build/tools"
-	${CC:-cc} -O2 -Wall -o "$stamp.$$" "$src" ||
-		die "cannot compile $src (need a C compiler)"
-	mv "$stamp.$$" "$stamp"
-fi
+# The console stamper, from the CMake build (bench/tools/serial-stamp.c).
+stamp=$build/bench/serial-stamp
+[ -x "$stamp" ] || die "no $stamp: build first (./lubench build)"
 
 if [ -z "$rundir" ]; then
 	mkdir -p "$build/runs"

@@ -1,24 +1,22 @@
 #!/bin/sh
-# Build lubench.ko and the guest test binaries, run tests/guest_dev_test
-# inside one QEMU boot of the guest kernel, and print its KTAP on stdout.
+# Run tests/guest/guest_dev_test inside one QEMU boot of the guest kernel
+# with the lubench.ko, lubench-dev and guest_dev_test of a CMake build,
+# and print its KTAP on stdout.  It builds nothing.
 #
 # usage: scripts/host/guest-tests.sh [BUILD_DIR]
-#   BUILD_DIR  defaults to $LUBENCH_BUILD, else build/ under the repo root;
+#   BUILD_DIR  the CMake build to take the module and programs from;
+#              defaults to $LUBENCH_BUILD, else build/ under the repo root;
 #              this script's files go to BUILD_DIR/guest-tests/, the guest
-#              kernel and initramfs under $LUBENCH_BUILD if set, else
-#              under BUILD_DIR
+#              kernel and initramfs to BUILD_DIR/guest/
 # Environment:
 #   LUBENCH_DEVICES        functions the module creates (default 4096)
 #   LUBENCH_GUEST_TIMEOUT  wall-clock limit of the boot (default 300 s)
-#   KDIR                   kernel headers for the module (kmod/Makefile)
-#   LUBENCH_KSFT_TARBALL   kernel source tarball holding the kselftest
-#                          headers (default: newest /usr/src/linux-source-*)
-#   CC                     compiler for the static guest binaries
 #
 # Exit status: 0 all passed, 1 a test failed (or the guest crashed, timed
-# out, or a build step failed), 4 skipped: QEMU, the guest kernel or a
-# build prerequisite is missing, or every test skipped. A skip prints
-# "1..0 # SKIP <reason>" (or the guest's KTAP with its SKIP lines).
+# out, or BUILD_DIR lacks a program), 4 skipped: QEMU, the guest kernel or
+# lubench.ko (no kernel headers at configure time) is missing, or every
+# test skipped. A skip prints "1..0 # SKIP <reason>" (or the guest's KTAP
+# with its SKIP lines).
 set -eu
 
 usage() {
@@ -38,7 +36,6 @@ build=$(cd "$build" && pwd)
 out=$build/guest-tests
 devices=${LUBENCH_DEVICES:-4096}
 timeout_s=${LUBENCH_GUEST_TIMEOUT:-300}
-cc=${CC:-cc}
 
 # The KTAP also goes to $out/ktap.txt, which the per-test ctest entries
 # read (tests/guest/guest.cmake); a run that never reached the guest leaves
@@ -54,10 +51,7 @@ fail_build() {
 	echo "TAP version 13"
 	echo "1..1"
 	echo "not ok 1 $1"
-	if [ -s "$2" ]; then
-		tail -n 30 "$2" | sed 's/^/# /'
-	fi
-	echo "guest-tests: FAIL: $1 (log: $2)" >&2
+	echo "guest-tests: FAIL: $1" >&2
 	exit 1
 }
 
@@ -68,60 +62,14 @@ rm -f "$out/ktap.txt"
 
 command -v qemu-system-x86_64 >/dev/null 2>&1 ||
 	skip "qemu-system-x86_64 is not installed (scripts/host/setup.sh)"
-kdir=${KDIR:-$(make -s -C "$top/kmod" print-kdir 2>/dev/null || true)}
-if [ -z "$kdir" ] || [ ! -f "$kdir/Makefile" ]; then
-	skip "no kernel headers for the guest kernel (linux-headers-6.1.*-amd64 or KDIR)"
+ko=$build/kmod/lubench.ko
+if [ ! -f "$ko" ] && [ -f "$build/kmod/unavailable" ]; then
+	skip "$(cat "$build/kmod/unavailable")"
 fi
-tarball=${LUBENCH_KSFT_TARBALL:-}
-if [ -z "$tarball" ]; then
-	for t in /usr/src/linux-source-*.tar.xz; do
-		[ -r "$t" ] && tarball=$t
-	done
-fi
-if [ -z "$tarball" ] || [ ! -r "$tarball" ]; then
-	skip "no kernel source tarball for kselftest_harness.h (linux-source-6.12)"
-fi
-command -v "$cc" >/dev/null 2>&1 || skip "no C compiler ($cc)"
-
-# --- build -----------------------------------------------------------------
-
-ksft=$out/ksft
-# Extracted once per tarball: the stamp names the tarball it came from.
-if [ ! -f "$ksft/kselftest_harness.h" ] ||
-	[ "$(cat "$ksft/.source" 2>/dev/null)" != "$tarball" ]; then
-	rm -rf "$ksft.tmp"
-	mkdir -p "$ksft.tmp"
-	# Debian's tarball holds one directory named like the file.
-	top_dir=$(basename "$tarball" .tar.xz)
-	timeout 300 tar -xJf "$tarball" -C "$ksft.tmp" --strip-components=4 \
-		"$top_dir/tools/testing/selftests/kselftest_harness.h" \
-		"$top_dir/tools/testing/selftests/kselftest.h" ||
-		skip "cannot extract the kselftest headers from $tarball"
-	echo "$tarball" >"$ksft.tmp/.source"
-	rm -rf "$ksft"
-	mv "$ksft.tmp" "$ksft"
-fi
-
-echo "guest-tests: building lubench.ko against $kdir" >&2
-brc=0
-KDIR=$kdir CC=$cc LUBENCH_GEN=$build/gen \
-	"$top/scripts/host/guest-build.sh" "$out" 2>"$out/guest-build.log" ||
-	brc=$?
-case "$brc" in
-0) ;;
-4) skip "$(sed -n 's/^guest-build: SKIP: //p' "$out/guest-build.log" | tail -n 1)" ;;
-*) fail_build "$(sed -n 's/^guest-build: FAIL: \(.*\) (log: .*$/\1/p' \
-	"$out/guest-build.log" | tail -n 1)" "$out/guest-build.log" ;;
-esac
-
-# The guest has no libraries of its own: link everything statically.
-bin=$out/bin
-cflags="-O2 -g -Wall -static -I$top/kmod -I$top/kmod/pci_ser -I$build/gen -I$top/bench/lib"
-# shellcheck disable=SC2086
-$cc $cflags -I"$ksft" -o "$bin/guest_dev_test" \
-	"$top/tests/guest/guest_dev_test.c" "$top/bench/lib/lubench_dev.c" \
-	-luring >"$out/cc-test.log" 2>&1 ||
-	fail_build "build guest_dev_test (static, liburing)" "$out/cc-test.log"
+for f in "$ko" "$build/bench/lubench-dev" "$build/tests/guest_dev_test" \
+	"$build/bench/serial-stamp" "$build/bench/lubench-guest-verdict"; do
+	[ -f "$f" ] || fail_build "no $f: build first (./lubench build or cmake --build $build)"
+done
 
 # --- the job run inside the guest -----------------------------------------
 
@@ -142,6 +90,8 @@ rc=0
 		dmesg | tail -n 20 | sed 's/^/# /'
 		rc=1
 	else
+		echo "# $(/lubench/lubench-dev --version)," \
+			"lubench.ko $(cat /sys/module/lubench/version)"
 		/lubench/lubench-dev info | sed 's/^/# /'
 	fi
 	LUBENCH_KO=/lubench/lubench.ko LUBENCH_EXPECT_MODULE=1 \
@@ -158,14 +108,14 @@ run=$out/run
 rm -rf "$run"
 echo "guest-tests: booting the guest ($devices functions, up to ${timeout_s} s)" >&2
 rc=0
-# The guest kernel and base initramfs live under $LUBENCH_BUILD when set
-# (shared by every guest user), else under BUILD_DIR.
-LUBENCH_BUILD=${LUBENCH_BUILD:-$build} \
+# guest-run.sh takes the stamper, the guest kernel and base initramfs
+# from the same build.
+LUBENCH_BUILD=$build \
 	"$top/scripts/host/guest-run.sh" --devices "$devices" --timeout "$timeout_s" \
 	--run-dir "$run" \
-	--add "$out/kmod/lubench.ko:/lubench/lubench.ko" \
-	--add "$bin/lubench-dev:/lubench/lubench-dev" \
-	--add "$bin/guest_dev_test:/lubench/guest_dev_test" \
+	--add "$ko:/lubench/lubench.ko" \
+	--add "$build/bench/lubench-dev:/lubench/lubench-dev" \
+	--add "$build/tests/guest_dev_test:/lubench/guest_dev_test" \
 	"$job" 2>"$out/guest-run.log" || rc=$?
 cat "$out/guest-run.log" >&2
 

@@ -18,7 +18,7 @@ guest_kver() {
 		head -n 1
 }
 
-PKGS="build-essential cmake pkg-config gcc make libc6-dev
+PKGS="build-essential cmake ninja-build pkg-config gcc make libc6-dev
 liburing-dev libhwloc-dev hwloc gnuplot-nox valgrind
 linux-source-6.12 xz-utils
 qemu-system-x86 busybox-static kexec-tools cpio gzip

@@ -1,7 +1,8 @@
 # Live-update cycles across kexec in the QEMU guest (issue 6): one guest
 # run each, ~30-60 s under TCG.  include() this from tests/CMakeLists.txt.
-# Exit 4 = skip (no QEMU, no guest kernel, no kernel headers), with the
-# reason as "1..0 # SKIP ..." on stdout.
+# They run this build's lubench.ko and tools. Exit 4 = skip (no QEMU, no
+# guest kernel, no lubench.ko for want of kernel headers), with the reason
+# as "1..0 # SKIP ..." on stdout.
 foreach(_mode survives refuses_bad_blob icount_exact)
   add_test(NAME cycle_${_mode}
     COMMAND ${CMAKE_CURRENT_LIST_DIR}/cycle_test.sh ${_mode} ${CMAKE_BINARY_DIR})

@@ -27,8 +27,9 @@ mode=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$2"
 build=$(cd "$2" && pwd)
-# The guest kernel and base initramfs are shared with every guest user.
-LUBENCH_BUILD=${LUBENCH_BUILD:-$build}
+# cycle.sh runs this build's lubench.ko and tools (and keeps the guest
+# kernel under it), whatever LUBENCH_BUILD the caller had.
+LUBENCH_BUILD=$build
 export LUBENCH_BUILD
 out=$build/cycle-tests/$mode
 rm -rf "$out"

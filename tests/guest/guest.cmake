@@ -1,26 +1,10 @@
-# The /dev/lubench user space and the tests that run inside the QEMU
-# guest.  include() this from tests/CMakeLists.txt after the kselftest
-# headers are set up (it uses KSFT_INC and kselftest_headers).
+# The tests that run inside the QEMU guest.  include() this from
+# tests/CMakeLists.txt after the kselftest headers are set up (it uses
+# KSFT_INC and kselftest_headers).
 #
-# Both programs are linked statically: the guest has no libraries.  Here
-# they are built for warnings and for use by hand; scripts/host/guest-tests.sh
-# builds its own copies with the module, so the ctest entry below works
-# on its own.
-find_library(LUBENCH_URING_STATIC NAMES liburing.a
-  DOC "liburing's static archive (Debian: liburing-dev)")
-if(NOT LUBENCH_URING_STATIC)
-  message(FATAL_ERROR "liburing.a not found: install liburing-dev (scripts/host/setup.sh)")
-endif()
-
-add_executable(lubench-dev ${CMAKE_SOURCE_DIR}/bench/guest/lubench_dev_cli.c
-  ${CMAKE_SOURCE_DIR}/bench/lib/lubench_dev.c
-  ${CMAKE_SOURCE_DIR}/bench/lib/results.c ${CMAKE_SOURCE_DIR}/bench/lib/numparse.c
-  ${CMAKE_SOURCE_DIR}/bench/lib/input.c ${CMAKE_SOURCE_DIR}/bench/lib/cycle_plan.c)
-target_include_directories(lubench-dev PRIVATE
-  ${CMAKE_SOURCE_DIR}/kmod ${CMAKE_SOURCE_DIR}/bench/lib)
-target_link_libraries(lubench-dev PRIVATE ${LUBENCH_URING_STATIC} m)
-target_link_options(lubench-dev PRIVATE -static)
-
+# guest_dev_test is linked statically (the guest has no libraries), like
+# lubench-dev (bench/CMakeLists.txt); scripts/host/guest-tests.sh boots
+# the guest with these two and lubench.ko from this build.
 add_executable(guest_dev_test
   ${CMAKE_CURRENT_LIST_DIR}/guest_dev_test.c
   ${CMAKE_SOURCE_DIR}/bench/lib/lubench_dev.c)
@@ -34,9 +18,10 @@ target_link_options(guest_dev_test PRIVATE -static)
 target_compile_options(guest_dev_test PRIVATE
   -Wno-unused-parameter -Wno-clobbered)
 
-# One guest boot: builds lubench.ko and the static binaries, runs
-# guest_dev_test in QEMU, prints its KTAP.  Exit 4 = skip (no QEMU, no
-# guest kernel, or every test skipped), with the reason on stdout.
+# One guest boot: runs guest_dev_test in QEMU with this build's
+# lubench.ko, prints its KTAP.  Exit 4 = skip (no QEMU, no guest kernel,
+# no lubench.ko for want of kernel headers, or every test skipped), with
+# the reason on stdout.
 add_test(NAME guest_dev
   COMMAND ${CMAKE_SOURCE_DIR}/scripts/host/guest-tests.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(guest_dev PROPERTIES
