@@ -4,8 +4,9 @@
  * by C so that no script reads CSV or JSON (plotdata.h).
  *
  * usage: lubench-plotdata RUN_DIR OUT_DIR
- *   RUN_DIR  a `lubench bench` or `lubench cycle` result directory: its
- *            meta.json's schema (lubench-bench-meta, lubench-cycle-meta)
+ *   RUN_DIR  a `lubench bench`, `lubench count` or `lubench cycle`
+ *            result directory: its meta.json's schema
+ *            (lubench-bench-meta, lubench-count-meta, lubench-cycle-meta)
  *            says which figures it gets
  *   OUT_DIR  an existing directory: *.dat, one *.gp per figure, and
  *            `figures`, their names, one per line ([a-z0-9-])
@@ -78,7 +79,8 @@ const char *pd_colour(unsigned int i)
 int main(int argc, char **argv)
 {
 	static const char *const kinds[] = {
-		"lubench-bench-meta", "lubench-cycle-meta", NULL,
+		"lubench-bench-meta", "lubench-count-meta",
+		"lubench-cycle-meta", NULL,
 	};
 	struct rdir p = { 0 };
 	const char *kind;
@@ -96,7 +98,10 @@ int main(int argc, char **argv)
 	p.figures = pd_file(&p, "figures");
 	if (!p.figures)
 		return p.err;
-	ret = strcmp(kind, "lubench-bench-meta") ? pd_cycle(&p) : pd_bench(&p);
+	if (!strcmp(kind, "lubench-cycle-meta"))
+		ret = pd_cycle(&p);
+	else
+		ret = pd_bench(&p, !strcmp(kind, "lubench-count-meta"));
 	if (!pd_close(&p, p.figures, "figures") && !ret)
 		ret = 3;
 	jl_doc_free(&p.meta);

@@ -26,7 +26,8 @@ void gp_esc(FILE *f, const char *s);
 /* The @i-th colour of a line or a bar, 0-based. */
 const char *pd_colour(unsigned int i);
 
-int pd_bench(struct rdir *d);
+/* A bench run, or with @counted a `lubench count` run. */
+int pd_bench(struct rdir *d, bool counted);
 int pd_cycle(struct rdir *d);
 
 #endif /* LUBENCH_PLOTDATA_H */

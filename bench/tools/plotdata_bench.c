@@ -3,7 +3,10 @@
  * The figures of a `lubench bench` run: ns per op against N for every op
  * in the rows (log-log, one line per layout, bars from min to p99, marks
  * where each table outgrows L1d, L2 and L3), the restore total, and the
- * speedup over linear.  The ops and layouts are the rows' own.
+ * speedup over linear.  The ops and layouts are the rows' own.  A
+ * `lubench count` run gets the same figures in instructions, as a series
+ * of their own (instr-per-op-*, restore-instr, speedup-instr-*): exact
+ * counts have no spread to draw.
  */
 #include <errno.h>
 #include <math.h>
@@ -31,6 +34,7 @@ struct pb {
 	unsigned int nr_op, nr_variant;
 	uint64_t size[PB_MAX_SIZES];
 	unsigned int nr_size;
+	bool counted;		/* lubench-count rows: instructions */
 	/* from meta.json */
 	const char *run_id, *cpu;
 	uint64_t share, cache[3];
@@ -75,12 +79,23 @@ static bool bench_row(struct rdir *p, const struct jl_obj *o, const char *where,
 		rd_fail(p, "%s: %s", where, why);
 		return false;
 	}
-	if (!get_num(p, o, where, "median_ns", 0, false, &r.median) ||
-	    !get_num(p, o, where, "min_ns", 0, false, &r.min) ||
-	    !get_num(p, o, where, "p99_ns", 0, false, &r.p99) ||
-	    !get_num(p, o, where, "total_ms", 0, false, &r.total) ||
-	    !get_num(p, o, where, "speedup_vs_linear", 0, true, &r.speedup))
+	if (b->counted) {
+		if (!get_num(p, o, where, "instructions_per_op", 0, false,
+			     &r.median) ||
+		    !get_num(p, o, where, "instructions_per_total", 0, false,
+			     &r.total) ||
+		    !get_num(p, o, where, "speedup_vs_linear", 0, true,
+			     &r.speedup))
+			return false;
+		r.min = r.p99 = r.median;
+	} else if (!get_num(p, o, where, "median_ns", 0, false, &r.median) ||
+		   !get_num(p, o, where, "min_ns", 0, false, &r.min) ||
+		   !get_num(p, o, where, "p99_ns", 0, false, &r.p99) ||
+		   !get_num(p, o, where, "total_ms", 0, false, &r.total) ||
+		   !get_num(p, o, where, "speedup_vs_linear", 0, true,
+			    &r.speedup)) {
 		return false;
+	}
 	io = rd_name_index(b->op, &b->nr_op, PB_MAX_NAMES, op);
 	iv = rd_name_index(b->variant, &b->nr_variant, PB_MAX_NAMES, variant);
 	if (io < 0 || iv < 0 || !r.n || !add_size(b, r.n)) {
@@ -278,11 +293,11 @@ static void subtitle(FILE *f, const struct pb *b, bool caches)
 	fputs("}\"\n", f);
 }
 
-static void ylabel(FILE *f, const char *op)
+static void ylabel(FILE *f, const char *op, bool counted)
 {
 	const char *what = bench_op_what(op);
 
-	fputs("set ylabel \"ns per ", f);
+	fputs(counted ? "set ylabel \"instructions per " : "set ylabel \"ns per ", f);
 	if (!what) {
 		gp_esc(f, op);
 	} else {
@@ -314,21 +329,30 @@ static bool figure(struct rdir *p, const struct pb *b, const char *name,
 		cache_marks(f, b, v);
 	fputs("set logscale y 10\n", f);
 	fprintf(f, "set format y '%s'\n", kind == 2 ? "%gx" : "%g");
-	if (kind == 0) {
-		ylabel(f, b->op[op]);
+	if (kind == 0 && b->counted) {
+		ylabel(f, b->op[op], true);
+		fprintf(f, "set title \"%s: instructions per op (exact, "
+			"callgrind)", b->op[op]);
+		subtitle(f, b, true);
+		plot_lines(f, b, op, "1:2", "linespoints");
+	} else if (kind == 0) {
+		ylabel(f, b->op[op], false);
 		fprintf(f, "set title \"%s: ns per op (median; bars: min to p99)",
 			b->op[op]);
 		subtitle(f, b, true);
 		plot_lines(f, b, op, "1:2:3:4", "yerrorlines");
 	} else if (kind == 1) {
-		fputs("set ylabel \"restore total, ms (retrieve + a lookup per "
-		      "enumerated device)\"\n", f);
-		fputs("set title \"restore: whole incoming side, median", f);
+		fprintf(f, "set ylabel \"restore total, %s (retrieve + a lookup "
+			"per enumerated device)\"\n",
+			b->counted ? "instructions" : "ms");
+		fprintf(f, "set title \"restore: whole incoming side, %s",
+			b->counted ? "instructions (exact)" : "median");
 		subtitle(f, b, true);
 		plot_lines(f, b, op, "1:5", "linespoints");
 	} else {
-		fputs("set ylabel \"speedup over linear (linear median / "
-		      "variant median)\"\n", f);
+		fprintf(f, "set ylabel \"speedup over linear (linear %s / "
+			"variant %s)\"\n", b->counted ? "count" : "median",
+			b->counted ? "count" : "median");
 		fprintf(f, "set title \"%s: speedup over linear", b->op[op]);
 		subtitle(f, b, false);
 		fputs("set arrow from graph 0, first 1 to graph 1, first 1 "
@@ -355,16 +379,19 @@ static bool read_bench_meta(struct rdir *p, struct pb *b)
 	return true;
 }
 
-int pd_bench(struct rdir *p)
+int pd_bench(struct rdir *p, bool counted)
 {
 	static struct pb b;
+	const char *unit = counted ? "instr-per-op" : "ns-per-op";
 	char name[RD_NAME_LEN + 16];
 	unsigned int op;
 	int linear = -1, restore = -1;
 	bool ok;
 
+	b.counted = counted;
 	if (!read_bench_meta(p, &b) ||
-	    !rd_read_rows(p, "lubench-bench", bench_row, &b))
+	    !rd_read_rows(p, counted ? "lubench-count" : "lubench-bench",
+			  bench_row, &b))
 		return p->err;
 	if (!b.nr) {
 		rd_fail(p, "%s/results.jsonl: no rows to draw", p->run);
@@ -380,13 +407,15 @@ int pd_bench(struct rdir *p)
 			restore = op;
 	ok = write_data(p, &b);
 	for (op = 0; ok && op < b.nr_op; op++) {
-		snprintf(name, sizeof(name), "ns-per-op-%s", b.op[op]);
+		snprintf(name, sizeof(name), "%s-%s", unit, b.op[op]);
 		ok = figure(p, &b, name, op, 0);
 	}
 	if (ok && restore >= 0)
-		ok = figure(p, &b, "restore-total", restore, 1);
+		ok = figure(p, &b, counted ? "restore-instr" : "restore-total",
+			    restore, 1);
 	for (op = 0; ok && linear >= 0 && op < b.nr_op; op++) {
-		snprintf(name, sizeof(name), "speedup-%s", b.op[op]);
+		snprintf(name, sizeof(name), "%s-%s",
+			 counted ? "speedup-instr" : "speedup", b.op[op]);
 		ok = figure(p, &b, name, op, 2);
 	}
 	free(b.r);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # lubench-plotdata, scripts/plot/plot.sh and lubench-summary on the
 # committed baseline (results/baseline) and broken copies of it: the
-# figures each kind of run gets, data files that carry the rows' values,
+# figures each kind of run gets (a `lubench count` run's in instructions),
+# data files that carry the rows' values,
 # and a truncated or unknown-version input refused with exit 2, the
 # reason and no image; the C summary reproduces the committed one.
 #
@@ -65,6 +66,24 @@ check "cycle run: the phases and the layout's cost at N=4096" \
 	'[ "$(cat "$data/figures")" = "$(printf "blackout-phases-n4096\nlayout-cost-n4096")" ]'
 check "cycle run: one bar per layout, none first" \
 	'[ "$(cut -d" " -f1 "$data/phases-4096.dat" | tr "\n" " ")" = "none linear sorted xarray hashed blockset cursor " ]'
+
+# A `lubench count` run (tests/data/count-run, a real one: linear and
+# sorted, find-hit and restore, N = 16 and 64): figures in instructions.
+run=$top/tests/data/count-run
+data=$tmp/data-count
+mkdir -p "$data"
+run "$pd" "$run" "$data"
+check "count run: exit 0" '[ "$rc" = 0 ]'
+check "count run: instruction figures of their own" \
+	'[ "$(cat "$data/figures")" = "$(printf "instr-per-op-find-hit\ninstr-per-op-restore\nrestore-instr\nspeedup-instr-find-hit\nspeedup-instr-restore")" ]'
+row=$(grep -n '"variant":"sorted","op":"restore","n":64,' "$run/results.jsonl" | cut -d: -f1)
+want="64 $(json_value "$run/results.jsonl" "$row" instructions_per_op) $(json_value "$run/results.jsonl" "$row" instructions_per_total)"
+check "count run: a data file carries the row's counts" \
+	'sed -n 2p "$data/restore__sorted.dat" | awk -v want="$want" "{
+		split(want, w, \" \")
+		if (\$1 != w[1] || \$2 + 0 != w[2] + 0 || \$5 + 0 != w[3] + 0) exit 1 }"'
+check "count run: labelled in instructions" \
+	'grep -q "instructions per op (exact, callgrind)" "$data/instr-per-op-find-hit.gp"'
 
 # bad KIND NAME MESSAGE: the copy in $run (changed by the caller) is refused.
 bad() {
