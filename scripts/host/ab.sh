@@ -261,11 +261,11 @@ compare_pair() {
 	rc=0
 	"$CMP" --changed "$@" "$run/a-$what" "$run/b-$what" >"$run/$what.cmp" 2>&1 || rc=$?
 	sed 's/^/  /' "$run/$what.cmp"
-	case "$rc" in
-	0) ;;
-	1) [ "$gates" = yes ] && regressed="$regressed $what" ;;
-	*) failed "comparing the $what runs failed (see above)" ;;
-	esac
+	if [ "$rc" = 1 ] && [ "$gates" = yes ]; then
+		regressed="$regressed $what"
+	elif [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
+		failed "comparing the $what runs failed (see above)"
+	fi
 }
 
 echo "lubench ab: A $(subject "$A")"
