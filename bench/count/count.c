@@ -554,9 +554,7 @@ static void remember(const struct cfg *cfg, const struct point *p, double lin)
 	for (v = 0; v < cfg->nr_variants; v++)
 		if (!strcmp(cfg->variant[v]->name, p->variant))
 			break;
-	for (op = 0; op < NR_OPS; op++)
-		if (!strcmp(bench_op_name(op), p->op))
-			break;
+	op = bench_op_index(p->op);
 	s = &summaries[nr_summaries++];
 	*s = (struct summary){
 		.n = p->n, .variant = v, .op = op, .per_op = p->per_op,
@@ -656,15 +654,14 @@ static u32 read_points(struct res_writer *w, const struct cfg *cfg,
 			continue;
 		}
 		read_point(&o, dir, where, &p, e);
-		for (op = 0; op < NR_OPS; op++)
-			if (!strcmp(bench_op_name(op), p.op) &&
-			    !strcmp(p.variant, "linear"))
-				lin[op] = p.per_op;
-		for (op = 0; op < NR_OPS; op++)
-			if (!strcmp(bench_op_name(op), p.op))
-				break;
-		emit(w, cfg, e, &p, op < NR_OPS ? lin[op] : NAN);
-		remember(cfg, &p, op < NR_OPS ? lin[op] : NAN);
+		/* The worker is ours: its ops are the benchmark's. */
+		op = bench_op_index(p.op);
+		if (op >= NR_OPS)
+			die(EXIT_SYSTEM, "%s: unknown op \"%s\"", where, p.op);
+		if (!strcmp(p.variant, "linear"))
+			lin[op] = p.per_op;
+		emit(w, cfg, e, &p, lin[op]);
+		remember(cfg, &p, lin[op]);
 		jl_free(&o);
 		nr++;
 	}
@@ -871,12 +868,10 @@ static void add_op(struct cfg *cfg, const char *name)
 			cfg->op[i] = true;
 		return;
 	}
-	for (i = 0; i < NR_OPS; i++)
-		if (!strcmp(bench_op_name(i), name)) {
-			cfg->op[i] = true;
-			return;
-		}
-	bad_usage("unknown op '%s'", name);
+	i = bench_op_index(name);
+	if (i < 0)
+		bad_usage("unknown op '%s'", name);
+	cfg->op[i] = true;
 }
 
 static void add_size_n(struct cfg *cfg, u64 n, const char *s)
@@ -931,20 +926,6 @@ static int cmp_u32(const void *a, const void *b)
 	u32 x = *(const u32 *)a, y = *(const u32 *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-/* Registration order, so tables list layouts as the benchmark does. */
-static void order_variants(struct cfg *cfg)
-{
-	const struct pci_ser_ops *const *v;
-	const struct pci_ser_ops *sorted[COUNT_MAX_VARIANTS];
-	u32 nr = 0, i;
-
-	for (v = pci_ser_variants; *v; v++)
-		for (i = 0; i < cfg->nr_variants; i++)
-			if (cfg->variant[i] == *v)
-				sorted[nr++] = *v;
-	memcpy(cfg->variant, sorted, nr * sizeof(sorted[0]));
 }
 
 static void parse_args(struct cfg *cfg, int argc, char **argv)
@@ -1015,7 +996,7 @@ static void parse_args(struct cfg *cfg, int argc, char **argv)
 		bad_usage("unexpected argument '%s'", argv[optind]);
 	if (!cfg->nr_variants)
 		add_variant(cfg, "all");
-	order_variants(cfg);
+	bench_order_variants(cfg->variant, cfg->nr_variants);
 	for (i = 0; i < NR_OPS && !cfg->op[i]; i++)
 		;
 	if (i == NR_OPS)
@@ -1023,28 +1004,6 @@ static void parse_args(struct cfg *cfg, int argc, char **argv)
 	/* After --share: it decides which N fit. */
 	for_each_item(sizes, "--n", add_size, cfg);
 	qsort(cfg->n, cfg->nr_n, sizeof(cfg->n[0]), cmp_u32);
-}
-
-/* results/<stamp>-<host>-count next to the sources; -2, -3... if taken. */
-static void make_out(struct cfg *cfg, const struct topology *topo)
-{
-	time_t t = time(NULL);
-	struct stat st;
-	struct tm tm;
-	char stamp[32];
-	int i;
-
-	localtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	snprintf(cfg->run_id, sizeof(cfg->run_id), "%s-%s-count", stamp,
-		 topo->hostname);
-	if (cfg->out[0])
-		return;
-	snprintf(cfg->out, sizeof(cfg->out), "%s/results/%s",
-		 topo->source_dir, cfg->run_id);
-	for (i = 2; !stat(cfg->out, &st) && i < 100; i++)
-		snprintf(cfg->out, sizeof(cfg->out), "%s/results/%s-%d",
-			 topo->source_dir, cfg->run_id, i);
 }
 
 static void make_tmp(struct env *e)
@@ -1106,7 +1065,8 @@ int main(int argc, char **argv)
 		die(EXIT_SYSTEM, "topology: %s", strerror(-err));
 	make_tmp(&e);
 	probe_tools(&e);
-	make_out(&cfg, &e.topo);
+	bench_run_dir(cfg.run_id, sizeof(cfg.run_id), cfg.out, sizeof(cfg.out),
+		      &e.topo, "-count");
 	err = res_open(&w, cfg.out, COUNT_SCHEMA, COUNT_SCHEMA_VERSION,
 		       csv_columns);
 	if (err)

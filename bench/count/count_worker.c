@@ -494,9 +494,8 @@ static void add_list(struct wcfg *cfg, const char *key, char *list)
 			cfg->variant[cfg->nr_variants++] = pci_ser_variant(tok);
 			continue;
 		}
-		for (i = 0; i < NR_OPS && strcmp(bench_op_name(i), tok); i++)
-			;
-		if (i == NR_OPS)
+		i = bench_op_index(tok);
+		if (i < 0)
 			die(EXIT_USAGE, "bad op '%s'", tok);
 		if (!count_point[i])
 			die(EXIT_USAGE, "op '%s' has no counted loop "

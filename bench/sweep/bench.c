@@ -591,6 +591,16 @@ enum bench_total bench_op_total(unsigned int i)
 	return bench_ops[i].total;
 }
 
+int bench_op_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < NR_OPS; i++)
+		if (!strcmp(bench_ops[i].name, name))
+			return i;
+	return -1;
+}
+
 const char *bench_op_what(const char *name)
 {
 	unsigned int i;
@@ -1302,42 +1312,38 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* Registration order, so tables and plots list layouts the same way. */
-static void order_variants(struct cfg *cfg)
+void bench_order_variants(const struct pci_ser_ops **variant, unsigned int nr)
 {
 	const struct pci_ser_ops *const *v;
 	const struct pci_ser_ops *sorted[MAX_VARIANTS];
-	u32 nr = 0, i;
+	unsigned int k = 0, i;
 
-	for (v = pci_ser_variants; *v; v++)
-		for (i = 0; i < cfg->nr_variants; i++)
-			if (cfg->variant[i] == *v)
-				sorted[nr++] = *v;
-	memcpy(cfg->variant, sorted, nr * sizeof(sorted[0]));
+	for (v = pci_ser_variants; *v && k < MAX_VARIANTS; v++)
+		for (i = 0; i < nr; i++)
+			if (variant[i] == *v)
+				sorted[k++] = *v;
+	memcpy(variant, sorted, k * sizeof(sorted[0]));
 }
 
-static void make_run_id(struct cfg *cfg, const struct topology *topo)
+void bench_run_dir(char *run_id, size_t id_len, char *out, size_t out_len,
+		   const struct topology *topo, const char *suffix)
 {
 	time_t t = time(NULL);
+	struct stat st;
 	struct tm tm;
 	char stamp[32];
+	int i;
 
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	snprintf(cfg->run_id, sizeof(cfg->run_id), "%s-%s", stamp,
-		 topo->hostname);
-}
-
-/* results/<run-id>, next to the sources; -2, -3... if it exists. */
-static void default_out(struct cfg *cfg, const struct topology *topo)
-{
-	struct stat st;
-	int i;
-
-	snprintf(cfg->out, sizeof(cfg->out), "%s/results/%s",
-		 topo->source_dir, cfg->run_id);
-	for (i = 2; !stat(cfg->out, &st) && i < 100; i++)
-		snprintf(cfg->out, sizeof(cfg->out), "%s/results/%s-%d",
-			 topo->source_dir, cfg->run_id, i);
+	snprintf(run_id, id_len, "%s-%s%s", stamp, topo->hostname, suffix);
+	if (out[0])
+		return;
+	/* results/<run-id>, next to the sources; -2, -3... if it exists. */
+	snprintf(out, out_len, "%s/results/%s", topo->source_dir, run_id);
+	for (i = 2; !stat(out, &st) && i < 100; i++)
+		snprintf(out, out_len, "%s/results/%s-%d", topo->source_dir,
+			 run_id, i);
 }
 
 /* ---- command line: one option table, which workload files are checked against ---- */
@@ -1633,7 +1639,7 @@ static int bench_finish(void *ctx, char *err, size_t len)
 			       cfg->samples);
 	if (!cfg->nr_variants)
 		variant_item(cfg, "all", err, len);
-	order_variants(cfg);
+	bench_order_variants(cfg->variant, cfg->nr_variants);
 	for (i = 0; i < NR_OPS && !cfg->op[i]; i++)
 		;
 	if (i == NR_OPS)
@@ -1789,9 +1795,8 @@ int bench_main(int argc, char **argv)
 		fprintf(stderr, "lubench-bench: warning: not pinned: %s\n",
 			topo.pin_note);
 	run.cpu = topo.pinned_pu;
-	make_run_id(&cfg, &topo);
-	if (!cfg.out[0])
-		default_out(&cfg, &topo);
+	bench_run_dir(cfg.run_id, sizeof(cfg.run_id), cfg.out, sizeof(cfg.out),
+		      &topo, "");
 	/*
 	 * Keep freed memory in the heap: a table freed after one sample is
 	 * reused by the next, so samples do not pay the kernel's page faults

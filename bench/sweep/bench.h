@@ -7,7 +7,12 @@
 #ifndef LUBENCH_BENCH_H
 #define LUBENCH_BENCH_H
 
+#include <stddef.h>
+
 #include "stageopt.h"
+
+struct pci_ser_ops;
+struct topology;
 
 /* The [bench] stage: lubench-bench's own option table. */
 extern const struct lb_stage bench_stage;
@@ -33,6 +38,19 @@ enum bench_total {
 const char *bench_op_name(unsigned int i);
 /* What op @i's total counts (@i < NR_OPS). */
 enum bench_total bench_op_total(unsigned int i);
+/* The index of the op named @name, -1 if there is none. */
+int bench_op_index(const char *name);
+
+/* Sort @nr chosen layouts into registration order, as tables list them. */
+void bench_order_variants(const struct pci_ser_ops **variant, unsigned int nr);
+
+/*
+ * A run's id, YYYYMMDD-HHMMSS-<hostname><suffix>, and, when @out is
+ * empty, its directory: results/<run-id> next to the sources, or
+ * <run-id>-2, -3... if that exists.
+ */
+void bench_run_dir(char *run_id, size_t id_len, char *out, size_t out_len,
+		   const struct topology *topo, const char *suffix);
 /* What one op of that name is (for --help and the plots), or NULL. */
 const char *bench_op_what(const char *name);
 
