@@ -86,7 +86,7 @@ opts() {
 }
 
 # [ab]: how the wall-clock samples are taken and what gates.
-rounds=5 reps=3 gate=counts min_effect=10 count_floor=0.5
+rounds=5 reps=3 gate=counts min_effect=30 count_floor=0.5
 set -- $(opts ab)
 while [ $# -ge 2 ]; do
 	case "$1" in
