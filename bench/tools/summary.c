@@ -3,8 +3,10 @@
  * lubench-summary: the plain-text summary of a `lubench run`, what a
  * reviewer pastes into a reply on the list.  The sweep's tables come
  * from bench/results.jsonl and bench/meta.json, read and checked in C;
- * the comparison with the baseline and the cycles' table are the lines
- * compare and the cycle report printed.
+ * the counted instructions from count/; the comparisons with the
+ * baseline and the cycles' table are the lines compare and the cycle
+ * report printed, and the verdict is run.sh's verdict.txt.  At most ~60
+ * lines: the full tables are in bench.txt, count.txt and cycle.txt.
  *
  * usage: lubench-summary RUN_DIR [CYCLE_NOTE]
  * Exit: 0; 2 usage, or a result file that is not of a known schema and
@@ -160,7 +162,7 @@ static int print_bench(const char *dir)
 	static struct sm s = { .t = {
 		{ .op = "restore", .field = "total_ms" },
 		{ .op = "find-hit", .field = "median_ns" },
-		{ .op = "preserve", .field = "median_ns" },
+		{ .op = "-" },
 	} };
 	const char *cpu, *kernel, *commit, *compiler, *cflags;
 	uint64_t cores, l2, l3;
@@ -180,7 +182,7 @@ static int print_bench(const char *dir)
 	    !rd_read_rows(&d, "lubench-bench", sm_row, &s))
 		return d.err;
 	if (!s.nr_size) {
-		rd_fail(&d, "%s/results.jsonl: no restore, find-hit or preserve rows",
+		rd_fail(&d, "%s/results.jsonl: no restore or find-hit rows",
 			bench);
 		return d.err;
 	}
@@ -190,14 +192,37 @@ static int print_bench(const char *dir)
 	       (unsigned long long)(l3 >> 20), kernel);
 	printf("commit %s, %s %s\n\n", commit, compiler, cflags);
 	printf("Restore in user space: retrieve the blob + one lookup per enumerated\n"
-	       "device in PCI enumeration order (N preserved of 2N), total us, median:\n");
+	       "device in PCI enumeration order (N preserved of 2N); wall clock,\n"
+	       "total us, median:\n");
 	print_table(&s, &s.t[0], 1000);
-	printf("\nfind-hit, random order, ns per lookup, median:\n");
+	printf("\nfind-hit, random order; wall clock, ns per lookup, median:\n");
 	print_table(&s, &s.t[1], 1);
-	printf("\npreserve at fill level N, ns per op, median:\n");
-	print_table(&s, &s.t[2], 1);
-	printf("\nPer-point spread (MAD, p99) and the harness's own cost: %s/bench.txt\n",
-	       dir);
+	printf("\nEvery op, spread (MAD, p99), harness cost: %s/bench.txt\n", dir);
+	jl_doc_free(&d.meta);
+	return 0;
+}
+
+/* The same restore, as exact counts of instructions (lubench count). */
+static int print_count(const char *dir)
+{
+	static const char *const kinds[] = { "lubench-count-meta", NULL };
+	static struct sm s = { .t = {
+		{ .op = "restore", .field = "instructions_per_total" },
+		{ .op = "-" },
+		{ .op = "-" },
+	} };
+	char count[PATH_MAX];
+	struct rdir d = { .prog = "lubench-summary", .run = count };
+
+	snprintf(count, sizeof(count), "%s/count", dir);
+	if (!rd_read_meta(&d, kinds) ||
+	    !rd_read_rows(&d, "lubench-count", sm_row, &s))
+		return d.err;
+	if (!s.nr_size)
+		return 0;
+	sort_sizes(&s);
+	printf("\nThe same restore, counted instructions (callgrind, exact), thousands:\n");
+	print_table(&s, &s.t[0], 0.001);
 	jl_doc_free(&d.meta);
 	return 0;
 }
@@ -234,9 +259,22 @@ static bool marked(const char *line)
 	return strstr(line, " R ") || strstr(line, " I ");
 }
 
+/* The cycle report's table and findings, not its list of files. */
+static bool in_cycle_table;
+
 static bool cycle_table(const char *line)
 {
-	return !strncmp(line, "lubench cycle", 13);
+	if (!strncmp(line, "lubench cycle", 13))
+		in_cycle_table = true;
+	else if (!strncmp(line, "results:", 8))
+		in_cycle_table = false;
+	return in_cycle_table;
+}
+
+static bool every_line(const char *line)
+{
+	(void)line;
+	return true;
 }
 
 static bool non_empty(const char *dir, const char *name, char *path,
@@ -264,17 +302,27 @@ int main(int argc, char **argv)
 	printf("lubench run %s\n", base && base[1] ? base + 1 : dir);
 	if (non_empty(dir, "bench/results.jsonl", path, sizeof(path)))
 		ret = print_bench(dir);
-	if (!ret && non_empty(dir, "compare.txt", path, sizeof(path))) {
-		printf("\nAgainst results/baseline (lubench compare: Mann-Whitney p < 0.01 and\n"
-		       "a change of 30%% or more; R regression, I improvement):\n");
-		ret = print_lines(path, marked, false, last, sizeof(last));
-		printf("%s\n", last);
-	}
+	if (!ret && non_empty(dir, "count/results.jsonl", path, sizeof(path)))
+		ret = print_count(dir);
 	if (!ret && non_empty(dir, "cycle.txt", path, sizeof(path))) {
 		printf("\nLive update in the QEMU guest (kexec; blackout on the TSC):\n");
-		ret = print_lines(path, cycle_table, true, NULL, 0);
+		ret = print_lines(path, cycle_table, false, NULL, 0);
 	}
 	if (!ret && argc == 3 && argv[2][0])
 		printf("\nlive-update cycles: %s\n", argv[2]);
+	if (!ret && non_empty(dir, "compare-count.txt", path, sizeof(path))) {
+		printf("\nCounts against results/baseline (lubench compare):\n");
+		ret = print_lines(path, marked, false, last, sizeof(last));
+		printf("%s\n", last);
+	}
+	if (!ret && non_empty(dir, "compare-cycle.txt", path, sizeof(path))) {
+		printf("\nicount cycles against results/baseline (lubench compare):\n");
+		ret = print_lines(path, marked, false, last, sizeof(last));
+		printf("%s\n", last);
+	}
+	if (!ret && non_empty(dir, "verdict.txt", path, sizeof(path))) {
+		printf("\n");
+		ret = print_lines(path, every_line, false, NULL, 0);
+	}
 	return ret;
 }

@@ -24,9 +24,10 @@
 #   --clock      real (default): multi-threaded TCG, times follow the
 #                host; icount: QEMU icount shift=0, every time is exact
 #                virtual time (one instruction = 1 ns), see README
-#   --no-warmup  measure the first jump too: by default one unreported
-#                `none` jump comes first, because under TCG the first
-#                kernel kexec'd into runs slower than the ones after it
+#   --no-warmup  measure the first jump too: by default with --clock
+#                real one unreported `none` jump comes first, because
+#                under TCG the first kernel kexec'd into runs slower than
+#                the ones after it (--warmup asks for it under icount)
 #   --no-plot    skip scripts/plot/plot.sh
 # Environment: LUBENCH_BUILD (default build/): the CMake build whose
 # lubench.ko, lubench-dev and report run (`./lubench cycle` brings it up
@@ -58,7 +59,7 @@ plot=1
 verbose=""
 smp=""
 clock=${LUBENCH_CLOCK:-real}
-warmup=1
+warmup=""
 
 need_arg() {
 	[ "$1" -ge 2 ] || usage
@@ -83,6 +84,7 @@ while [ $# -gt 0 ]; do
 	--smp) need_arg $#; smp=$2; shift ;;
 	--clock) need_arg $#; clock=$2; shift ;;
 	--no-warmup) warmup=0 ;;
+	--warmup) warmup=1 ;;
 	--no-plot) plot=0 ;;
 	-v | --verbose) verbose=-v ;;
 	-h | --help) usage ;;
@@ -149,9 +151,12 @@ done
 [ -z "$preserve" ] || is_uint "$preserve" || usage
 if ! is_uint "$reps" || [ "$reps" -lt 1 ]; then usage; fi
 [ -z "$timeout_s" ] || is_uint "$timeout_s" || usage
+# Under icount the first jump is no slower than the others (one
+# instruction is one ns whatever the host does): no warm-up by default.
 case "$clock" in
-real) [ -n "$smp" ] || smp=2 ;;
+real) [ -n "$smp" ] || smp=2; [ -n "$warmup" ] || warmup=1 ;;
 icount)
+	[ -n "$warmup" ] || warmup=0
 	[ -n "$smp" ] || smp=1
 	if [ "$smp" != 1 ]; then
 		echo "cycle: --clock icount runs one vCPU (--smp 1), not $smp" >&2

@@ -1,12 +1,15 @@
 #!/bin/sh
-# The main job of `./lubench run`: the user-space sweep of every layout,
-# one live-update cycle per layout in the QEMU guest, the plots, and a
-# plain-text summary a reviewer can paste into a mail.
+# The main job of `./lubench run`: the user-space sweep of every layout
+# (wall clock), the same points as exact instruction counts, one
+# live-update cycle per layout in the QEMU guest, the plots, a comparison
+# with results/baseline by counts and icount cycles, and a plain-text
+# summary a reviewer can paste into a mail.
 #
 # usage: scripts/host/run.sh [WORKLOAD]
 #   WORKLOAD  a workload file (default workloads/default.conf); its
-#             [bench] and [cycle] sections give the options of each stage
-# Writes results/run-<time>-<host>/{bench,cycle,summary.txt} (under
+#             [bench], [count] and [cycle] sections give the options of
+#             each stage
+# Writes results/run-<time>-<host>/{bench,count,cycle,summary.txt} (under
 # $LUBENCH_RESULTS instead of results/ when set) and prints where
 # everything is.  Exit: 0, 1 a stage failed, 2 usage or a bad workload.
 set -eu
@@ -32,7 +35,7 @@ opts() {
 }
 
 # Check the whole workload before anything runs or is written.
-for section in bench cycle; do
+for section in bench count cycle; do
 	rc=0
 	"$top/scripts/host/workload.sh" "$workload" "$section" >/dev/null || rc=$?
 	[ "$rc" -le 1 ] || exit 2
@@ -61,11 +64,14 @@ if opts bench; then
 	fi
 fi
 
-# Against the committed baseline, when both have the sweep (a note only:
-# the baseline is from this project's machine kind, see README.md).
-baseline=$top/results/baseline/bench
-if [ -s "$dir/bench/results.jsonl" ] && [ -s "$baseline/results.jsonl" ]; then
-	"$top/lubench" compare "$baseline" "$dir/bench" >"$dir/compare.txt" || true
+if opts count; then
+	echo "== instruction counts ($(tr '\n' ' ' <"$dir/count.opts"))" >&2
+	# shellcheck disable=SC2046 # one option or value per line, no spaces
+	if ! "$top/lubench" count $(cat "$dir/count.opts") --out "$dir/count" \
+		>"$dir/count.txt"; then
+		echo "run: the counts failed (see $dir/count.txt)" >&2
+		status=1
+	fi
 fi
 
 cycle_note=""
@@ -82,6 +88,38 @@ if opts cycle; then
 	esac
 fi
 
+# Against the committed baseline by what repeats exactly: counts, and
+# icount cycles. A wall-clock sweep from another machine or day says
+# nothing about this one (./lubench ab compares two revisions here).
+baseline=$top/results/baseline
+regressed=""
+compared=""
+against() {
+	# $1 the stage, in this run and in the baseline
+	[ -s "$dir/$1/results.jsonl" ] && [ -s "$baseline/$1/results.jsonl" ] ||
+		return 0
+	rc=0
+	"$top/lubench" compare "$baseline/$1" "$dir/$1" \
+		>"$dir/compare-$1.txt" 2>&1 || rc=$?
+	case "$rc" in
+	0) compared="$compared $1" ;;
+	1) compared="$compared $1"; regressed="$regressed $1" ;;
+	*) echo "run: cannot compare $1 with the baseline (see $dir/compare-$1.txt)" >&2 ;;
+	esac
+}
+against count
+against cycle
+{
+	if [ -n "$regressed" ]; then
+		echo "verdict: REGRESSION against results/baseline in:$regressed"
+	elif [ -n "$compared" ]; then
+		echo "verdict: no regression against results/baseline ($(echo $compared | tr ' ' ',') compared; the wall-clock sweep is not)"
+	else
+		echo "verdict: nothing compared with results/baseline (no counts or icount cycles on both sides)"
+	fi
+	[ "$status" = 0 ] || echo "verdict: a stage FAILED (see above)"
+} >"$dir/verdict.txt"
+
 "$build/bench/lubench-summary" "$dir" "$cycle_note" >"$dir/summary.txt" || status=1
 cat "$dir/summary.txt"
 
@@ -90,10 +128,13 @@ echo "lubench run finished in $(($(date +%s) - start)) s"
 echo "  summary:        $dir/summary.txt"
 [ -d "$dir/bench" ] && {
 	echo "  sweep results:  $dir/bench/results.jsonl (.csv, meta.json); table: $dir/bench.txt"
-	[ -s "$dir/compare.txt" ] &&
-		echo "  vs baseline:    $dir/compare.txt"
 	echo "  sweep plots:    $dir/bench/plots/"
 }
+[ -d "$dir/count" ] &&
+	echo "  counts:         $dir/count/results.jsonl (.csv, meta.json); table: $dir/count.txt"
+for c in "$dir"/compare-*.txt; do
+	[ -s "$c" ] && echo "  vs baseline:    $c"
+done
 [ -d "$dir/cycle" ] && {
 	echo "  cycle results:  $dir/cycle/results.jsonl (.csv, meta.json); table: $dir/cycle.txt"
 	echo "  cycle plots:    $dir/cycle/plots/"

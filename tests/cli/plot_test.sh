@@ -146,7 +146,9 @@ fi
 
 # The summary of the committed run, rebuilt from its files.
 mkdir "$tmp/sum"
-cp -r "$base/bench" "$base/cycle.txt" "$tmp/sum/"
+for f in bench count cycle.txt compare-count.txt compare-cycle.txt verdict.txt; do
+	[ ! -e "$base/$f" ] || cp -r "$base/$f" "$tmp/sum/"
+done
 run "$summary" "$tmp/sum"
 sed -e "s|^lubench run baseline$|lubench run sum|" \
 	-e "s|results/baseline/bench.txt|$tmp/sum/bench.txt|" \
