@@ -213,6 +213,12 @@ for n in $devices; do
 done
 # ~10 s a jump under TCG at small N, about 5 s more per 4096 devices;
 # twice that, and the first boot.
+# Under icount one thread emulates the guest and counts instructions:
+# each jump moves the kernel image and the initramfs several times, some
+# 20-30 s on an idle 2-core host and three times that on a loaded one.
+if [ -z "$timeout_s" ] && [ "$clock" = icount ]; then
+	timeout_s=$((120 + jumps * (100 + max_n / 50)))
+fi
 [ -n "$timeout_s" ] || timeout_s=$((60 + jumps * (20 + max_n / 400)))
 
 echo "KEXEC_CHECKS=$kexec_checks" >"$rundir/cycle.conf"
