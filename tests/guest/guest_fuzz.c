@@ -8,7 +8,16 @@
  * module is unloaded and reloaded and the kernel log must be clean.
  *
  * usage: guest_fuzz [--seconds S] [--threads T] [--seed N] [--stall-ms MS]
- *                   [--epoch-ms MS] [--ko MODULE.ko]
+ *                   [--epoch-ms MS] [--ko MODULE.ko] [--devices N[,N...]]
+ *
+ * --devices runs one round of --seconds per size, in order: the module
+ * is reloaded with nr_devices=N for a round when it has another number
+ * of functions, and each round ends by unloading it and loading it with
+ * the next round's size (the last round's own).  Without --devices, one
+ * round at what is loaded.  KTAP names are fuzz.N.{progress,verdicts,
+ * model,unload_reload} per round, then fuzz.dmesg_clean (nothing bad in
+ * the log since the module's first line) and fuzz.dmesg_check (a planted
+ * WARNING line is seen, so the log check itself works).
  *
  * Each thread owns every T-th plain (non-VF) function lubench.ko made,
  * and is the only one to preserve or unpreserve those, so its model of
@@ -48,6 +57,8 @@
 #define LIST_GUARD	300	/* entries after a LIST array, untouched */
 #define GUARD_BYTE	0xa5
 #define MAX_BATCH	600
+#define MAX_ROUNDS	8
+#define MAX_FUNCTIONS	65536	/* the module's limit (kmod/lubench.h) */
 
 static struct {
 	int seconds;
@@ -56,6 +67,8 @@ static struct {
 	int stall_ms;
 	int epoch_ms;
 	const char *ko;
+	unsigned int sizes[MAX_ROUNDS];	/* functions of each round */
+	int nr_rounds;
 } opt = {
 	.seconds = 60,
 	.threads = 4,
@@ -73,6 +86,12 @@ static atomic_bool frozen;		/* preserve/unpreserve are -EBUSY */
 static atomic_bool epoch_over;
 static atomic_bool stop_all;
 static pthread_barrier_t barrier;
+
+/* The KTAP lines so far, the round now running, and any line not ok. */
+#define ROUND_TESTS	4	/* progress, verdicts, model, unload_reload */
+static int ktap_no;
+static int cur_round;
+static bool ktap_failed;
 
 /* Failures, counted for the KTAP lines; the first few are printed. */
 static atomic_uint nr_verdicts, bad_verdicts, bad_model;
@@ -711,8 +730,9 @@ static void dump_task(pid_t tid)
 }
 
 static void ktap_end(bool stalled);
-static void ktap(bool ok, const char *name, const char *fmt, ...);
-static int dmesg_hits(void);
+static void ktap(bool ok, const char *fmt, ...);
+static void ktap_not_run(int upto, const char *why);
+static void ktap_dmesg(void);
 
 static void *watchdog_main(void *arg)
 {
@@ -737,10 +757,12 @@ static void *watchdog_main(void *arg)
 			       (unsigned long long)atomic_load(&w->progress));
 			dump_task(w->tid);
 			pthread_mutex_unlock(&log_lock);
-			ktap_end(true);
-			ktap(false, "fuzz.unload_reload", "not run: a thread is stuck");
-			t = dmesg_hits();
-			ktap(t == 0, "fuzz.dmesg_clean", t ? "%d lines" : NULL, t);
+			/* This round's figures if not out yet, the rest not run. */
+			if (ktap_no == cur_round * ROUND_TESTS)
+				ktap_end(true);
+			ktap_not_run(opt.nr_rounds * ROUND_TESTS,
+				     "not run: a thread is stuck");
+			ktap_dmesg();
 			_exit(1);
 		}
 	}
@@ -886,16 +908,33 @@ static void global_call(struct worker *m, int epoch, bool *hotplugged)
 	}
 }
 
-/* --- setup, the end, and the report --------------------------------- */
+/* --- the report ------------------------------------------------------ */
 
-static int ktap_no;
-static bool ktap_failed;
+static const char *const round_test[ROUND_TESTS] = {
+	"progress", "verdicts", "model", "unload_reload",
+};
 
-static void ktap(bool ok, const char *name, const char *fmt, ...)
+/* The name of KTAP line @idx (from 0): the order is fixed by the plan. */
+static void test_name(int idx, char *buf, size_t len)
 {
+	int end = opt.nr_rounds * ROUND_TESTS;
+
+	if (idx < end)
+		snprintf(buf, len, "fuzz.%u.%s", opt.sizes[idx / ROUND_TESTS],
+			 round_test[idx % ROUND_TESTS]);
+	else
+		snprintf(buf, len, "fuzz.%s",
+			 idx == end ? "dmesg_clean" : "dmesg_check");
+}
+
+/* The next KTAP line of the plan, with an optional directive/comment. */
+static void ktap(bool ok, const char *fmt, ...)
+{
+	char name[64];
 	va_list ap;
 
 	pthread_mutex_lock(&log_lock);
+	test_name(ktap_no, name, sizeof(name));
 	printf("%sok %d %s", ok ? "" : "not ", ++ktap_no, name);
 	if (fmt) {
 		printf(" # ");
@@ -904,41 +943,67 @@ static void ktap(bool ok, const char *name, const char *fmt, ...)
 		va_end(ap);
 	}
 	printf("\n");
+	fflush(stdout);
 	pthread_mutex_unlock(&log_lock);
 	if (!ok)
 		ktap_failed = true;
 }
 
-static void ktap_end(bool stalled)
+/* Every line before @upto not printed yet: failed, for @why. */
+static void ktap_not_run(int upto, const char *why)
 {
-	ktap(!stalled, "fuzz.progress", stalled ? "a thread stopped" : NULL);
-	ktap(!atomic_load(&bad_verdicts), "fuzz.verdicts",
-	     "%u of %u verdicts against the model",
-	     atomic_load(&bad_verdicts), atomic_load(&nr_verdicts));
-	ktap(!atomic_load(&bad_model), "fuzz.model",
-	     "%u epochs where the table was not the model",
-	     atomic_load(&bad_model));
-	fflush(stdout);
+	while (ktap_no < upto)
+		ktap(false, "%s", why);
 }
 
-static int unload_reload(void)
+/* fuzz.N.progress, .verdicts and .model of the round now ending. */
+static void ktap_end(bool stalled)
+{
+	ktap(!stalled, stalled ? "a thread stopped" : NULL);
+	ktap(!atomic_load(&bad_verdicts), "%u of %u verdicts against the model",
+	     atomic_load(&bad_verdicts), atomic_load(&nr_verdicts));
+	ktap(!atomic_load(&bad_model), "%u epochs where the table was not the model",
+	     atomic_load(&bad_model));
+}
+
+/* --- the module: unload, load, the log --------------------------------- */
+
+/* Wait up to 5 s for the device node to be there (@want) or gone. */
+static bool wait_node(bool want)
 {
 	struct timespec pause = { 0, 100 * 1000 * 1000 };
-	struct lubench_info in;
-	unsigned int nr_param = 0;
-	char params[64];
-	struct lbdev d;
-	int fd, ret, tries;
-	FILE *f;
+	int tries;
 
-	f = fopen("/sys/module/lubench/parameters/nr_devices", "r");
-	if (!f || fscanf(f, "%u", &nr_param) != 1) {
-		note("no nr_devices parameter");
-		if (f)
-			fclose(f);
-		return -1;
+	for (tries = 0; tries < 50; tries++) {
+		if (!access(LUBENCH_DEV_PATH, F_OK) == want)
+			return true;
+		nanosleep(&pause, NULL);
 	}
-	fclose(f);
+	return !access(LUBENCH_DEV_PATH, F_OK) == want;
+}
+
+/* Functions of the loaded module, or -1 when there is none. */
+static int loaded_functions(void)
+{
+	struct lubench_info in;
+	struct lbdev d;
+	int ret;
+
+	if (lbdev_open(&d, NULL))
+		return -1;
+	ret = lbdev_info(&d, &in);
+	lbdev_close(&d);
+	return ret ? -1 : (int)in.nr_functions;
+}
+
+/* Unload lubench.ko and load --ko with @nr functions; each step watched. */
+static int unload_reload(struct worker *m, unsigned int nr)
+{
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	char params[64];
+	int fd, ret, tries, got;
+
+	enter(m, "delete_module(lubench)");
 	/* io_uring drops its file references asynchronously: retry. */
 	for (tries = 0; tries < 100; tries++) {
 		ret = syscall(__NR_delete_module, "lubench", O_NONBLOCK);
@@ -946,43 +1011,55 @@ static int unload_reload(void)
 			break;
 		nanosleep(&pause, NULL);
 	}
+	done(m);
 	if (ret) {
 		note("delete_module: %s", strerror(errno));
 		return -1;
 	}
-	for (tries = 0; tries < 50 && !access(LUBENCH_DEV_PATH, F_OK); tries++)
-		nanosleep(&pause, NULL);
-	if (!access(LUBENCH_DEV_PATH, F_OK)) {
+	enter(m, "wait for " LUBENCH_DEV_PATH " to go");
+	ret = wait_node(false);
+	done(m);
+	if (!ret) {
 		note("%s still there after unload", LUBENCH_DEV_PATH);
 		return -1;
 	}
 	fd = open(opt.ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	snprintf(params, sizeof(params), "nr_devices=%u", nr_param);
-	ret = syscall(__NR_finit_module, fd, params, 0);
-	close(fd);
-	if (ret) {
-		note("finit_module: %s", strerror(errno));
+	if (fd < 0) {
+		note("%s: %s", opt.ko, strerror(errno));
 		return -1;
 	}
-	for (tries = 0; tries < 50 && access(LUBENCH_DEV_PATH, F_OK); tries++)
-		nanosleep(&pause, NULL);
-	if (lbdev_open(&d, NULL) || lbdev_info(&d, &in)) {
+	snprintf(params, sizeof(params), "nr_devices=%u", nr);
+	enter(m, "finit_module(lubench.ko)");
+	ret = syscall(__NR_finit_module, fd, params, 0);
+	done(m);
+	close(fd);
+	if (ret) {
+		note("finit_module %s: %s", params, strerror(errno));
+		return -1;
+	}
+	enter(m, "wait for " LUBENCH_DEV_PATH);
+	wait_node(true);
+	got = loaded_functions();
+	done(m);
+	if (got < 0) {
 		note("no %s after reload", LUBENCH_DEV_PATH);
 		return -1;
 	}
-	lbdev_close(&d);
-	if (in.nr_functions != nr_param) {
-		note("reloaded with %u functions, not %u", in.nr_functions,
-		     nr_param);
+	if ((unsigned int)got != nr) {
+		note("reloaded with %d functions, not %u", got, nr);
 		return -1;
 	}
 	return 0;
 }
 
-/* From the module's first line of the log on: no warning of any kind. */
-static int dmesg_hits(void)
+/* Part of the planted line, so only fuzz.dmesg_check counts it. */
+#define PLANTED	"guest_fuzz: planted to check the log check"
+
+/*
+ * Bad lines from the module's first line of the log on; lines holding
+ * PLANTED are counted in @planted instead.  -1 when the log is unread.
+ */
+static int dmesg_scan(int *planted)
 {
 	static const char *const bad[] = {
 		"WARNING:", "BUG:", "KASAN", "UBSAN", "Oops", "Call Trace",
@@ -994,6 +1071,7 @@ static int dmesg_hits(void)
 	int size, len, hits = 0;
 	unsigned int i;
 
+	*planted = 0;
 	size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
 	if (size <= 0)
 		return -1;
@@ -1014,17 +1092,86 @@ static int dmesg_hits(void)
 		line = buf;
 	for (line = strtok_r(line, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
-		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-			if (strstr(line, bad[i])) {
-				if (hits++ < 10)
-					note("dmesg: %s", line);
-				break;
-			}
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			if (!strstr(line, bad[i]))
+				continue;
+			if (strstr(line, PLANTED))
+				++*planted;
+			else if (hits++ < 10)
+				note("dmesg: %s", line);
+			break;
+		}
 	free(buf);
 	return hits;
 }
 
-static int setup_workers(void)
+/*
+ * Put a line the scan must call bad into the log: one write(), as
+ * /dev/kmsg takes a record per write (and refuses the SEEK_CUR that
+ * dprintf() starts with).
+ */
+static int plant_warning(void)
+{
+	static const char line[] = "<4>WARNING: " PLANTED "\n";
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, line, sizeof(line) - 1) == sizeof(line) - 1 ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/* fuzz.dmesg_clean, then fuzz.dmesg_check: the scan sees a planted line. */
+static void ktap_dmesg(void)
+{
+	int hits, again, planted;
+
+	hits = dmesg_scan(&planted);
+	if (hits < 0)
+		ktap(false, "cannot read the log");
+	else
+		ktap(hits == 0, hits ? "%d lines" : NULL, hits);
+	if (plant_warning()) {
+		ktap(false, "cannot write /dev/kmsg: %s", strerror(errno));
+		return;
+	}
+	again = dmesg_scan(&planted);
+	ktap(planted == 1 && again == hits,
+	     "%d planted WARNING lines seen (want 1), %d others", planted, again);
+}
+
+/* --- one round ----------------------------------------------------- */
+
+/* Everything a round changes, as it was before the first. */
+static void round_reset(void)
+{
+	int t;
+
+	for (t = 0; t <= opt.threads; t++) {
+		struct worker *w = &workers[t];
+
+		free(w->own);
+		free(w->state);
+		w->own = NULL;
+		w->state = NULL;
+		w->nr_own = 0;
+		memset(w->calls, 0, sizeof(w->calls));
+		/* Closed by teardown(); opened again by setup_workers(). */
+		w->d.fd = -1;
+		w->d.have_ring = false;
+		w->have_drain_ring = false;
+	}
+	have_vf = false;
+	atomic_store(&frozen, false);
+	atomic_store(&epoch_over, false);
+	atomic_store(&stop_all, false);
+	atomic_store(&nr_verdicts, 0);
+	atomic_store(&bad_verdicts, 0);
+	atomic_store(&bad_model, 0);
+}
+
+static int setup_workers(int round)
 {
 	struct lubench_devid *own;
 	struct lbdev d;
@@ -1059,7 +1206,7 @@ static int setup_workers(void)
 		struct worker *w = &workers[t];
 
 		w->id = t;
-		w->rng = opt.seed * 0x9e3779b97f4a7c15ULL + t + 1;
+		w->rng = (opt.seed + round) * 0x9e3779b97f4a7c15ULL + t + 1;
 		if (lbdev_open(&w->d, NULL))
 			return -1;
 		if (t == opt.threads)
@@ -1076,90 +1223,58 @@ static int setup_workers(void)
 	return 0;
 }
 
-static void usage(void)
+/* Nothing held: every fd and ring closed, so the module can go. */
+static void teardown(struct worker *m)
 {
-	fprintf(stderr,
-		"usage: guest_fuzz [--seconds S] [--threads T] [--seed N] [--stall-ms MS]\n"
-		"                  [--epoch-ms MS] [--ko MODULE.ko]\n");
-	exit(2);
+	int t;
+
+	enter(m, "teardown: reset and close");
+	if (m->d.fd >= 0)
+		lbdev_reset(&m->d, LUBENCH_RESET_ALL);
+	for (t = 0; t <= opt.threads; t++) {
+		if (workers[t].have_drain_ring)
+			io_uring_queue_exit(&workers[t].drain_ring);
+		workers[t].have_drain_ring = false;
+		lbdev_close(&workers[t].d);
+	}
+	done(m);
 }
 
-int main(int argc, char **argv)
+/* The calls of each kind, per thread and in all. */
+static void print_calls(int epochs)
 {
-	static const struct option lopts[] = {
-		{ "seconds", required_argument, NULL, 's' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "stall-ms", required_argument, NULL, 'w' },
-		{ "epoch-ms", required_argument, NULL, 'e' },
-		{ "ko", required_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 },
-	};
+	unsigned long long all[NR_KINDS] = { 0 };
+	char line[512];
+	int t, k, len;
+
+	for (t = 0; t < opt.threads; t++) {
+		struct worker *w = &workers[t];
+
+		for (k = 0, len = 0; k < NR_KINDS; k++) {
+			len += snprintf(line + len, sizeof(line) - len, " %s=%llu",
+					kind_name[k], w->calls[k]);
+			all[k] += w->calls[k];
+		}
+		note("thread %d (%d devices):%s", t, w->nr_own, line);
+	}
+	for (k = 0, len = 0; k < NR_KINDS; k++)
+		len += snprintf(line + len, sizeof(line) - len, " %s=%llu",
+				kind_name[k], all[k]);
+	note("all threads:%s", line);
+	note("%d epochs", epochs);
+}
+
+/* The epochs of one round, from the first barrier to the last. */
+static void fuzz_epochs(struct worker *m)
+{
 	bool hotplugged = false;
-	struct worker *m;
-	pthread_t watchdog;
 	uint64_t end;
-	int c, t, epoch = 0, hits;
+	int t, epoch = 0;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	opt.ko = getenv("LUBENCH_KO");
-	while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
-		char *e = NULL;
-		long v = 0;
-
-		if (c != 'k') {
-			errno = 0;
-			v = strtol(optarg, &e, 0);
-			if (errno || !*optarg || *e || v < 1)
-				usage();
-		}
-		switch (c) {
-		case 's':
-			opt.seconds = v;
-			break;
-		case 't':
-			if (v > MAX_THREADS)
-				usage();
-			opt.threads = v;
-			break;
-		case 'S':
-			opt.seed = v;
-			break;
-		case 'w':
-			opt.stall_ms = v;
-			break;
-		case 'e':
-			opt.epoch_ms = v;
-			break;
-		case 'k':
-			opt.ko = optarg;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-
-	printf("TAP version 13\n1..5\n");
-	printf("# guest_fuzz: seconds=%d threads=%d seed=%" PRIu64 " stall-ms=%d epoch-ms=%d\n",
-	       opt.seconds, opt.threads, opt.seed, opt.stall_ms, opt.epoch_ms);
-	/* The main thread sits in the last slot, watched like the others. */
-	m = &workers[opt.threads];
-	if (setup_workers() || refresh_all_ids(m)) {
-		printf("Bail out! no /dev/lubench or no devices to own\n");
-		return 1;
-	}
-	m->tid = syscall(SYS_gettid);
 	lbdev_reset(&m->d, LUBENCH_RESET_ALL);
-	if (pthread_barrier_init(&barrier, NULL, opt.threads + 1))
-		return 1;
+	pthread_barrier_init(&barrier, NULL, opt.threads + 1);
 	for (t = 0; t < opt.threads; t++)
-		if (pthread_create(&workers[t].thread, NULL, worker_main,
-				   &workers[t]))
-			return 1;
-	pthread_create(&watchdog, NULL, watchdog_main, NULL);
-
+		pthread_create(&workers[t].thread, NULL, worker_main, &workers[t]);
 	end = now_ns() + (uint64_t)opt.seconds * 1000000000ULL;
 	for (;;) {
 		struct timespec ep = {
@@ -1186,39 +1301,180 @@ int main(int argc, char **argv)
 	}
 	for (t = 0; t < opt.threads; t++)
 		pthread_join(workers[t].thread, NULL);
+	pthread_barrier_destroy(&barrier);
 	check_model(m, epoch);
+	print_calls(epoch);
+}
 
-	for (t = 0; t < opt.threads; t++) {
-		struct worker *w = &workers[t];
-		char line[512];
-		int k, len = 0;
+/*
+ * Round @r at opt.sizes[@r] functions: its four KTAP lines.  Returns
+ * false when the module could not be loaded again after it.
+ */
+static bool fuzz_round(int r)
+{
+	struct worker *m = &workers[opt.threads];
+	unsigned int size = opt.sizes[r];
+	unsigned int next = r + 1 < opt.nr_rounds ? opt.sizes[r + 1] : size;
+	int got = loaded_functions();
 
-		for (k = 0; k < NR_KINDS; k++)
-			len += snprintf(line + len, sizeof(line) - len, " %s=%llu",
-					kind_name[k], w->calls[k]);
-		note("thread %d (%d devices):%s", t, w->nr_own, line);
+	cur_round = r;
+	note("round %d: %u functions, %d s", r, size, opt.seconds);
+	round_reset();
+	if (got != (int)size && (!opt.ko || unload_reload(m, size))) {
+		note("round %d: no module with %u functions (%d loaded)%s", r,
+		     size, got, opt.ko ? "" : "; --ko to reload it");
+		ktap_not_run((r + 1) * ROUND_TESTS, "not run: no module");
+		return true;
 	}
-	note("%d epochs", epoch);
+	if (setup_workers(r) || refresh_all_ids(m)) {
+		note("round %d: no %s or no devices to own", r, LUBENCH_DEV_PATH);
+		teardown(m);
+		ktap_not_run((r + 1) * ROUND_TESTS, "not run: setup failed");
+		return true;
+	}
+	fuzz_epochs(m);
 	ktap_end(false);
-
-	/* The end: nothing held, unload, reload, and the log. */
-	enter(m, "teardown: reset and close");
-	lbdev_reset(&m->d, LUBENCH_RESET_ALL);
-	for (t = 0; t <= opt.threads; t++) {
-		if (workers[t].have_drain_ring)
-			io_uring_queue_exit(&workers[t].drain_ring);
-		lbdev_close(&workers[t].d);
-	}
-	done(m);
+	teardown(m);
 	if (!opt.ko || access(opt.ko, R_OK)) {
-		ktap(true, "fuzz.unload_reload", "SKIP no module file (--ko)");
-	} else {
-		enter(m, "delete_module + finit_module");
-		ktap(!unload_reload(), "fuzz.unload_reload", NULL);
-		done(m);
+		ktap(true, "SKIP no module file (--ko)");
+		return true;
 	}
-	hits = dmesg_hits();
-	ktap(hits == 0, "fuzz.dmesg_clean", hits < 0 ? "cannot read the log" :
-	     hits ? "%d lines" : NULL, hits);
+	if (unload_reload(m, next)) {
+		ktap(false, "reload with %u functions failed", next);
+		return false;
+	}
+	ktap(true, NULL);
+	return true;
+}
+
+/* --- options and main ------------------------------------------------ */
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: guest_fuzz [--seconds S] [--threads T] [--seed N] [--stall-ms MS]\n"
+		"                  [--epoch-ms MS] [--ko MODULE.ko] [--devices N[,N...]]\n");
+	exit(2);
+}
+
+/* --devices: up to MAX_ROUNDS sizes, each 1..MAX_FUNCTIONS. */
+static void parse_sizes(const char *arg)
+{
+	const char *p = arg;
+
+	opt.nr_rounds = 0;
+	while (*p) {
+		char *e;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(p, &e, 10);
+		if (errno || e == p || *p == '-' || !v || v > MAX_FUNCTIONS ||
+		    (*e && *e != ',') || opt.nr_rounds == MAX_ROUNDS) {
+			fprintf(stderr,
+				"guest_fuzz: --devices %s: want up to %d sizes of 1..%d, comma-separated\n",
+				arg, MAX_ROUNDS, MAX_FUNCTIONS);
+			exit(2);
+		}
+		opt.sizes[opt.nr_rounds++] = v;
+		p = *e ? e + 1 : e;
+	}
+	if (!opt.nr_rounds)
+		usage();
+}
+
+static void parse_args(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "seconds", required_argument, NULL, 's' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "stall-ms", required_argument, NULL, 'w' },
+		{ "epoch-ms", required_argument, NULL, 'e' },
+		{ "ko", required_argument, NULL, 'k' },
+		{ "devices", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opt.ko = getenv("LUBENCH_KO");
+	while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+		char *e = NULL;
+		long v = 0;
+
+		if (c != 'k' && c != 'd') {
+			if (c == '?')
+				usage();
+			errno = 0;
+			v = strtol(optarg, &e, 0);
+			if (errno || !*optarg || *e || v < 1 || v > INT32_MAX)
+				usage();
+		}
+		switch (c) {
+		case 's':
+			opt.seconds = v;
+			break;
+		case 't':
+			if (v > MAX_THREADS)
+				usage();
+			opt.threads = v;
+			break;
+		case 'S':
+			opt.seed = v;
+			break;
+		case 'w':
+			opt.stall_ms = v;
+			break;
+		case 'e':
+			opt.epoch_ms = v;
+			break;
+		case 'k':
+			opt.ko = optarg;
+			break;
+		case 'd':
+			parse_sizes(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+}
+
+int main(int argc, char **argv)
+{
+	pthread_t watchdog;
+	int r;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	parse_args(argc, argv);
+	if (!opt.nr_rounds) {
+		int got = loaded_functions();
+
+		if (got <= 0) {
+			printf("TAP version 13\nBail out! no %s to fuzz\n",
+			       LUBENCH_DEV_PATH);
+			return 1;
+		}
+		opt.sizes[opt.nr_rounds++] = got;
+	}
+	if (opt.nr_rounds > 1 && !opt.ko) {
+		fprintf(stderr, "guest_fuzz: several --devices sizes need --ko (or LUBENCH_KO) to reload the module\n");
+		return 2;
+	}
+
+	printf("TAP version 13\n1..%d\n", opt.nr_rounds * ROUND_TESTS + 2);
+	printf("# guest_fuzz: seconds=%d threads=%d seed=%" PRIu64 " stall-ms=%d epoch-ms=%d rounds=%d\n",
+	       opt.seconds, opt.threads, opt.seed, opt.stall_ms, opt.epoch_ms,
+	       opt.nr_rounds);
+	/* The main thread sits in the last slot, watched like the others. */
+	workers[opt.threads].tid = syscall(SYS_gettid);
+	pthread_create(&watchdog, NULL, watchdog_main, NULL);
+	for (r = 0; r < opt.nr_rounds; r++)
+		if (!fuzz_round(r))
+			break;
+	ktap_not_run(opt.nr_rounds * ROUND_TESTS, "not run: no module");
+	ktap_dmesg();
 	return ktap_failed ? 1 : 0;
 }
