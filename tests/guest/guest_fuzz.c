@@ -53,7 +53,6 @@
 
 #define MAX_THREADS	16
 #define RING_ENTRIES	64
-#define CQE_WAIT_MS	5000	/* a CQE later than this is lost */
 #define LIST_GUARD	300	/* entries after a LIST array, untouched */
 #define GUARD_BYTE	0xa5
 #define MAX_BATCH	600
@@ -247,13 +246,14 @@ static void prep_cmd(struct io_uring_sqe *sqe, int fd, unsigned int op,
 /*
  * Submit what is queued on @ring (all of it: @n SQEs) and reap @n CQEs
  * into @res by user_data.  Returns 0, or -ETIME when a CQE did not come
- * within CQE_WAIT_MS, or the submit's error.
+ * within a third of --stall-ms (5 s by default; lost: the watchdog,
+ * which would name the wait, comes later), or the submit's error.
  */
 static int submit_reap(struct io_uring *ring, unsigned int n, int *res)
 {
 	struct __kernel_timespec ts = {
-		.tv_sec = CQE_WAIT_MS / 1000,
-		.tv_nsec = (CQE_WAIT_MS % 1000) * 1000000L,
+		.tv_sec = opt.stall_ms / 3000,
+		.tv_nsec = (opt.stall_ms / 3 % 1000) * 1000000L,
 	};
 	unsigned int sub = 0, got = 0;
 	int ret;
