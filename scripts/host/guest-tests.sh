@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run tests/guest/guest_dev_test inside one QEMU boot of the guest kernel
 # with the lubench.ko, lubench-dev and guest_dev_test of a CMake build,
-# and print its KTAP on stdout.  It builds nothing.
+# and print its KTAP on stdout.  It builds nothing; the boot and the
+# reading of the KTAP are scripts/host/guest-ktap.sh's.
 #
 # usage: scripts/host/guest-tests.sh [BUILD_DIR]
 #   BUILD_DIR  the CMake build to take the module and programs from;
@@ -36,40 +37,7 @@ build=$(cd "$build" && pwd)
 out=$build/guest-tests
 devices=${LUBENCH_DEVICES:-4096}
 timeout_s=${LUBENCH_GUEST_TIMEOUT:-300}
-
-# The KTAP also goes to $out/ktap.txt, which the per-test ctest entries
-# read (tests/guest/guest.cmake); a run that never reached the guest leaves
-# either its skip there or no file at all, never an older run's.
-skip() {
-	echo "1..0 # SKIP $*" | tee "$out/ktap.txt"
-	echo "guest-tests: SKIP: $*" >&2
-	exit 4
-}
-
-# A failure before the guest ran still reads as one failed KTAP test.
-fail_build() {
-	echo "TAP version 13"
-	echo "1..1"
-	echo "not ok 1 $1"
-	echo "guest-tests: FAIL: $1" >&2
-	exit 1
-}
-
 mkdir -p "$out"
-rm -f "$out/ktap.txt"
-
-# --- prerequisites: their absence is a skip, with the reason -------------
-
-command -v qemu-system-x86_64 >/dev/null 2>&1 ||
-	skip "qemu-system-x86_64 is not installed (scripts/host/setup.sh)"
-ko=$build/kmod/lubench.ko
-if [ ! -f "$ko" ] && [ -f "$build/kmod/unavailable" ]; then
-	skip "$(cat "$build/kmod/unavailable")"
-fi
-for f in "$ko" "$build/bench/lubench-dev" "$build/tests/guest_dev_test" \
-	"$build/bench/serial-stamp" "$build/bench/lubench-guest-verdict"; do
-	[ -f "$f" ] || fail_build "no $f: build first (./lubench build or cmake --build $build)"
-done
 
 # --- the job run inside the guest -----------------------------------------
 
@@ -102,75 +70,8 @@ rc=0
 exit "$rc"
 EOF
 
-# --- run ------------------------------------------------------------------
+# --- run: guest-ktap.sh checks the build, boots and reads the KTAP -------
 
-run=$out/run
-rm -rf "$run"
-echo "guest-tests: booting the guest ($devices functions, up to ${timeout_s} s)" >&2
-rc=0
-# guest-run.sh takes the stamper, the guest kernel and base initramfs
-# from the same build.
-LUBENCH_BUILD=$build \
-	"$top/scripts/host/guest-run.sh" --devices "$devices" --timeout "$timeout_s" \
-	--run-dir "$run" \
-	--add "$ko:/lubench/lubench.ko" \
-	--add "$build/bench/lubench-dev:/lubench/lubench-dev" \
-	--add "$build/tests/guest_dev_test:/lubench/guest_dev_test" \
-	"$job" 2>"$out/guest-run.log" || rc=$?
-cat "$out/guest-run.log" >&2
-
-reason=$(sed -n 's/^reason=//p' "$run/status" 2>/dev/null || true)
-[ -n "$reason" ] || reason=$(grep '^guest-run: ' "$out/guest-run.log" | tail -n 2 | head -n 1 || true)
-
-# QEMU (or the guest kernel it needs) not usable at all: skip, with why.
-if [ "$rc" = 125 ] && [ ! -s "$run/console.log" ]; then
-	skip "QEMU cannot run: $reason"
-fi
-if [ "$rc" = 125 ] && grep -q 'cannot get the guest kernel' "$out/guest-run.log"; then
-	skip "no guest kernel: $reason"
-fi
-
-# The guest's KTAP: everything on the results port but the protocol's
-# JSON lines (the host's lubench-run record).
-ktap=$out/ktap.txt
-if [ -f "$run/results.txt" ]; then
-	grep -v '^{"schema":"lubench-guest",' "$run/results.txt" | tr -d '\r' >"$ktap" || true
-else
-	: >"$ktap"
-fi
-cat "$ktap"
-
-case "$rc" in
-0 | 1) ;;
-124 | 126 | 127)
-	# Cut short: say so in KTAP terms, and show the end of the console.
-	echo "Bail out! guest: $reason"
-	echo "guest-tests: console tail ($run/console.log):" >&2
-	tail -n 40 "$run/console.log" >&2 || true
-	exit 1
-	;;
-*)
-	echo "Bail out! guest: $reason"
-	exit 1
-	;;
-esac
-
-plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*$/\1/p' "$ktap" | head -n 1)
-oks=$(grep -c '^ok [0-9]' "$ktap" || true)
-skips=$(grep -c '^ok [0-9].*# SKIP' "$ktap" || true)
-notoks=$(grep -c '^not ok [0-9]' "$ktap" || true)
-if [ -z "$plan" ]; then
-	echo "Bail out! guest: no KTAP plan from guest_dev_test ($reason)"
-	exit 1
-fi
-if [ $((oks + notoks)) -ne "$plan" ]; then
-	echo "Bail out! guest: $((oks + notoks)) of $plan results ($reason)"
-	exit 1
-fi
-if [ "$rc" = 0 ] && [ "$notoks" = 0 ] && [ "$skips" = "$plan" ]; then
-	echo "guest-tests: SKIP: every test skipped" >&2
-	exit 4
-fi
-echo "guest-tests: $oks ok ($skips skipped), $notoks not ok of $plan; $reason" >&2
-[ "$notoks" = 0 ] && [ "$rc" = 0 ] || exit 1
-exit 0
+exec "$top/scripts/host/guest-ktap.sh" --name guest-tests --out "$out" \
+	--devices "$devices" --timeout "$timeout_s" \
+	--add "$build/tests/guest_dev_test:/lubench/guest_dev_test" "$build" "$job"

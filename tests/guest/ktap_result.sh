@@ -11,7 +11,7 @@ ktap=$1
 name=$2
 
 if [ ! -f "$ktap" ]; then
-	echo "no KTAP at $ktap: the guest run (ctest guest_dev) did not get that far"
+	echo "no KTAP at $ktap: the guest run (ctest guest_dev or guest_fuzz) did not get that far"
 	exit 1
 fi
 if grep -q '^1\.\.0 # SKIP' "$ktap"; then
