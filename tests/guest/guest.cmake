@@ -2,9 +2,10 @@
 # tests/CMakeLists.txt after the kselftest headers are set up (it uses
 # KSFT_INC and kselftest_headers).
 #
-# guest_dev_test is linked statically (the guest has no libraries), like
-# lubench-dev (bench/CMakeLists.txt); scripts/host/guest-tests.sh boots
-# the guest with these two and lubench.ko from this build.
+# guest_dev_test and guest_fuzz are linked statically (the guest has no
+# libraries), like lubench-dev (bench/CMakeLists.txt);
+# scripts/host/guest-tests.sh and guest-fuzz.sh boot the guest with them,
+# lubench-dev and lubench.ko from this build.
 add_executable(guest_dev_test
   ${CMAKE_CURRENT_LIST_DIR}/guest_dev_test.c
   ${CMAKE_SOURCE_DIR}/bench/lib/lubench_dev.c)
@@ -68,4 +69,60 @@ foreach(_t ${_lb_guest_tests})
     set_tests_properties(guest/${_n} PROPERTIES
       FIXTURES_REQUIRED guest_ktap SKIP_RETURN_CODE 4 TIMEOUT 30)
   endforeach()
+endforeach()
+
+# --- guest_fuzz: lubench.ko under random ioctls and uring_cmds ----------
+#
+# Static like guest_dev_test; it needs no kselftest header.
+add_executable(guest_fuzz
+  ${CMAKE_CURRENT_LIST_DIR}/guest_fuzz.c
+  ${CMAKE_SOURCE_DIR}/bench/lib/lubench_dev.c)
+target_include_directories(guest_fuzz PRIVATE
+  ${CMAKE_SOURCE_DIR}/kmod ${CMAKE_SOURCE_DIR}/bench/lib)
+target_compile_options(guest_fuzz PRIVATE -pthread)
+target_link_libraries(guest_fuzz PRIVATE ${LUBENCH_URING_STATIC})
+target_link_options(guest_fuzz PRIVATE -static -pthread)
+
+# One guest boot (scripts/host/guest-fuzz.sh): LUBENCH_FUZZ_S seconds
+# (default 20) at each size below, the module reloaded between.  ctest's
+# TIMEOUT is sized for the LUBENCH_FUZZ_S of the environment at configure
+# time, as guest-fuzz.sh sizes its boot: 300 s, and 150 s per size on top
+# of the fuzzing.  A longer LUBENCH_FUZZ_S at ctest time is refused at
+# once with the way out, never killed half-way.
+set(_gf_sizes 256 4096)
+set(_gf_s 20)
+if(DEFINED ENV{LUBENCH_FUZZ_S})
+  set(_gf_s $ENV{LUBENCH_FUZZ_S})
+  if(NOT _gf_s MATCHES "^[1-9][0-9]?[0-9]?[0-9]?[0-9]?$" OR _gf_s GREATER 86400)
+    message(FATAL_ERROR "LUBENCH_FUZZ_S=${_gf_s}: want whole seconds, 1 to 86400")
+  endif()
+endif()
+list(LENGTH _gf_sizes _gf_n)
+math(EXPR _gf_need "300 + ${_gf_n} * (${_gf_s} + 150)")
+math(EXPR _gf_timeout "${_gf_need} + 60")
+string(REPLACE ";" "," _gf_arg "${_gf_sizes}")
+add_test(NAME guest_fuzz
+  COMMAND ${CMAKE_SOURCE_DIR}/scripts/host/guest-fuzz.sh --devices ${_gf_arg}
+          --timeout ${_gf_need} ${CMAKE_BINARY_DIR})
+set_tests_properties(guest_fuzz PROPERTIES
+  SKIP_RETURN_CODE 4
+  TIMEOUT ${_gf_timeout}
+  RUN_SERIAL TRUE
+  FIXTURES_SETUP guest_fuzz_ktap)
+
+# Each of its KTAP lines on its own (guest_fuzz.c names them), read from
+# ${CMAKE_BINARY_DIR}/guest-fuzz/ktap.txt.
+set(_gf_names "")
+foreach(_n ${_gf_sizes})
+  foreach(_t progress verdicts model unload_reload)
+    list(APPEND _gf_names fuzz.${_n}.${_t})
+  endforeach()
+endforeach()
+list(APPEND _gf_names fuzz.dmesg_clean fuzz.dmesg_check)
+foreach(_n ${_gf_names})
+  add_test(NAME guest/${_n}
+    COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/ktap_result.sh
+            ${CMAKE_BINARY_DIR}/guest-fuzz/ktap.txt ${_n})
+  set_tests_properties(guest/${_n} PROPERTIES
+    FIXTURES_REQUIRED guest_fuzz_ktap SKIP_RETURN_CODE 4 TIMEOUT 30)
 endforeach()
