@@ -258,15 +258,30 @@ struct lubench_list {
 /* LUBENCH_IOC_FREEZE flags: a control cycle hands over no table at all. */
 #define LUBENCH_FREEZE_NONE	(1U << 0)
 
-/* Defects injected into the handover at freeze (struct lubench_freeze.fault). */
+/*
+ * Defects injected into the handover at freeze (struct lubench_freeze.fault)
+ * and the reason the next kernel must give for refusing the blob (the
+ * blob's defect as pci_ser_defect_str() names it).  The one list of
+ * faults: the enum, lubench-dev, the cycle report and `lubench list
+ * faults` (cycle.sh) expand it.  X(ID, number, name, defect).
+ */
+#define LUBENCH_FOR_EACH_FAULT(X)					\
+	X(NONE,		0, "none",	NULL)				\
+	/* one byte changed after sealing */				\
+	X(CORRUPT,	1, "corrupt",	"checksum mismatch")		\
+	/* an unknown compatible, resealed */				\
+	X(COMPAT,	2, "compat",	"unknown compatible")		\
+	/* the next kernel is told 16 bytes less */			\
+	X(TRUNCATE,	3, "truncate",	"truncated")			\
+	/* the blob of another layout */				\
+	X(VARIANT,	4, "variant",	"compatible mismatch")
+
+#define LUBENCH_FAULT_ENUM(id, nr, name, defect) LUBENCH_FAULT_##id = nr,
 enum lubench_fault {
-	LUBENCH_FAULT_NONE	= 0,
-	LUBENCH_FAULT_CORRUPT	= 1,	/* one byte changed after sealing */
-	LUBENCH_FAULT_COMPAT	= 2,	/* an unknown compatible, resealed */
-	LUBENCH_FAULT_TRUNCATE	= 3,	/* the next kernel is told 16 bytes less */
-	LUBENCH_FAULT_VARIANT	= 4,	/* the blob of another layout */
+	LUBENCH_FOR_EACH_FAULT(LUBENCH_FAULT_ENUM)
 	LUBENCH_NR_FAULTS
 };
+#undef LUBENCH_FAULT_ENUM
 
 /*
  * LUBENCH_IOC_FREEZE: hand the current table over.  @flags, @fault,

@@ -47,6 +47,9 @@ static const char *const phase_names[] = {
 
 static void usage(void)
 {
+	const char *f;
+	uint32_t i;
+
 	fprintf(stderr,
 "usage: lubench-dev [--dev PATH] COMMAND [ARGS] | --version\n"
 "  info                      module, population and table state (JSON)\n"
@@ -63,8 +66,7 @@ static void usage(void)
 "        batch with user and in-kernel times, and one per phase\n"
 "  cycle-preserve --list FILE [--variant NAME] [--n M] [--seed S]\n"
 "        preserve M devices picked by a seeded shuffle; write them to FILE\n"
-"  cycle-freeze [--none] [--fault none|corrupt|compat|truncate|variant]\n"
-"        [--cycle K] [--list FILE]\n"
+"  cycle-freeze [--none] [--fault FAULT] [--cycle K] [--list FILE]\n"
 "        hand the table over for kexec (JSON on stdout, marker on stderr)\n"
 "  cycle-restore [--list FILE] [--expect ok|refused] [--cycle K]\n"
 "        after the jump: retrieve FILE's devices, finish, verify (JSON)\n"
@@ -73,7 +75,11 @@ static void usage(void)
 "        check the plan; its line for the results (JSON)\n"
 "  cycle-step --plan FILE [--cycle K]\n"
 "        jump K of the plan as shell assignments (plan_variant=...)\n"
-"Every JSON line is one object of results/GUEST-PROTOCOL.md.\n");
+"Every JSON line is one object of results/GUEST-PROTOCOL.md.\n"
+"FAULT:");
+	for (i = 0; (f = lbdev_fault_name(i)); i++)
+		fprintf(stderr, " %s", f);
+	fprintf(stderr, "\n");
 	exit(2);
 }
 

@@ -355,12 +355,9 @@ uint64_t lbdev_set_hash(const struct lubench_devid *ids, uint32_t nr)
 	return h;
 }
 
+#define LBDEV_FAULT_NAME(id, nr, name, defect) [nr] = name,
 static const char *const fault_names[LUBENCH_NR_FAULTS] = {
-	[LUBENCH_FAULT_NONE]		= "none",
-	[LUBENCH_FAULT_CORRUPT]		= "corrupt",
-	[LUBENCH_FAULT_COMPAT]		= "compat",
-	[LUBENCH_FAULT_TRUNCATE]	= "truncate",
-	[LUBENCH_FAULT_VARIANT]		= "variant",
+	LUBENCH_FOR_EACH_FAULT(LBDEV_FAULT_NAME)
 };
 
 const char *lbdev_fault_name(uint32_t fault)

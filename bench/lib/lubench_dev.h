@@ -102,7 +102,7 @@ int lbdev_finish(struct lbdev *d, struct lubench_finish *out);
 /* lubench_set_hash_add() over a whole set. */
 uint64_t lbdev_set_hash(const struct lubench_devid *ids, uint32_t nr);
 
-/* "none", "corrupt", "compat", "truncate", "variant"; NULL/-EINVAL. */
+/* The names of LUBENCH_FOR_EACH_FAULT (lubench_uapi.h); NULL/-EINVAL. */
 const char *lbdev_fault_name(uint32_t fault);
 int lbdev_fault_parse(const char *s);
 

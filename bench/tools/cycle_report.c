@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "cycle_report.h"
+#include "faults.h"
 #include "results.h"
 #include "topology.h"
 
@@ -75,17 +76,12 @@ static bool is_none(const char *s)
 
 /* ---- the computation ---- */
 
+/* What the next kernel must say of a blob with @fault (faults.h). */
 static const char *expected_defect(const char *fault)
 {
-	if (!strcmp(fault, "corrupt"))
-		return "checksum mismatch";
-	if (!strcmp(fault, "compat"))
-		return "unknown compatible";
-	if (!strcmp(fault, "truncate"))
-		return "truncated";
-	if (!strcmp(fault, "variant"))
-		return "compatible mismatch";
-	return "";
+	const char *d = lb_fault_defect(lb_fault_parse(fault));
+
+	return d ? d : "";
 }
 
 static void set_check(struct cycle *c, const char *fmt, ...)

@@ -7,15 +7,18 @@
 #include <string.h>
 
 #include "bench.h"
+#include "faults.h"
 #include "pci_ser.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: lubench list variants|ops\n"
+	fprintf(f, "usage: lubench list variants|ops|faults\n"
 		   "  variants  the pci_ser layouts, in registration order "
 		   "(kmod/pci_ser/layouts.list)\n"
 		   "  ops       the benchmark's ops (bench_ops[] in "
-		   "bench/sweep/bench.c)\n");
+		   "bench/sweep/bench.c)\n"
+		   "  faults    the faults a cycle can inject "
+		   "(kmod/lubench_uapi.h)\n");
 }
 
 static int list_variants(void)
@@ -37,12 +40,26 @@ static int list_ops(void)
 	return 0;
 }
 
+/* The injectable faults: every one but "none", which has no defect. */
+static int list_faults(void)
+{
+	const char *name;
+	unsigned int i;
+
+	for (i = 0; (name = lb_fault_name(i)); i++)
+		if (lb_fault_defect(i))
+			printf("%s\n", name);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "variants"))
 		return list_variants();
 	if (argc == 2 && !strcmp(argv[1], "ops"))
 		return list_ops();
+	if (argc == 2 && !strcmp(argv[1], "faults"))
+		return list_faults();
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
 		return 0;

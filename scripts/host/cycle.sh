@@ -14,8 +14,8 @@
 #   --preserve   devices preserved per cycle (default N/2)
 #   --reps       jumps per (variant, N) (default 1)
 #   --faults     before the measured cycles, one cycle per fault whose
-#                handover must be refused: corrupt, compat, truncate,
-#                variant, or all (default: none)
+#                handover must be refused (`./lubench list faults`),
+#                comma-separated, or all (default: none)
 #   --out        result directory (default results/cycle-YYYYmmdd-HHMMSS)
 #   --timeout    wall-clock limit of the guest run (default: from the plan)
 #   --kexec-checks  let purgatory verify the loaded segments' SHA-256
@@ -103,12 +103,15 @@ die() {
 	exit 1
 }
 
-# The layouts, in registration order, from the registry's own tool.
+# The layouts, in registration order, and the faults, from the registries.
 [ -x "$build/bench/lubench-list" ] ||
 	die "no $build/bench/lubench-list: run ./lubench build first"
 layouts=$("$build/bench/lubench-list" variants | tr '\n' ' ')
 layouts=${layouts% }
 [ -n "$layouts" ] || die "lubench-list variants printed no layouts"
+all_faults=$("$build/bench/lubench-list" faults | tr '\n' ' ')
+all_faults=${all_faults% }
+[ -n "$all_faults" ] || die "lubench-list faults printed no faults"
 
 commas() {
 	echo "$1" | tr ',' ' '
@@ -131,14 +134,14 @@ for v in $variants; do
 	esac
 done
 if [ "$faults" = all ]; then
-	faults="corrupt compat truncate variant"
+	faults=$all_faults
 else
 	faults=$(commas "$faults")
 fi
 for f in $faults; do
-	case "$f" in
-	corrupt | compat | truncate | variant) ;;
-	*) echo "cycle: no fault $f (corrupt compat truncate variant)" >&2; exit 2 ;;
+	case " $all_faults " in
+	*" $f "*) ;;
+	*) echo "cycle: no fault $f ($all_faults)" >&2; exit 2 ;;
 	esac
 done
 devices=$(commas "$devices")

@@ -4,6 +4,7 @@
  * any single changed byte is refused, and a refused blob leaves the
  * table it was meant to replace exactly as it was.
  */
+#include "faults.h"
 #include "test_util.h"
 #include "kselftest_harness.h"
 
@@ -360,6 +361,29 @@ TEST_F(pser, empty_table_blob)
 	ASSERT_EQ(16, self->ser.capacity);
 	ASSERT_FALSE(pci_ser_find(&self->ser, 0, 0));
 	free(b);
+}
+
+/* Each fault's expected defect (lubench_uapi.h) is one the checks give. */
+TEST(fault_defects_exist)
+{
+	unsigned int i, nr = 0;
+	int d;
+
+	for (i = 0; lb_fault_name(i); i++) {
+		const char *want = lb_fault_defect(i);
+
+		if (!want)
+			continue;
+		nr++;
+		for (d = 1; d < PCI_SER_NR_DEFECTS; d++)
+			if (!strcmp(pci_ser_defect_str(d), want))
+				break;
+		EXPECT_LT(d, PCI_SER_NR_DEFECTS) {
+			TH_LOG("fault %s expects '%s', which no check gives",
+			       lb_fault_name(i), want);
+		}
+	}
+	ASSERT_GE(nr, 1);
 }
 
 /* The fast CRC (hardware where there is one) agrees with the reference. */
