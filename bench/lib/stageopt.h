@@ -15,7 +15,7 @@
 struct lb_option {
 	const char *name;	/* the long option, without "--" */
 	const char *arg;	/* how usage names its value; NULL: a flag */
-	const char *help;	/* one line for --help */
+	const char *help;	/* --help text; '\n' starts another line */
 	/* Prints what follows the help line on it (a list of names). */
 	void (*choices)(FILE *f);
 	bool run_sets;		/* ./lubench run gives it: not in a workload */
@@ -24,6 +24,7 @@ struct lb_option {
 	 * -1 with a message that names the option in @err.
 	 */
 	int (*set)(void *ctx, const char *val, char *err, size_t len);
+	const char *alias;	/* a short form the command takes ("-v") */
 };
 
 /* A command as a workload stage: its options and their cross-checks. */

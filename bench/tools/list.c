@@ -9,16 +9,20 @@
 #include "bench.h"
 #include "faults.h"
 #include "pci_ser.h"
+#include "workload_cycle.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: lubench list variants|ops|faults\n"
+	fprintf(f, "usage: lubench list variants|ops|faults|keys\n"
 		   "  variants  the pci_ser layouts, in registration order "
 		   "(kmod/pci_ser/layouts.list)\n"
 		   "  ops       the benchmark's ops (bench_ops[] in "
 		   "bench/sweep/bench.c)\n"
 		   "  faults    the faults a cycle can inject "
-		   "(kmod/lubench_uapi.h)\n");
+		   "(kmod/lubench_uapi.h)\n"
+		   "  keys      the keys of workload files: SECTION.KEY, and "
+		   "=ARG when it\n            takes a value (the stages' "
+		   "option tables)\n");
 }
 
 static int list_variants(void)
@@ -52,6 +56,22 @@ static int list_faults(void)
 	return 0;
 }
 
+static int list_keys(void)
+{
+	static const struct lb_stage *const stages[] = {
+		&bench_stage, &cycle_stage,
+	};
+	const struct lb_option *o;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+		for (o = stages[i]->opts; o->name; o++)
+			if (!o->run_sets)
+				printf("%s.%s%s%s\n", stages[i]->name, o->name,
+				       o->arg ? "=" : "", o->arg ? o->arg : "");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "variants"))
@@ -60,6 +80,8 @@ int main(int argc, char **argv)
 		return list_ops();
 	if (argc == 2 && !strcmp(argv[1], "faults"))
 		return list_faults();
+	if (argc == 2 && !strcmp(argv[1], "keys"))
+		return list_keys();
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
 		return 0;

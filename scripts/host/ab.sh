@@ -22,7 +22,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${LUBENCH_BUILD:-$TOP/build}
 REPO=${LUBENCH_AB_REPO:-$TOP}
 ABDIR=${LUBENCH_AB_DIR:-$BUILD/ab}
-WL="$TOP/scripts/host/workload.sh"
+WL="$BUILD/bench/lubench-workload"
 CMP="$BUILD/bench/lubench-compare"
 COUNT="$BUILD/bench/lubench-count"
 
@@ -42,7 +42,7 @@ failed() {
 }
 
 [ $# -ge 2 ] && [ $# -le 3 ] || usage
-for tool in "$CMP" "$COUNT"; do
+for tool in "$CMP" "$COUNT" "$WL"; do
 	[ -x "$tool" ] || failed "$tool missing: build this tree first (./lubench build)"
 done
 
@@ -66,7 +66,7 @@ if [ ! -f "$workload" ] && [ -f "$TOP/workloads/$workload.conf" ]; then
 fi
 [ -f "$workload" ] && [ -r "$workload" ] || bad "$workload: cannot read the workload"
 
-# Sections ab knows; the file's syntax is workload.sh's to check.
+# Sections ab knows; the file's lines are lubench-workload's to check.
 sections=$(sed -n 's/#.*//; s/^[ 	]*\[\([^]]*\)\][ 	]*$/\1/p' "$workload")
 for s in $sections; do
 	case "$s" in
@@ -75,14 +75,13 @@ for s in $sections; do
 	esac
 done
 
-# The syntax of the whole file (workload.sh names the line).
-rc=0
-"$WL" "$workload" ab >/dev/null || rc=$?
-[ "$rc" = 2 ] && exit 2
+# Every line of the file, against each section's keys (lubench-workload
+# names the line).
+"$WL" check "$workload" ab count bench cycle || exit 2
 
 # opts SECTION: the section's options, one word a line (none if absent).
 opts() {
-	"$WL" "$workload" "$1" || true
+	"$WL" opts "$workload" "$1" || true
 }
 
 # [ab]: how the wall-clock samples are taken and what gates.

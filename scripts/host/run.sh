@@ -23,10 +23,12 @@ esac
 [ $# -le 1 ] || { echo "usage: $0 [WORKLOAD]" >&2; exit 2; }
 workload=${1:-$top/workloads/default.conf}
 
-# The options of one stage, as positional parameters of a subshell call.
+wl=$build/bench/lubench-workload
+
+# The options of one stage, one word a line (lubench-workload opts).
 opts() {
 	rc=0
-	"$top/scripts/host/workload.sh" "$workload" "$1" >"$dir/$1.opts" || rc=$?
+	"$wl" opts "$workload" "$1" >"$dir/$1.opts" || rc=$?
 	case "$rc" in
 	0) return 0 ;;
 	1) return 1 ;;
@@ -34,12 +36,26 @@ opts() {
 	esac
 }
 
-# Check the whole workload before anything runs or is written.
-for section in bench count cycle; do
-	rc=0
-	"$top/scripts/host/workload.sh" "$workload" "$section" >/dev/null || rc=$?
-	[ "$rc" -le 1 ] || exit 2
-done
+# The workload checker is a C tool that reads the stages' own option
+# tables: bring it up to date, then check the whole workload (every
+# section, key and value) before anything runs or is written.
+if [ -f "$build/CMakeCache.txt" ] &&
+	timeout 600 cmake --build "$build" --target lubench-workload \
+		lubench-count >/dev/null 2>&1; then
+	:
+else
+	"$top/lubench" build
+fi
+"$wl" check "$workload" bench count cycle || exit 2
+# [count]'s values are lubench count's own to check, as ab.sh does.
+count_opts=$("$wl" opts "$workload" count | tr '\n' ' ' || true)
+if [ -n "$count_opts" ]; then
+	# shellcheck disable=SC2086 # one word per option
+	msg=$("$build/bench/lubench-count" --check $count_opts --out /nonexistent 2>&1) || {
+		echo "$workload: [count] ${msg#lubench-count: }" >&2
+		exit 2
+	}
+fi
 
 # Install what is missing and build everything first: each stage needs it.
 "$top/lubench" build

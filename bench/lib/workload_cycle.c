@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The [cycle] stage: the options of `./lubench cycle`.  cycle.sh is
+ * shell, so its table lives here, next to the workload parser; cycle.sh
+ * checks its own command line with it (lubench-workload args cycle),
+ * and tests/cli/workload_test.sh keeps the two in step.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faults.h"
+#include "numparse.h"
+#include "pci_ser.h"
+#include "workload.h"
+#include "workload_cycle.h"
+
+/* What the module can create (kmod/lubench_main.c: nr_devices). */
+#define CYCLE_MIN_DEVICES	16
+#define CYCLE_MAX_DEVICES	65536
+#define CYCLE_MAX_SIZES		16
+#define CYCLE_MAX_REPS		1000
+#define CYCLE_MAX_TIMEOUT	86400
+#define CYCLE_MAX_SMP		16
+
+struct cycle_cfg {
+	u32 devices[CYCLE_MAX_SIZES];
+	u32 nr_devices;
+	u32 preserve;		/* 0: N/2 */
+	u32 smp;		/* 0: the clock's default */
+	bool icount;		/* --clock icount: one vCPU */
+};
+
+#define CY_ERR(err, len, ...) (snprintf(err, len, __VA_ARGS__), -1)
+
+static int num(const char *opt, const char *val, u64 min, u64 max, u64 *out,
+	       char *err, size_t len)
+{
+	int e = lb_parse_u64(val, min, max, out);
+
+	if (e)
+		lb_parse_error(err, len, opt, val, e, min, max);
+	return e ? -1 : 0;
+}
+
+/* Comma-separated items of @val through @fn; none may be empty. */
+static int items(void *ctx, const char *opt, const char *val,
+		 int (*fn)(void *, const char *, char *, size_t), char *err,
+		 size_t len)
+{
+	char item[64];
+	const char *p = val, *end;
+
+	if (!*val)
+		return CY_ERR(err, len, "%s: empty value", opt);
+	for (;;) {
+		end = strchr(p, ',');
+		if (!end)
+			end = p + strlen(p);
+		if (end == p)
+			return CY_ERR(err, len, "%s: empty item in '%s'", opt,
+				      val);
+		if (end - p >= (long)sizeof(item))
+			return CY_ERR(err, len, "%s: item too long in '%s'",
+				      opt, val);
+		memcpy(item, p, end - p);
+		item[end - p] = 0;
+		if (fn(ctx, item, err, len))
+			return -1;
+		if (!*end)
+			return 0;
+		p = end + 1;
+	}
+}
+
+static void variant_choices(FILE *f)
+{
+	const struct pci_ser_ops *const *v;
+
+	fprintf(f, " none");
+	for (v = pci_ser_variants; *v; v++)
+		fprintf(f, " %s", (*v)->name);
+}
+
+static void fault_choices(FILE *f)
+{
+	const char *name;
+	unsigned int i;
+
+	for (i = 0; (name = lb_fault_name(i)); i++)
+		if (lb_fault_defect(i))
+			fprintf(f, " %s", name);
+}
+
+/* Append what @choices prints, and ")", to the message in @err. */
+static int choices_err(char *err, size_t len, void (*choices)(FILE *f))
+{
+	size_t at = strlen(err);
+	FILE *f;
+
+	if (at + 1 < len && (f = fmemopen(err + at, len - at, "w"))) {
+		choices(f);
+		fputc(')', f);
+		fclose(f);
+	}
+	return -1;
+}
+
+static int variant_item(void *ctx, const char *v, char *err, size_t len)
+{
+	(void)ctx;
+	if (!strcmp(v, "none") || pci_ser_variant(v))
+		return 0;
+	snprintf(err, len, "--variant: no variant '%s' (all, or", v);
+	return choices_err(err, len, variant_choices);
+}
+
+/* "all" alone, as cycle.sh expands it. */
+static int set_variant(void *ctx, const char *val, char *err, size_t len)
+{
+	if (!strcmp(val, "all"))
+		return 0;
+	return items(ctx, "--variant", val, variant_item, err, len);
+}
+
+static int devices_item(void *ctx, const char *v, char *err, size_t len)
+{
+	struct cycle_cfg *c = ctx;
+	u64 n;
+
+	if (num("--devices", v, CYCLE_MIN_DEVICES, CYCLE_MAX_DEVICES, &n, err,
+		len))
+		return -1;
+	if (c->nr_devices == CYCLE_MAX_SIZES)
+		return CY_ERR(err, len, "--devices: more than %d sizes",
+			      CYCLE_MAX_SIZES);
+	c->devices[c->nr_devices++] = n;
+	return 0;
+}
+
+static int set_devices(void *ctx, const char *val, char *err, size_t len)
+{
+	((struct cycle_cfg *)ctx)->nr_devices = 0;
+	return items(ctx, "--devices", val, devices_item, err, len);
+}
+
+static int set_preserve(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 m;
+
+	if (num("--preserve", val, 1, CYCLE_MAX_DEVICES, &m, err, len))
+		return -1;
+	((struct cycle_cfg *)ctx)->preserve = m;
+	return 0;
+}
+
+static int set_reps(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 r;
+
+	(void)ctx;
+	return num("--reps", val, 1, CYCLE_MAX_REPS, &r, err, len);
+}
+
+static int fault_item(void *ctx, const char *v, char *err, size_t len)
+{
+	int nr = lb_fault_parse(v);
+
+	(void)ctx;
+	if (nr >= 0 && lb_fault_defect(nr))
+		return 0;
+	snprintf(err, len, "--faults: no fault '%s' (all, or", v);
+	return choices_err(err, len, fault_choices);
+}
+
+static int set_faults(void *ctx, const char *val, char *err, size_t len)
+{
+	if (!strcmp(val, "all"))
+		return 0;
+	return items(ctx, "--faults", val, fault_item, err, len);
+}
+
+static int set_out(void *ctx, const char *val, char *err, size_t len)
+{
+	(void)ctx;
+	return *val ? 0 : CY_ERR(err, len, "--out: empty path");
+}
+
+static int set_timeout(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 t;
+
+	(void)ctx;
+	return num("--timeout", val, 1, CYCLE_MAX_TIMEOUT, &t, err, len);
+}
+
+static int set_smp(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 n;
+
+	if (num("--smp", val, 1, CYCLE_MAX_SMP, &n, err, len))
+		return -1;
+	((struct cycle_cfg *)ctx)->smp = n;
+	return 0;
+}
+
+/* real: multi-threaded TCG; icount: exact virtual time (guest-run.sh). */
+static int set_clock(void *ctx, const char *val, char *err, size_t len)
+{
+	struct cycle_cfg *c = ctx;
+
+	if (strcmp(val, "real") && strcmp(val, "icount"))
+		return CY_ERR(err, len, "--clock: '%s' is not real or icount",
+			      val);
+	c->icount = !strcmp(val, "icount");
+	return 0;
+}
+
+static int set_flag(void *ctx, const char *val, char *err, size_t len)
+{
+	(void)ctx;
+	(void)val;
+	(void)err;
+	(void)len;
+	return 0;
+}
+
+static const struct lb_option cycle_options[] = {
+	{ "variant", "LIST", "layouts and none, comma-separated, or all:",
+	  variant_choices, .set = set_variant },
+	{ "devices", "LIST", "PCI functions the module creates, "
+	  "comma-separated", .set = set_devices },
+	{ "preserve", "M", "devices preserved per cycle (default N/2)",
+	  .set = set_preserve },
+	{ "reps", "R", "jumps per (variant, N)", .set = set_reps },
+	{ "faults", "LIST", "faults to inject, comma-separated, or all:",
+	  fault_choices, .set = set_faults },
+	{ "out", "DIR", "result directory", .run_sets = true,
+	  .set = set_out },
+	{ "timeout", "SECS", "wall-clock limit of the guest run",
+	  .set = set_timeout },
+	{ "kexec-checks", NULL, "let purgatory verify the segments",
+	  .set = set_flag },
+	{ "smp", "N", "guest vCPUs", .set = set_smp },
+	{ "clock", "real|icount", "TCG on the host's clock, or exact "
+	  "virtual time", .set = set_clock },
+	{ "no-warmup", NULL, "measure the first jump too", .set = set_flag },
+	{ "warmup", NULL, "an unreported first jump, under icount too",
+	  .set = set_flag },
+	{ "no-plot", NULL, "skip the plots", .set = set_flag },
+	{ "verbose", NULL, "show the guest's console", .set = set_flag,
+	  .alias = "-v" },
+	{ }
+};
+
+/* Functions the module makes that are not VFs (kmod/lubench_vpci.c). */
+static u32 non_vfs(u32 n)
+{
+	return n >= 64 ? n - n / 16 : n;
+}
+
+static int cycle_finish(void *ctx, char *err, size_t len)
+{
+	struct cycle_cfg *c = ctx;
+	u32 i;
+
+	if (c->icount && c->smp > 1)
+		return CY_ERR(err, len, "--clock icount runs one vCPU (--smp 1), "
+			      "not %u", c->smp);
+	if (!c->nr_devices)
+		c->devices[c->nr_devices++] = CYCLE_DEFAULT_DEVICES;
+	for (i = 0; c->preserve && i < c->nr_devices; i++)
+		if (c->preserve > non_vfs(c->devices[i]))
+			return CY_ERR(err, len, "--preserve %u is more than the "
+				      "%u functions that are not VFs at "
+				      "--devices %u", c->preserve,
+				      non_vfs(c->devices[i]), c->devices[i]);
+	return 0;
+}
+
+static void *cycle_ctx_new(void)
+{
+	return calloc(1, sizeof(struct cycle_cfg));
+}
+
+const struct lb_stage cycle_stage = {
+	.name		= "cycle",
+	.opts		= cycle_options,
+	.ctx_new	= cycle_ctx_new,
+	.finish		= cycle_finish,
+	.ctx_free	= free,
+};
