@@ -146,6 +146,8 @@ for args in "--devices 9|--devices: 9 is out of range (16..65536)" \
 	"--devices ,|--devices: empty item in ','" \
 	"--faults none|--faults: no fault 'none' (all, or $("$list" faults | tr '\n' ' ' | sed 's/ $//'))" \
 	"--variant|--variant needs a value (LIST)" \
+	"--clock icount --smp 2|--clock icount runs one vCPU (--smp 1), not 2" \
+	"--clock wall|--clock: 'wall' is not real or icount" \
 	"--bogus|unknown option '--bogus'"; do
 	# shellcheck disable=SC2086 # the arguments are words
 	cyc ${args%%|*}
@@ -154,6 +156,9 @@ for args in "--devices 9|--devices: 9 is out of range (16..65536)" \
 done
 cyc --devices ''
 check "cycle.sh --devices '': refused" '[ "$rc" = 2 ] && grep -qxF "cycle: --devices: empty value" "$tmp/err"'
+LUBENCH_CLOCK=wall cyc --devices 64
+check "cycle.sh: LUBENCH_CLOCK is checked as --clock" \
+	'[ "$rc" = 2 ] && grep -qxF "cycle: --clock: '"'"'wall'"'"' is not real or icount" "$tmp/err"'
 check "cycle.sh: no guest run directory made" \
 	'[ "$(ls "$build/runs" 2>/dev/null | wc -l)" = "$runs_before" ]'
 
