@@ -2,7 +2,48 @@
 /* Option tables of the workload stages (stageopt.h): lookup and usage. */
 #include <string.h>
 
+#include "numparse.h"
 #include "stageopt.h"
+
+int lb_opt_num(const char *opt, const char *val, uint64_t min, uint64_t max,
+	       uint64_t *out, char *err, size_t len)
+{
+	int e = lb_parse_u64(val, min, max, out);
+
+	if (e)
+		lb_parse_error(err, len, opt, val, e, min, max);
+	return e ? -1 : 0;
+}
+
+int lb_opt_items(void *ctx, const char *opt, const char *val,
+		 int (*fn)(void *ctx, const char *item, char *err, size_t len),
+		 char *err, size_t len)
+{
+	const char *p = val, *end;
+	char item[64];
+
+	if (!*val) {
+		snprintf(err, len, "%s: empty value", opt);
+		return -1;
+	}
+	for (;;) {
+		end = strchr(p, ',');
+		if (!end)
+			end = p + strlen(p);
+		if (end == p || end - p >= (long)sizeof(item)) {
+			snprintf(err, len, "%s: %s item in '%s'", opt,
+				 end == p ? "empty" : "too long an", val);
+			return -1;
+		}
+		memcpy(item, p, end - p);
+		item[end - p] = 0;
+		if (fn(ctx, item, err, len))
+			return -1;
+		if (!*end)
+			return 0;
+		p = end + 1;
+	}
+}
 
 const struct lb_option *lb_option_find(const struct lb_option *opts,
 				       const char *name)

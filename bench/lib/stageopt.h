@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct lb_option {
@@ -39,6 +40,18 @@ struct lb_stage {
 
 const struct lb_option *lb_option_find(const struct lb_option *opts,
 				       const char *name);
+
+/*
+ * For setters.  lb_opt_num: @val as a number of option @opt in [@min,
+ * @max] (numparse.h).  lb_opt_items: each comma-separated item of @val
+ * through @fn; an empty value or item is refused.  Both return 0, or -1
+ * with the reason in @err.
+ */
+int lb_opt_num(const char *opt, const char *val, uint64_t min, uint64_t max,
+	       uint64_t *out, char *err, size_t len);
+int lb_opt_items(void *ctx, const char *opt, const char *val,
+		 int (*fn)(void *ctx, const char *item, char *err, size_t len),
+		 char *err, size_t len);
 
 /* Usage text from a table: the synopsis, and a line per option. */
 void lb_options_synopsis(FILE *f, const struct lb_option *opts, int indent);

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "faults.h"
-#include "numparse.h"
 #include "pci_ser.h"
 #include "workload.h"
 #include "workload_cycle.h"
@@ -35,46 +34,6 @@ struct cycle_cfg {
 };
 
 #define CY_ERR(err, len, ...) (snprintf(err, len, __VA_ARGS__), -1)
-
-static int num(const char *opt, const char *val, u64 min, u64 max, u64 *out,
-	       char *err, size_t len)
-{
-	int e = lb_parse_u64(val, min, max, out);
-
-	if (e)
-		lb_parse_error(err, len, opt, val, e, min, max);
-	return e ? -1 : 0;
-}
-
-/* Comma-separated items of @val through @fn; none may be empty. */
-static int items(void *ctx, const char *opt, const char *val,
-		 int (*fn)(void *, const char *, char *, size_t), char *err,
-		 size_t len)
-{
-	char item[64];
-	const char *p = val, *end;
-
-	if (!*val)
-		return CY_ERR(err, len, "%s: empty value", opt);
-	for (;;) {
-		end = strchr(p, ',');
-		if (!end)
-			end = p + strlen(p);
-		if (end == p)
-			return CY_ERR(err, len, "%s: empty item in '%s'", opt,
-				      val);
-		if (end - p >= (long)sizeof(item))
-			return CY_ERR(err, len, "%s: item too long in '%s'",
-				      opt, val);
-		memcpy(item, p, end - p);
-		item[end - p] = 0;
-		if (fn(ctx, item, err, len))
-			return -1;
-		if (!*end)
-			return 0;
-		p = end + 1;
-	}
-}
 
 static void variant_choices(FILE *f)
 {
@@ -123,7 +82,7 @@ static int set_variant(void *ctx, const char *val, char *err, size_t len)
 {
 	if (!strcmp(val, "all"))
 		return 0;
-	return items(ctx, "--variant", val, variant_item, err, len);
+	return lb_opt_items(ctx, "--variant", val, variant_item, err, len);
 }
 
 static int devices_item(void *ctx, const char *v, char *err, size_t len)
@@ -131,7 +90,7 @@ static int devices_item(void *ctx, const char *v, char *err, size_t len)
 	struct cycle_cfg *c = ctx;
 	u64 n;
 
-	if (num("--devices", v, CYCLE_MIN_DEVICES, CYCLE_MAX_DEVICES, &n, err,
+	if (lb_opt_num("--devices", v, CYCLE_MIN_DEVICES, CYCLE_MAX_DEVICES, &n, err,
 		len))
 		return -1;
 	if (c->nr_devices == CYCLE_MAX_SIZES)
@@ -144,14 +103,14 @@ static int devices_item(void *ctx, const char *v, char *err, size_t len)
 static int set_devices(void *ctx, const char *val, char *err, size_t len)
 {
 	((struct cycle_cfg *)ctx)->nr_devices = 0;
-	return items(ctx, "--devices", val, devices_item, err, len);
+	return lb_opt_items(ctx, "--devices", val, devices_item, err, len);
 }
 
 static int set_preserve(void *ctx, const char *val, char *err, size_t len)
 {
 	u64 m;
 
-	if (num("--preserve", val, 1, CYCLE_MAX_DEVICES, &m, err, len))
+	if (lb_opt_num("--preserve", val, 1, CYCLE_MAX_DEVICES, &m, err, len))
 		return -1;
 	((struct cycle_cfg *)ctx)->preserve = m;
 	return 0;
@@ -162,7 +121,7 @@ static int set_reps(void *ctx, const char *val, char *err, size_t len)
 	u64 r;
 
 	(void)ctx;
-	return num("--reps", val, 1, CYCLE_MAX_REPS, &r, err, len);
+	return lb_opt_num("--reps", val, 1, CYCLE_MAX_REPS, &r, err, len);
 }
 
 static int fault_item(void *ctx, const char *v, char *err, size_t len)
@@ -180,7 +139,7 @@ static int set_faults(void *ctx, const char *val, char *err, size_t len)
 {
 	if (!strcmp(val, "all"))
 		return 0;
-	return items(ctx, "--faults", val, fault_item, err, len);
+	return lb_opt_items(ctx, "--faults", val, fault_item, err, len);
 }
 
 static int set_out(void *ctx, const char *val, char *err, size_t len)
@@ -194,14 +153,14 @@ static int set_timeout(void *ctx, const char *val, char *err, size_t len)
 	u64 t;
 
 	(void)ctx;
-	return num("--timeout", val, 1, CYCLE_MAX_TIMEOUT, &t, err, len);
+	return lb_opt_num("--timeout", val, 1, CYCLE_MAX_TIMEOUT, &t, err, len);
 }
 
 static int set_smp(void *ctx, const char *val, char *err, size_t len)
 {
 	u64 n;
 
-	if (num("--smp", val, 1, CYCLE_MAX_SMP, &n, err, len))
+	if (lb_opt_num("--smp", val, 1, CYCLE_MAX_SMP, &n, err, len))
 		return -1;
 	((struct cycle_cfg *)ctx)->smp = n;
 	return 0;

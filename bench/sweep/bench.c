@@ -1359,51 +1359,10 @@ static void cfg_defaults(struct cfg *cfg)
 	cfg->cpu = TOPO_CPU_AUTO;
 }
 
-/* A decimal (or 0x) number of @opt in [@min, @max]. */
-static int opt_num(const char *opt, const char *val, u64 min, u64 max,
-		   u64 *out, char *err, size_t len)
-{
-	int e = lb_parse_u64(val, min, max, out);
-
-	if (e)
-		lb_parse_error(err, len, opt, val, e, min, max);
-	return e ? -1 : 0;
-}
-
-/* Each comma-separated item of @list through @fn; none may be empty. */
-static int for_each_item(struct cfg *cfg, const char *opt, const char *list,
-			 int (*fn)(struct cfg *, const char *, char *, size_t),
-			 char *err, size_t len)
-{
-	const char *p = list, *end;
-	char item[64];
-
-	if (!*list)
-		return OPT_ERR(err, len, "%s: empty value", opt);
-	for (;;) {
-		end = strchr(p, ',');
-		if (!end)
-			end = p + strlen(p);
-		if (end == p)
-			return OPT_ERR(err, len, "%s: empty item in '%s'", opt,
-				       list);
-		if (end - p >= (long)sizeof(item))
-			return OPT_ERR(err, len, "%s: item too long in '%s'",
-				       opt, list);
-		memcpy(item, p, end - p);
-		item[end - p] = 0;
-		if (fn(cfg, item, err, len))
-			return -1;
-		if (!*end)
-			return 0;
-		p = end + 1;
-	}
-}
-
-static int variant_item(struct cfg *cfg, const char *name, char *err,
-			size_t len)
+static int variant_item(void *ctx, const char *name, char *err, size_t len)
 {
 	const struct pci_ser_ops *const *v, *ops;
+	struct cfg *cfg = ctx;
 	u32 i;
 
 	if (!strcmp(name, "all")) {
@@ -1425,8 +1384,9 @@ static int variant_item(struct cfg *cfg, const char *name, char *err,
 	return 0;
 }
 
-static int op_item(struct cfg *cfg, const char *name, char *err, size_t len)
+static int op_item(void *ctx, const char *name, char *err, size_t len)
 {
+	struct cfg *cfg = ctx;
 	int i;
 
 	for (i = 0; i < NR_OPS; i++)
@@ -1452,8 +1412,9 @@ static int add_size(struct cfg *cfg, u64 n, char *err, size_t len)
 }
 
 /* N, with a k (x 1024) or M (x 1048576) suffix, or "default". */
-static int size_item(struct cfg *cfg, const char *s, char *err, size_t len)
+static int size_item(void *ctx, const char *s, char *err, size_t len)
 {
+	struct cfg *cfg = ctx;
 	char num[24];
 	size_t l = strlen(s);
 	u64 mult = 1, n;
@@ -1486,7 +1447,7 @@ static int size_item(struct cfg *cfg, const char *s, char *err, size_t len)
 
 static int set_variant(void *ctx, const char *val, char *err, size_t len)
 {
-	return for_each_item(ctx, "--variant", val, variant_item, err, len);
+	return lb_opt_items(ctx, "--variant", val, variant_item, err, len);
 }
 
 /* The last --n wins, as for any option that takes one value. */
@@ -1495,7 +1456,7 @@ static int set_n(void *ctx, const char *val, char *err, size_t len)
 	struct cfg *cfg = ctx;
 
 	cfg->nr_n = 0;
-	return for_each_item(cfg, "--n", val, size_item, err, len);
+	return lb_opt_items(cfg, "--n", val, size_item, err, len);
 }
 
 static int set_large(void *ctx, const char *val, char *err, size_t len)
@@ -1509,14 +1470,14 @@ static int set_large(void *ctx, const char *val, char *err, size_t len)
 
 static int set_op(void *ctx, const char *val, char *err, size_t len)
 {
-	return for_each_item(ctx, "--op", val, op_item, err, len);
+	return lb_opt_items(ctx, "--op", val, op_item, err, len);
 }
 
 static int set_reps(void *ctx, const char *val, char *err, size_t len)
 {
 	u64 v;
 
-	if (opt_num("--reps", val, 3, 100000, &v, err, len))
+	if (lb_opt_num("--reps", val, 3, 100000, &v, err, len))
 		return -1;
 	((struct cfg *)ctx)->samples = v;
 	return 0;
@@ -1524,7 +1485,7 @@ static int set_reps(void *ctx, const char *val, char *err, size_t len)
 
 static int set_seed(void *ctx, const char *val, char *err, size_t len)
 {
-	return opt_num("--seed", val, 0, UINT64_MAX, &((struct cfg *)ctx)->seed,
+	return lb_opt_num("--seed", val, 0, UINT64_MAX, &((struct cfg *)ctx)->seed,
 		       err, len);
 }
 
@@ -1532,7 +1493,7 @@ static int set_share(void *ctx, const char *val, char *err, size_t len)
 {
 	u64 v;
 
-	if (opt_num("--share", val, 1, 100, &v, err, len))
+	if (lb_opt_num("--share", val, 1, 100, &v, err, len))
 		return -1;
 	((struct cfg *)ctx)->share_pct = v;
 	return 0;
@@ -1559,7 +1520,7 @@ static int set_cpu(void *ctx, const char *val, char *err, size_t len)
 		cfg->cpu = TOPO_CPU_NONE;
 		return 0;
 	}
-	if (opt_num("--cpu", val, 0, MAX_CPU, &v, err, len))
+	if (lb_opt_num("--cpu", val, 0, MAX_CPU, &v, err, len))
 		return -1;
 	cfg->cpu = v;
 	return 0;
@@ -1569,7 +1530,7 @@ static int set_sample_us(void *ctx, const char *val, char *err, size_t len)
 {
 	u64 v;
 
-	if (opt_num("--sample-us", val, 1, 10000000, &v, err, len))
+	if (lb_opt_num("--sample-us", val, 1, 10000000, &v, err, len))
 		return -1;
 	((struct cfg *)ctx)->sample_ns = v * 1000;
 	return 0;
@@ -1579,7 +1540,7 @@ static int set_visits(void *ctx, const char *val, char *err, size_t len)
 {
 	u64 v;
 
-	if (opt_num("--visits", val, 1, 100000, &v, err, len))
+	if (lb_opt_num("--visits", val, 1, 100000, &v, err, len))
 		return -1;
 	((struct cfg *)ctx)->visits = v;
 	return 0;
