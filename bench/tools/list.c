@@ -59,7 +59,7 @@ static int list_faults(void)
 static int list_keys(void)
 {
 	static const struct lb_stage *const stages[] = {
-		&bench_stage, &cycle_stage,
+		&bench_stage, &cycle_stage, &count_stage, &ab_stage,
 	};
 	const struct lb_option *o;
 	unsigned int i;
