@@ -11,7 +11,9 @@ set -eu
 [ $# -eq 2 ] || { echo "usage: $0 TOP_DIR BUILD_DIR" >&2; exit 2; }
 top=$1
 build=$2
-wl=$build/bench/lubench-workload
+# The sanitized twin for the direct checks; run.sh and cycle.sh call the
+# tool itself.
+wl=$build/bench/lubench-workload-san
 list=$build/bench/lubench-list
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
