@@ -96,7 +96,7 @@ else
 	}
 	cycle
 	check "./lubench cycle refuses the bad variant (exit 2)" \
-		'[ "$rc" = 2 ] && grep -q "no variant no-such-layout" "$tmp/err"'
+		'[ "$rc" = 2 ] && grep -q "no variant .no-such-layout." "$tmp/err"'
 	check "lubench.ko was rebuilt from the edited source" \
 		'grep -aq "build_commit_test=$token" "$kmod/lubench.ko"'
 	check "so was the stripped copy the cycle loads" \
