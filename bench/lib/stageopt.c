@@ -15,6 +15,15 @@ int lb_opt_num(const char *opt, const char *val, uint64_t min, uint64_t max,
 	return e ? -1 : 0;
 }
 
+int lb_opt_any(void *ctx, const char *val, char *err, size_t len)
+{
+	(void)ctx;
+	(void)val;
+	(void)err;
+	(void)len;
+	return 0;
+}
+
 int lb_opt_items(void *ctx, const char *opt, const char *val,
 		 int (*fn)(void *ctx, const char *item, char *err, size_t len),
 		 char *err, size_t len)

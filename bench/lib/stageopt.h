@@ -53,6 +53,12 @@ int lb_opt_items(void *ctx, const char *opt, const char *val,
 		 int (*fn)(void *ctx, const char *item, char *err, size_t len),
 		 char *err, size_t len);
 
+/*
+ * A setter that takes any value and stores nothing: a flag nobody reads
+ * back, or a value the command that reads it checks itself.
+ */
+int lb_opt_any(void *ctx, const char *val, char *err, size_t len);
+
 /* Usage text from a table: the synopsis, and a line per option. */
 void lb_options_synopsis(FILE *f, const struct lb_option *opts, int indent);
 void lb_options_help(FILE *f, const struct lb_option *opts);

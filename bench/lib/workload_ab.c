@@ -9,16 +9,6 @@
 
 #include "workload_cycle.h"
 
-/* Any value: the command that reads the section checks it. */
-static int set_any(void *ctx, const char *val, char *err, size_t len)
-{
-	(void)ctx;
-	(void)val;
-	(void)err;
-	(void)len;
-	return 0;
-}
-
 static int finish_none(void *ctx, char *err, size_t len)
 {
 	(void)ctx;
@@ -34,12 +24,12 @@ static void *ctx_none(void)
 }
 
 static const struct lb_option ab_options[] = {
-	{ "rounds", "R", "wall clock: invocations per revision", .set = set_any },
-	{ "reps", "K", "samples per invocation", .set = set_any },
+	{ "rounds", "R", "wall clock: invocations per revision", .set = lb_opt_any },
+	{ "reps", "K", "samples per invocation", .set = lb_opt_any },
 	{ "gate", "counts|counts,wall", "what decides the verdict",
-	  .set = set_any },
-	{ "min-effect", "PCT", "wall clock: the floor", .set = set_any },
-	{ "count-floor", "PCT", "counts: the floor", .set = set_any },
+	  .set = lb_opt_any },
+	{ "min-effect", "PCT", "wall clock: the floor", .set = lb_opt_any },
+	{ "count-floor", "PCT", "counts: the floor", .set = lb_opt_any },
 	{ }
 };
 
@@ -52,17 +42,17 @@ const struct lb_stage ab_stage = {
 };
 
 static const struct lb_option count_options[] = {
-	{ "variant", "LIST", "layouts", .set = set_any },
-	{ "n", "LIST", "preserved devices", .set = set_any },
-	{ "op", "LIST", "operations", .set = set_any },
-	{ "ops", "K", "operations counted per point", .set = set_any },
-	{ "seed", "S", "population seed", .set = set_any },
-	{ "share", "PCT", "preserved share", .set = set_any },
-	{ "out", "DIR", "result directory", .run_sets = true, .set = set_any },
+	{ "variant", "LIST", "layouts", .set = lb_opt_any },
+	{ "n", "LIST", "preserved devices", .set = lb_opt_any },
+	{ "op", "LIST", "operations", .set = lb_opt_any },
+	{ "ops", "K", "operations counted per point", .set = lb_opt_any },
+	{ "seed", "S", "population seed", .set = lb_opt_any },
+	{ "share", "PCT", "preserved share", .set = lb_opt_any },
+	{ "out", "DIR", "result directory", .run_sets = true, .set = lb_opt_any },
 	{ "keep", NULL, "keep the workers' files", .run_sets = true,
-	  .set = set_any },
+	  .set = lb_opt_any },
 	{ "check", NULL, "check the options only", .run_sets = true,
-	  .set = set_any },
+	  .set = lb_opt_any },
 	{ }
 };
 

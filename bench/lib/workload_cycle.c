@@ -178,15 +178,6 @@ static int set_clock(void *ctx, const char *val, char *err, size_t len)
 	return 0;
 }
 
-static int set_flag(void *ctx, const char *val, char *err, size_t len)
-{
-	(void)ctx;
-	(void)val;
-	(void)err;
-	(void)len;
-	return 0;
-}
-
 static const struct lb_option cycle_options[] = {
 	{ "variant", "LIST", "layouts and none, comma-separated, or all:",
 	  variant_choices, .set = set_variant },
@@ -202,15 +193,15 @@ static const struct lb_option cycle_options[] = {
 	{ "timeout", "SECS", "wall-clock limit of the guest run",
 	  .set = set_timeout },
 	{ "kexec-checks", NULL, "let purgatory verify the segments",
-	  .set = set_flag },
+	  .set = lb_opt_any },
 	{ "smp", "N", "guest vCPUs", .set = set_smp },
 	{ "clock", "real|icount", "TCG on the host's clock, or exact "
 	  "virtual time", .set = set_clock },
-	{ "no-warmup", NULL, "measure the first jump too", .set = set_flag },
+	{ "no-warmup", NULL, "measure the first jump too", .set = lb_opt_any },
 	{ "warmup", NULL, "an unreported first jump, under icount too",
-	  .set = set_flag },
-	{ "no-plot", NULL, "skip the plots", .set = set_flag },
-	{ "verbose", NULL, "show the guest's console", .set = set_flag,
+	  .set = lb_opt_any },
+	{ "no-plot", NULL, "skip the plots", .set = lb_opt_any },
+	{ "verbose", NULL, "show the guest's console", .set = lb_opt_any,
 	  .alias = "-v" },
 	{ }
 };
