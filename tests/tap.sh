@@ -57,6 +57,19 @@ absent() {
 	check "$_desc: nothing left behind" '[ -z "$_left" ]'
 }
 
+# fake_qemu: a qemu-system-x86_64 in $tmp/bin (put it first on PATH)
+# that fails and records each call in $tmp/qemu-called, for the tests
+# that a refusal comes before any boot.
+fake_qemu() {
+	mkdir -p "$tmp/bin"
+	cat >"$tmp/bin/qemu-system-x86_64" <<EOS
+#!/bin/sh
+echo "\$*" >>"$tmp/qemu-called"
+exit 1
+EOS
+	chmod +x "$tmp/bin/qemu-system-x86_64"
+}
+
 # json_value FILE ROW KEY: the raw text of KEY's value in row ROW (1-based)
 # of a JSON-lines file the suite wrote (compact, one object per line): a
 # string with its quotes, a number, true, false or null.  For exact

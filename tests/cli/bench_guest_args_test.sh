@@ -20,12 +20,7 @@ mkdir -p "$tmp/build/bench" "$tmp/bin"
 for t in lubench-list lubench-guest-report; do
 	ln -s "$1/bench/$t" "$tmp/build/bench/$t"
 done
-cat >"$tmp/bin/qemu-system-x86_64" <<EOS
-#!/bin/sh
-echo "\$*" >>"$tmp/qemu-called"
-exit 1
-EOS
-chmod +x "$tmp/bin/qemu-system-x86_64"
+fake_qemu
 
 # bad DESC MESSAGE ARGS...: refused, nothing started or made.
 bad() {

@@ -16,12 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # An empty build tree: whatever the script made would show up in it.
 mkdir -p "$tmp/build" "$tmp/bin"
-cat >"$tmp/bin/qemu-system-x86_64" <<EOS
-#!/bin/sh
-echo "\$*" >>"$tmp/qemu-called"
-exit 1
-EOS
-chmod +x "$tmp/bin/qemu-system-x86_64"
+fake_qemu
 
 # bad DESC SECONDS MESSAGE ARGS...: with LUBENCH_FUZZ_S=SECONDS ('-' for
 # unset) refused, nothing started or made.

@@ -19,6 +19,17 @@ target_link_options(guest_dev_test PRIVATE -static)
 target_compile_options(guest_dev_test PRIVATE
   -Wno-unused-parameter -Wno-clobbered)
 
+# guest/NAME for each NAME: its line in the KTAP file a guest boot (the
+# test that sets up FIXTURE) leaves, read by ktap_result.sh.
+function(lubench_ktap_entries ktap fixture)
+  foreach(_n ${ARGN})
+    add_test(NAME guest/${_n}
+      COMMAND sh ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/ktap_result.sh ${ktap} ${_n})
+    set_tests_properties(guest/${_n} PROPERTIES
+      FIXTURES_REQUIRED ${fixture} SKIP_RETURN_CODE 4 TIMEOUT 30)
+  endforeach()
+endfunction()
+
 # One guest boot: runs guest_dev_test in QEMU with this build's
 # lubench.ko, prints its KTAP.  Exit 4 = skip (no QEMU, no guest kernel,
 # no lubench.ko for want of kernel headers, or every test skipped), with
@@ -62,13 +73,8 @@ foreach(_t ${_lb_guest_tests})
   else()
     set(_names ${_t})
   endif()
-  foreach(_n ${_names})
-    add_test(NAME guest/${_n}
-      COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/ktap_result.sh
-              ${CMAKE_BINARY_DIR}/guest-tests/ktap.txt ${_n})
-    set_tests_properties(guest/${_n} PROPERTIES
-      FIXTURES_REQUIRED guest_ktap SKIP_RETURN_CODE 4 TIMEOUT 30)
-  endforeach()
+  lubench_ktap_entries(${CMAKE_BINARY_DIR}/guest-tests/ktap.txt guest_ktap
+    ${_names})
 endforeach()
 
 # --- guest_fuzz: lubench.ko under random ioctls and uring_cmds ----------
@@ -119,10 +125,5 @@ foreach(_n ${_gf_sizes})
   endforeach()
 endforeach()
 list(APPEND _gf_names fuzz.dmesg_clean fuzz.dmesg_check)
-foreach(_n ${_gf_names})
-  add_test(NAME guest/${_n}
-    COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/ktap_result.sh
-            ${CMAKE_BINARY_DIR}/guest-fuzz/ktap.txt ${_n})
-  set_tests_properties(guest/${_n} PROPERTIES
-    FIXTURES_REQUIRED guest_fuzz_ktap SKIP_RETURN_CODE 4 TIMEOUT 30)
-endforeach()
+lubench_ktap_entries(${CMAKE_BINARY_DIR}/guest-fuzz/ktap.txt guest_fuzz_ktap
+  ${_gf_names})
