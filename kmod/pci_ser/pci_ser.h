@@ -140,9 +140,43 @@ struct pci_ser_payload_desc {
  * @free:	release the table.
  * @payload:	the shape of what serialize writes.
  */
+/*
+ * The rules a layout follows: those of the revision of the series it
+ * belongs to (README.md, "Revisions").  A layout of the alternatives
+ * follows v2's.
+ *
+ * @PCI_SER_RULES_V2:  a VF is -EINVAL, a device preserved twice -EBUSY, a
+ *		full table -ENOSPC.  Bridges are not preserved; there is no
+ *		frozen state; entries carry no refcount.
+ * @PCI_SER_RULES_V6:  v2's, and: every bridge upstream of a preserved
+ *		device is preserved with it, its refcount counting the
+ *		preserved devices below it (a bridge preserved itself counts
+ *		once more, and is never -EBUSY); after freeze, preserve and
+ *		unpreserve are -EINVAL; finish drops the refcounts along the
+ *		path.  A fixed table: full is -ENOSPC.
+ * @PCI_SER_RULES_KHO: v6's, on a table that grows: no -ENOSPC, -ENOMEM when
+ *		growth fails.
+ */
+enum pci_ser_rules {
+	PCI_SER_RULES_V2 = 0,
+	PCI_SER_RULES_V6,
+	PCI_SER_RULES_KHO,
+	PCI_SER_NR_RULES,
+};
+
+const char *pci_ser_rules_name(enum pci_ser_rules r);
+/* PCI_SER_NR_RULES when  is none of "v2", "v6", "kho-blocks". */
+enum pci_ser_rules pci_ser_rules_by_name(const char *name);
+
+static inline bool pci_ser_rules_refcounted(enum pci_ser_rules r)
+{
+	return r != PCI_SER_RULES_V2;
+}
+
 struct pci_ser_ops {
 	const char *name;
 	const char *compatible;
+	enum pci_ser_rules rules;
 	int (*init)(struct pci_ser *ser);
 	int (*preserve)(struct pci_ser *ser, u32 domain, u16 bdf);
 	int (*unpreserve)(struct pci_ser *ser, u32 domain, u16 bdf);
@@ -154,6 +188,19 @@ struct pci_ser_ops {
 	void (*for_each)(const struct pci_ser *ser, pci_ser_visit_t fn,
 			 void *arg);
 	void (*free)(struct pci_ser *ser);
+	/*
+	 * Only for refcounted rules (NULL under v2's), where an entry's tail is
+	 * its refcount and 0 means free:
+	 * @refcount:		the device's refcount, 0 when absent.
+	 * @set_refcount:	make it @ref: insert the device when absent (may
+	 *			fail -ENOSPC or -ENOMEM, changing nothing), remove it
+	 *			at 0 (-ENOENT when absent).  Lowering a refcount never
+	 *			fails, which is what lets the front end undo a preserve
+	 *			that failed partway along a path.
+	 * ->preserve of such a layout inserts with refcount 1.
+	 */
+	u16 (*refcount)(struct pci_ser *ser, u32 domain, u16 bdf);
+	int (*set_refcount)(struct pci_ser *ser, u32 domain, u16 bdf, u16 ref);
 	struct pci_ser_payload_desc payload;
 };
 
@@ -164,7 +211,8 @@ struct pci_ser_ops {
 struct pci_ser {
 	const struct pci_ser_ops *ops;
 	u32 capacity;
-	u32 nr_devices;
+	u32 nr_devices;		/* entries: endpoints and bridges */
+	bool frozen;		/* pci_ser_freeze() was called */
 	void *priv;
 };
 
@@ -183,6 +231,41 @@ const struct pci_ser_ops *pci_ser_variant_by_compatible(const char *compat);
 int pci_ser_preserve(struct pci_ser *ser, u32 domain, u16 bdf, bool is_vf,
 		     u32 capacity);
 int pci_ser_unpreserve(struct pci_ser *ser, u32 domain, u16 bdf);
+
+/*
+ * A device as the front end sees it: what it is, and the bridges above
+ * it (@path[0] the nearest, up to the root port; @nr_path 0 for a device
+ * on a root bus).  Under v2's rules the path is ignored.
+ */
+struct pci_ser_dev {
+	u32 domain;
+	u16 bdf;
+	bool is_vf;
+	bool is_bridge;
+	u32 nr_path;
+	const struct pci_ser_id *path;
+};
+
+#define PCI_SER_MAX_PATH	32	/* bridges above one device, at most */
+
+/*
+ * preserve_dev: the rules of @ser->ops->rules (enum pci_ser_rules).  On
+ * any error the table is exactly as before the call: a bridge refcount
+ * raised before a later step failed is lowered again.
+ * unpreserve_dev: the reverse; -ENOENT for a device not preserved (a
+ * bridge: not preserved itself), -EINVAL once frozen (refcounted rules).
+ * finish_dev: the incoming side is done with a device: drop it and,
+ * under refcounted rules, the refcounts along its path, frozen or not;
+ * -ENOENT when absent.
+ * freeze: the table is about to be handed over.
+ */
+int pci_ser_preserve_dev(struct pci_ser *ser, const struct pci_ser_dev *dev,
+			 u32 capacity);
+int pci_ser_unpreserve_dev(struct pci_ser *ser, const struct pci_ser_dev *dev);
+int pci_ser_finish_dev(struct pci_ser *ser, const struct pci_ser_dev *dev);
+void pci_ser_freeze(struct pci_ser *ser);
+/* The refcount of a device: 0 absent; under v2's rules 1 when present. */
+u16 pci_ser_refcount(struct pci_ser *ser, u32 domain, u16 bdf);
 bool pci_ser_find(struct pci_ser *ser, u32 domain, u16 bdf);
 void pci_ser_destroy(struct pci_ser *ser);
 void pci_ser_for_each(const struct pci_ser *ser, pci_ser_visit_t fn,

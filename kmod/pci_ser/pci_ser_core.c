@@ -71,6 +71,155 @@ int pci_ser_preserve(struct pci_ser *ser, u32 domain, u16 bdf, bool is_vf,
 	return ret;
 }
 
+static const char *const pci_ser_rules_names[PCI_SER_NR_RULES] = {
+	[PCI_SER_RULES_V2]	= "v2",
+	[PCI_SER_RULES_V6]	= "v6",
+	[PCI_SER_RULES_KHO]	= "kho-blocks",
+};
+
+const char *pci_ser_rules_name(enum pci_ser_rules r)
+{
+	return (unsigned int)r < PCI_SER_NR_RULES ? pci_ser_rules_names[r] : "?";
+}
+
+enum pci_ser_rules pci_ser_rules_by_name(const char *name)
+{
+	unsigned int r;
+
+	for (r = 0; r < PCI_SER_NR_RULES; r++)
+		if (!strcmp(pci_ser_rules_names[r], name))
+			break;
+	return r;
+}
+
+static bool pci_ser_counted(const struct pci_ser *ser)
+{
+	return pci_ser_rules_refcounted(ser->ops->rules);
+}
+
+u16 pci_ser_refcount(struct pci_ser *ser, u32 domain, u16 bdf)
+{
+	if (!ser->priv)
+		return 0;
+	if (!pci_ser_counted(ser))
+		return ser->ops->find(ser, domain, bdf);
+	return ser->ops->refcount(ser, domain, bdf);
+}
+
+/* Add @delta (+1 or -1) to a refcount; lowering one never fails. */
+static int pci_ser_ref_add(struct pci_ser *ser, u32 domain, u16 bdf,
+			   int delta)
+{
+	u16 ref = ser->ops->refcount(ser, domain, bdf);
+
+	if (delta > 0 && ref == U16_MAX)
+		return -EOVERFLOW;
+	if (delta < 0 && !ref)
+		return -ENOENT;
+	return ser->ops->set_refcount(ser, domain, bdf, ref + delta);
+}
+
+/* Drop one reference of @dev itself and of each bridge of its path. */
+static void pci_ser_drop_path(struct pci_ser *ser,
+			      const struct pci_ser_dev *dev, u32 nr)
+{
+	u32 i;
+
+	for (i = 0; i < nr; i++)
+		pci_ser_ref_add(ser, dev->path[i].domain, dev->path[i].bdf, -1);
+}
+
+static int pci_ser_preserve_counted(struct pci_ser *ser,
+				    const struct pci_ser_dev *dev)
+{
+	u32 i;
+	int ret;
+
+	if (dev->nr_path > PCI_SER_MAX_PATH)
+		return -EINVAL;
+	if (dev->is_bridge)
+		ret = pci_ser_ref_add(ser, dev->domain, dev->bdf, 1);
+	else
+		ret = ser->ops->preserve(ser, dev->domain, dev->bdf);
+	if (ret)
+		return ret;
+	for (i = 0; i < dev->nr_path; i++) {
+		ret = pci_ser_ref_add(ser, dev->path[i].domain,
+				      dev->path[i].bdf, 1);
+		if (ret) {
+			/* Undo what this call did, nearest bridge last. */
+			pci_ser_drop_path(ser, dev, i);
+			pci_ser_ref_add(ser, dev->domain, dev->bdf, -1);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int pci_ser_preserve_dev(struct pci_ser *ser, const struct pci_ser_dev *dev,
+			 u32 capacity)
+{
+	int ret;
+
+	if (dev->is_vf)
+		return -EINVAL;
+	if (!pci_ser_counted(ser))
+		return pci_ser_preserve(ser, dev->domain, dev->bdf, false, capacity);
+	if (ser->frozen)
+		return -EINVAL;
+	if (!ser->priv) {
+		ser->capacity = capacity;
+		ser->nr_devices = 0;
+		ret = ser->ops->init(ser);
+		if (ret)
+			return ret;
+	}
+	ret = pci_ser_preserve_counted(ser, dev);
+	if (ret && !ser->nr_devices)
+		pci_ser_destroy(ser);
+	return ret;
+}
+
+/* unpreserve and finish under refcounted rules: all but the frozen check. */
+static int pci_ser_drop_counted(struct pci_ser *ser,
+				const struct pci_ser_dev *dev)
+{
+	int ret;
+
+	if (!ser->priv)
+		return -ENOENT;
+	if (dev->nr_path > PCI_SER_MAX_PATH)
+		return -EINVAL;
+	ret = pci_ser_ref_add(ser, dev->domain, dev->bdf, -1);
+	if (ret)
+		return ret;
+	pci_ser_drop_path(ser, dev, dev->nr_path);
+	if (!ser->nr_devices)
+		pci_ser_destroy(ser);
+	return 0;
+}
+
+int pci_ser_unpreserve_dev(struct pci_ser *ser, const struct pci_ser_dev *dev)
+{
+	if (!pci_ser_counted(ser))
+		return pci_ser_unpreserve(ser, dev->domain, dev->bdf);
+	if (ser->frozen)
+		return -EINVAL;
+	return pci_ser_drop_counted(ser, dev);
+}
+
+int pci_ser_finish_dev(struct pci_ser *ser, const struct pci_ser_dev *dev)
+{
+	if (!pci_ser_counted(ser))
+		return pci_ser_unpreserve(ser, dev->domain, dev->bdf);
+	return pci_ser_drop_counted(ser, dev);
+}
+
+void pci_ser_freeze(struct pci_ser *ser)
+{
+	ser->frozen = true;
+}
+
 int pci_ser_unpreserve(struct pci_ser *ser, u32 domain, u16 bdf)
 {
 	int ret;
