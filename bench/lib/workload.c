@@ -143,14 +143,20 @@ static int set_value(struct parser *p, struct wl_entry *e, const char *v,
 		     size_t n)
 {
 	const char *name = e->opt->name;
+	bool gap = false;
 	char msg[256];
 	size_t i, o = 0;
 
+	/* A run of blanks, or a comma with blanks around it, is one break. */
 	for (i = 0; i < n; i++) {
-		if (!is_blank(v[i]))
-			e->value[o++] = v[i];
-		else if (!is_blank(v[i - 1]))
+		if (is_blank(v[i])) {
+			gap = true;
+			continue;
+		}
+		if (gap && e->value[o - 1] != ',' && v[i] != ',')
 			e->value[o++] = ',';
+		gap = false;
+		e->value[o++] = v[i];
 	}
 	e->value[o] = 0;
 	if (!e->opt->arg) {

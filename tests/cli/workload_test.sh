@@ -45,6 +45,10 @@ check "good: the other section only, flag yes as the bare option" \
 printf '[cycle]\ndevices = 512\n' >"$tmp/one.conf"
 run "$wl" opts "$tmp/one.conf" bench
 check "absent section: exit 1, no output" '[ "$rc" = 1 ] && [ ! -s "$tmp/out" ]'
+printf '[bench]\nvariant = linear ,hashed, xarray\n' >"$tmp/comma.conf"
+run "$wl" opts "$tmp/comma.conf" bench
+check "a comma with blanks around it is one break" \
+	'[ "$(words)" = "--variant linear,hashed,xarray " ]'
 run "$wl" check "$tmp/good.conf"
 check "check: exit 0, nothing on stdout" '[ "$rc" = 0 ] && [ ! -s "$tmp/out" ]'
 for f in "$top"/workloads/*.conf; do
@@ -90,6 +94,7 @@ bad '[bench]\nn = 4294967312\n' 2 "--n: 4294967312 is out of range (1..16777216)
 bad '[bench]\nn = 010\n' 2 "--n: '010' is not a number"
 bad '[bench]\nreps = 2\n' 2 "--reps: 2 is out of range (3..100000)"
 bad '[bench]\nop = find\n' 2 "--op: unknown op 'find' (see --help)"
+bad '[bench]\nvariant = linear, ,hashed\n' 2 "--variant: empty item in 'linear,,hashed'"
 bad '[bench]\nvariant = linear nope\n' 2 "--variant: unknown variant 'nope' (see --help)"
 bad '[cycle]\ndevices = 9\n' 2 "--devices: 9 is out of range (16..65536)"
 bad '[cycle]\nreps = 99999999999\n' 2 "--reps: 99999999999 is out of range (1..1000)"
