@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -27,6 +26,7 @@
 
 #include "bench.h"
 #include "callgrind_out.h"
+#include "count_opts.h"
 #include "count_proto.h"
 #include "input.h"
 #include "jsonl.h"
@@ -45,10 +45,6 @@
 #define EXIT_WRONG	2
 #define EXIT_SYSTEM	3
 
-#define MAX_SIZES	64
-#define DEFAULT_OPS	512
-#define MAX_OPS		(1U << 20)
-
 /*
  * The cache model callgrind simulates, the same on every machine (the
  * reference machine's L1s and L3), so that the advisory miss counts of
@@ -60,24 +56,6 @@ static const char *const cache_ll = "33554432,16,64";
 
 /* The whole environment of the counted process. */
 static char *const clean_env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
-
-static const u32 default_sizes[] = { 16, 64, 256, 1024, 4096, 16384 };
-
-struct cfg {
-	const struct pci_ser_ops *variant[COUNT_MAX_VARIANTS];
-	u32 nr_variants;
-	bool op[NR_OPS];
-	u32 n[MAX_SIZES];
-	u32 nr_n;
-	u32 ops;
-	u64 seed;
-	u32 share_pct;
-	bool keep;
-	bool check;		/* --check: only check the options */
-	char out[PATH_MAX];
-	char run_id[192];
-	char command[1024];
-};
 
 /* What every row says about the tool and the machine. */
 struct env {
@@ -278,7 +256,7 @@ static void rm_tree(const char *dir)
 
 /* ---- one N: run the worker under callgrind ---- */
 
-static void write_input(const struct cfg *cfg, u32 n, const char *path)
+static void write_input(const struct count_cfg *cfg, u32 n, const char *path)
 {
 	FILE *f = fopen(path, "w");
 	u32 i;
@@ -287,12 +265,12 @@ static void write_input(const struct cfg *cfg, u32 n, const char *path)
 	if (!f)
 		die(EXIT_SYSTEM, "%s: %s", path, strerror(errno));
 	fprintf(f, "n=%u share=%u seed=%llu ops=%u variant=", n,
-		cfg->share_pct, (unsigned long long)cfg->seed, cfg->ops);
-	for (i = 0; i < cfg->nr_variants; i++)
-		fprintf(f, "%s%s", i ? "," : "", cfg->variant[i]->name);
+		cfg->p.share_pct, (unsigned long long)cfg->p.seed, cfg->ops);
+	for (i = 0; i < cfg->p.nr_variants; i++)
+		fprintf(f, "%s%s", i ? "," : "", cfg->p.variant[i]->name);
 	fprintf(f, " op=");
 	for (op = 0, i = 0; op < NR_OPS; op++)
-		if (cfg->op[op])
+		if (cfg->p.op[op])
 			fprintf(f, "%s%s", i++ ? "," : "", bench_op_name(op));
 	fputc('\n', f);
 	if (ferror(f) | fclose(f))
@@ -473,7 +451,7 @@ static void derive(struct point *p)
 	p->empty_per_op = (double)p->empty.ir / p->ops;
 }
 
-static void emit(struct res_writer *w, const struct cfg *cfg,
+static void emit(struct res_writer *w, const struct count_cfg *cfg,
 		 const struct env *e, const struct point *p, double lin)
 {
 	bool restore = !strcmp(p->op, "restore");
@@ -540,7 +518,8 @@ static void emit(struct res_writer *w, const struct cfg *cfg,
 		die(EXIT_SYSTEM, "writing results: %s", strerror(errno));
 }
 
-static void remember(const struct cfg *cfg, const struct point *p, double lin)
+static void remember(const struct count_cfg *cfg, const struct point *p,
+		     double lin)
 {
 	struct summary *s;
 	u32 v, op;
@@ -551,8 +530,8 @@ static void remember(const struct cfg *cfg, const struct point *p, double lin)
 		if (!summaries)
 			die(EXIT_SYSTEM, "out of memory");
 	}
-	for (v = 0; v < cfg->nr_variants; v++)
-		if (!strcmp(cfg->variant[v]->name, p->variant))
+	for (v = 0; v < cfg->p.nr_variants; v++)
+		if (!strcmp(cfg->p.variant[v]->name, p->variant))
 			break;
 	op = bench_op_index(p->op);
 	s = &summaries[nr_summaries++];
@@ -617,7 +596,7 @@ static void read_point(const struct jl_obj *o, const char *dir,
 }
 
 /* Every point of one N, in the order the worker ran them. */
-static u32 read_points(struct res_writer *w, const struct cfg *cfg,
+static u32 read_points(struct res_writer *w, const struct count_cfg *cfg,
 		       struct env *e, const char *dir)
 {
 	char path[PATH_MAX + 32], where[PATH_MAX + 64], why[256];
@@ -673,7 +652,7 @@ static u32 read_points(struct res_writer *w, const struct cfg *cfg,
 
 /* ---- meta.json ---- */
 
-static int write_meta(const struct cfg *cfg, const struct env *e,
+static int write_meta(const struct count_cfg *cfg, const struct env *e,
 		      time_t started, double elapsed, bool complete)
 {
 	FILE *f = res_create(cfg->out, "meta.json");
@@ -697,21 +676,21 @@ static int write_meta(const struct cfg *cfg, const struct env *e,
 	json_bool(&j, "complete", complete);
 	json_f64(&j, "elapsed_s", elapsed);
 	json_str(&j, "metric", "instructions");
-	json_u64(&j, "seed", cfg->seed);
-	json_u64(&j, "share_pct", cfg->share_pct);
+	json_u64(&j, "seed", cfg->p.seed);
+	json_u64(&j, "share_pct", cfg->p.share_pct);
 	json_u64(&j, "ops", cfg->ops);
 	json_arr_begin(&j, "variants");
-	for (i = 0; i < cfg->nr_variants; i++)
-		json_str(&j, NULL, cfg->variant[i]->name);
+	for (i = 0; i < cfg->p.nr_variants; i++)
+		json_str(&j, NULL, cfg->p.variant[i]->name);
 	json_arr_end(&j);
 	json_arr_begin(&j, "ops_counted");
 	for (op = 0; op < NR_OPS; op++)
-		if (cfg->op[op])
+		if (cfg->p.op[op])
 			json_str(&j, NULL, bench_op_name(op));
 	json_arr_end(&j);
 	json_arr_begin(&j, "n");
-	for (i = 0; i < cfg->nr_n; i++)
-		json_u64(&j, NULL, cfg->n[i]);
+	for (i = 0; i < cfg->p.nr_n; i++)
+		json_u64(&j, NULL, cfg->p.n[i]);
 	json_arr_end(&j);
 	json_obj_begin(&j, "counter");
 	json_str(&j, "tool", "callgrind");
@@ -738,14 +717,14 @@ static int write_meta(const struct cfg *cfg, const struct env *e,
 
 /* ---- the stdout table ---- */
 
-static void print_table(const struct cfg *cfg, const struct env *e,
+static void print_table(const struct count_cfg *cfg, const struct env *e,
 			double elapsed)
 {
 	u32 op, i;
 
 	printf("lubench count  run %s  seed %llu  share %u%%  %u ops per "
-	       "point\n", cfg->run_id, (unsigned long long)cfg->seed,
-	       cfg->share_pct, cfg->ops);
+	       "point\n", cfg->run_id, (unsigned long long)cfg->p.seed,
+	       cfg->p.share_pct, cfg->ops);
 	printf("callgrind (valgrind %s), %s; string functions: %s\n",
 	       e->valgrind_version, e->topo.cpu_model, e->string_functions);
 	printf("commit %.12s%s, %s %s, %.1f s\n", e->topo.git_commit,
@@ -772,7 +751,7 @@ static void print_table(const struct cfg *cfg, const struct env *e,
 				snprintf(sp, sizeof(sp), "%.1fx", s->speedup);
 			printf("%-10s %7u %-8s %12.2f %14.0f %9.2f %9.2f %9s "
 			       "%8.2f\n", bench_op_name(op), s->n,
-			       cfg->variant[s->variant]->name, s->per_op,
+			       cfg->p.variant[s->variant]->name, s->per_op,
 			       s->per_total, s->dr, s->dw, sp, s->empty);
 		}
 		if (any)
@@ -784,226 +763,40 @@ static void print_table(const struct cfg *cfg, const struct env *e,
 
 static void usage(FILE *f)
 {
-	const struct pci_ser_ops *const *v;
-	int i;
-
+	fprintf(f, "usage: lubench count");
+	lb_options_synopsis(f, count_stage.opts, 21);
+	fprintf(f, "\n");
+	lb_options_help(f, count_stage.opts);
 	fprintf(f,
-"usage: lubench count [--variant LIST] [--n LIST] [--op LIST] [--ops K]\n"
-"                     [--seed S] [--share PCT] [--out DIR] [--keep] [--check]\n"
-"\n"
-"  --variant LIST  layouts, comma-separated, or all (default):");
-	for (v = pci_ser_variants; *v; v++)
-		fprintf(f, " %s", (*v)->name);
-	fprintf(f,
-"\n  --n LIST        preserved devices, comma-separated, or default:\n"
-"                  16,64,256,1024,4096,16384 (65536 works, in minutes)\n"
-"  --op LIST       operations, or all (default):");
-	for (i = 0; i < NR_OPS; i++)
-		fprintf(f, " %s", bench_op_name(i));
-	fprintf(f,
-"\n  --ops K         operations counted per point (default %u): lookups,\n"
-"                  churn ops, restore's window; retrieve is one whole one\n"
-"  --seed S        population and order seed (default 1)\n"
-"  --share PCT     preserved share of the enumerated devices (default 50)\n"
-"  --out DIR       result directory (default results/<run-id>-count)\n"
-"  --keep          keep callgrind's files (the directory is printed)\n"
-"  --check         only check the options: exit 0, or 1 naming what is wrong\n"
 "\n"
 "Runs lubench-count-worker under valgrind's callgrind, one process per N.\n"
 "Writes DIR/results.jsonl, results.csv, meta.json (results/SCHEMA.md).\n"
-"Exit: 0 done, 1 usage, 2 a layout answered wrongly, 3 system error.\n",
-		DEFAULT_OPS);
+"Exit: 0 done, 1 usage, 2 a layout answered wrongly, 3 system error.\n");
 }
 
-static void __attribute__((noreturn)) bad_usage(const char *fmt, ...)
+static void parse_args(struct count_cfg *cfg, int argc, char **argv)
 {
-	va_list ap;
-
-	fprintf(stderr, "lubench-count: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see --help)\n");
-	exit(EXIT_USAGE);
-}
-
-static u64 parse_num(const char *s, const char *what, u64 lo, u64 hi)
-{
-	char msg[256];
-	u64 v;
-	int err = lb_parse_u64(s, lo, hi, &v);
-
-	if (err)
-		bad_usage("%s", lb_parse_error(msg, sizeof(msg), what, s, err,
-					       lo, hi));
-	return v;
-}
-
-static void add_variant(struct cfg *cfg, const char *name)
-{
-	const struct pci_ser_ops *const *v;
-	u32 i;
-
-	if (!strcmp(name, "all")) {
-		for (v = pci_ser_variants; *v; v++)
-			add_variant(cfg, (*v)->name);
-		return;
-	}
-	if (!pci_ser_variant(name))
-		bad_usage("unknown variant '%s'", name);
-	for (i = 0; i < cfg->nr_variants; i++)
-		if (!strcmp(cfg->variant[i]->name, name))
-			return;
-	if (cfg->nr_variants == COUNT_MAX_VARIANTS)
-		bad_usage("too many variants");
-	cfg->variant[cfg->nr_variants++] = pci_ser_variant(name);
-}
-
-static void add_op(struct cfg *cfg, const char *name)
-{
+	char err[256];
+	size_t at = 0;
 	int i;
 
-	if (!strcmp(name, "all")) {
-		for (i = 0; i < NR_OPS; i++)
-			cfg->op[i] = true;
-		return;
-	}
-	i = bench_op_index(name);
-	if (i < 0)
-		bad_usage("unknown op '%s'", name);
-	cfg->op[i] = true;
-}
-
-static void add_size_n(struct cfg *cfg, u64 n, const char *s)
-{
-	u32 i;
-
-	if (population_size(n, cfg->share_pct) > PCI_SER_MAX_CAPACITY)
-		bad_usage("--n %s: more than %u devices enumerated", s,
-			  PCI_SER_MAX_CAPACITY);
-	for (i = 0; i < cfg->nr_n; i++)
-		if (cfg->n[i] == n)
-			return;
-	if (cfg->nr_n == MAX_SIZES)
-		bad_usage("more than %d sizes", MAX_SIZES);
-	cfg->n[cfg->nr_n++] = n;
-}
-
-static void add_size(struct cfg *cfg, const char *s)
-{
-	u32 i;
-
-	if (!strcmp(s, "default")) {
-		for (i = 0; i < ARRAY_SIZE(default_sizes); i++)
-			add_size_n(cfg, default_sizes[i], s);
-		return;
-	}
-	add_size_n(cfg, parse_num(s, "--n", 1, PCI_SER_MAX_CAPACITY), s);
-}
-
-/* Comma-separated lists; empty items are refused. */
-static void for_each_item(const char *list, const char *what,
-			  void (*fn)(struct cfg *, const char *),
-			  struct cfg *cfg)
-{
-	char *copy = strdup(list), *p, *next;
-
-	if (!copy)
-		die(EXIT_SYSTEM, "out of memory");
-	for (p = copy; p; p = next) {
-		next = strchr(p, ',');
-		if (next)
-			*next++ = '\0';
-		if (!*p)
-			bad_usage("%s '%s': empty item", what, list);
-		fn(cfg, p);
-	}
-	free(copy);
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	u32 x = *(const u32 *)a, y = *(const u32 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void parse_args(struct cfg *cfg, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "variant",	required_argument, NULL, 'v' },
-		{ "n",		required_argument, NULL, 'n' },
-		{ "op",		required_argument, NULL, 'o' },
-		{ "ops",	required_argument, NULL, 'k' },
-		{ "seed",	required_argument, NULL, 's' },
-		{ "share",	required_argument, NULL, 'p' },
-		{ "out",	required_argument, NULL, 'O' },
-		{ "keep",	no_argument,	   NULL, 'K' },
-		{ "check",	no_argument,	   NULL, 'C' },
-		{ "help",	no_argument,	   NULL, 'h' },
-		{ }
-	};
-	const char *sizes = "default";
-	int c, i;
-	size_t at = 0;
-
-	cfg->ops = DEFAULT_OPS;
-	cfg->seed = 1;
-	cfg->share_pct = 50;
 	for (i = 0; i < argc && at < sizeof(cfg->command) - 1; i++)
 		at += snprintf(cfg->command + at, sizeof(cfg->command) - at,
 			       "%s%s", i ? " " : "", argv[i]);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'v':
-			for_each_item(optarg, "--variant", add_variant, cfg);
-			break;
-		case 'n':
-			sizes = optarg;
-			break;
-		case 'o':
-			for_each_item(optarg, "--op", add_op, cfg);
-			break;
-		case 'k':
-			cfg->ops = parse_num(optarg, "--ops", 1, MAX_OPS);
-			break;
-		case 's':
-			cfg->seed = parse_num(optarg, "--seed", 0, UINT64_MAX);
-			break;
-		case 'p':
-			cfg->share_pct = parse_num(optarg, "--share", 1, 100);
-			break;
-		case 'O':
-			if (!*optarg || strlen(optarg) >= sizeof(cfg->out))
-				bad_usage("--out: bad directory name");
-			snprintf(cfg->out, sizeof(cfg->out), "%s", optarg);
-			break;
-		case 'K':
-			cfg->keep = true;
-			break;
-		case 'C':
-			cfg->check = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
+	switch (lb_options_parse(&count_stage, cfg, argc, argv, err,
+				 sizeof(err))) {
+	case 0:
+		return;
+	case 1:
+		usage(stdout);
+		exit(0);
+	default:
+		if (!err[0]) {
 			usage(stderr);
 			exit(EXIT_USAGE);
 		}
+		die(EXIT_USAGE, "%s", err);
 	}
-	if (optind < argc)
-		bad_usage("unexpected argument '%s'", argv[optind]);
-	if (!cfg->nr_variants)
-		add_variant(cfg, "all");
-	bench_order_variants(cfg->variant, cfg->nr_variants);
-	for (i = 0; i < NR_OPS && !cfg->op[i]; i++)
-		;
-	if (i == NR_OPS)
-		add_op(cfg, "all");
-	/* After --share: it decides which N fit. */
-	for_each_item(sizes, "--n", add_size, cfg);
-	qsort(cfg->n, cfg->nr_n, sizeof(cfg->n[0]), cmp_u32);
 }
 
 static void make_tmp(struct env *e)
@@ -1018,7 +811,7 @@ static void make_tmp(struct env *e)
 }
 
 /* The worker under callgrind for one N, then its rows. */
-static void count_n(struct res_writer *w, const struct cfg *cfg,
+static void count_n(struct res_writer *w, const struct count_cfg *cfg,
 		    struct env *e, u32 n, double t0)
 {
 	char dir[300], path[400];
@@ -1027,7 +820,7 @@ static void count_n(struct res_writer *w, const struct cfg *cfg,
 	int op;
 
 	for (op = 0; op < NR_OPS; op++)
-		want += cfg->op[op] ? cfg->nr_variants : 0;
+		want += cfg->p.op[op] ? cfg->p.nr_variants : 0;
 	snprintf(dir, sizeof(dir), "%s/n%u", e->tmp, n);
 	if (mkdir(dir, 0755))
 		die(EXIT_SYSTEM, "%s: %s", dir, strerror(errno));
@@ -1049,7 +842,7 @@ static void count_n(struct res_writer *w, const struct cfg *cfg,
 
 int main(int argc, char **argv)
 {
-	static struct cfg cfg;
+	static struct count_cfg cfg;
 	static struct env e;
 	struct res_writer w;
 	time_t started = time(NULL);
@@ -1057,6 +850,7 @@ int main(int argc, char **argv)
 	u32 i;
 	int err;
 
+	count_cfg_init(&cfg);
 	parse_args(&cfg, argc, argv);
 	if (cfg.check)
 		return 0;
@@ -1075,8 +869,8 @@ int main(int argc, char **argv)
 		die(EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
 	fprintf(stderr, "count: run %s -> %s (valgrind %s)\n", cfg.run_id,
 		cfg.out, e.valgrind_version);
-	for (i = 0; i < cfg.nr_n; i++)
-		count_n(&w, &cfg, &e, cfg.n[i], t0);
+	for (i = 0; i < cfg.p.nr_n; i++)
+		count_n(&w, &cfg, &e, cfg.p.n[i], t0);
 	if (res_close(&w))
 		die(EXIT_SYSTEM, "writing results in %s", cfg.out);
 	if (write_meta(&cfg, &e, started, now_s() - t0, true))

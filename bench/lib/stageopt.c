@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option tables of the workload stages (stageopt.h): lookup and usage. */
+#include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "numparse.h"
@@ -101,4 +103,49 @@ void lb_options_help(FILE *f, const struct lb_option *opts)
 			opts->choices(f);
 		fputc('\n', f);
 	}
+}
+
+#define OPT_BASE	0x100
+
+int lb_options_parse(const struct lb_stage *stage, void *ctx, int argc,
+		     char **argv, char *err, size_t len)
+{
+	const struct lb_option *opts = stage->opts;
+	struct option *lo;
+	int c, i, n, ret = -1;
+
+	err[0] = 0;
+	for (n = 0; opts[n].name; n++)
+		;
+	lo = calloc(n + 2, sizeof(*lo));
+	if (!lo) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		lo[i] = (struct option){ opts[i].name,
+			opts[i].arg ? required_argument : no_argument, NULL,
+			OPT_BASE + i };
+	lo[n] = (struct option){ "help", no_argument, NULL, 'h' };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (c == 'h') {
+			ret = 1;
+			goto out;
+		}
+		/* getopt said what was wrong. */
+		if (c < OPT_BASE)
+			goto out;
+		if (opts[c - OPT_BASE].set(ctx, optarg, err, len))
+			goto out;
+	}
+	if (optind < argc) {
+		snprintf(err, len, "unexpected argument '%s' (see --help)",
+			 argv[optind]);
+		goto out;
+	}
+	ret = stage->finish(ctx, err, len) ? -1 : 0;
+out:
+	free(lo);
+	return ret;
 }

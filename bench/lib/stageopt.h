@@ -59,6 +59,15 @@ int lb_opt_items(void *ctx, const char *opt, const char *val,
  */
 int lb_opt_any(void *ctx, const char *val, char *err, size_t len);
 
+/*
+ * A command's own command line through its table (getopt_long: --key
+ * VALUE, --key=VALUE, --flag, --help) into @ctx, then @stage->finish.
+ * Returns 0; 1 for --help; -1 with the reason in @err, or @err empty
+ * when getopt has printed it (then print the usage).
+ */
+int lb_options_parse(const struct lb_stage *stage, void *ctx, int argc,
+		     char **argv, char *err, size_t len);
+
 /* Usage text from a table: the synopsis, and a line per option. */
 void lb_options_synopsis(FILE *f, const struct lb_option *opts, int indent);
 void lb_options_help(FILE *f, const struct lb_option *opts);

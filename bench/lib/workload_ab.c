@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The [ab] and [count] sections of `./lubench ab` workloads: which keys
- * they have, and which take a value.  Their values are checked where
- * they are used: [ab]'s by scripts/host/ab.sh, [count]'s by
- * `lubench count --check`.
+ * The [ab] section of `./lubench ab` workloads: which keys it has, and
+ * which take a value.  Its values are checked where they are used, by
+ * scripts/host/ab.sh.  ([count] is lubench count's own table,
+ * bench/count/count_opts.c.)
  */
 #include <stdlib.h>
 
@@ -36,29 +36,6 @@ static const struct lb_option ab_options[] = {
 const struct lb_stage ab_stage = {
 	.name		= "ab",
 	.opts		= ab_options,
-	.ctx_new	= ctx_none,
-	.finish		= finish_none,
-	.ctx_free	= free,
-};
-
-static const struct lb_option count_options[] = {
-	{ "variant", "LIST", "layouts", .set = lb_opt_any },
-	{ "n", "LIST", "preserved devices", .set = lb_opt_any },
-	{ "op", "LIST", "operations", .set = lb_opt_any },
-	{ "ops", "K", "operations counted per point", .set = lb_opt_any },
-	{ "seed", "S", "population seed", .set = lb_opt_any },
-	{ "share", "PCT", "preserved share", .set = lb_opt_any },
-	{ "out", "DIR", "result directory", .run_sets = true, .set = lb_opt_any },
-	{ "keep", NULL, "keep the workers' files", .run_sets = true,
-	  .set = lb_opt_any },
-	{ "check", NULL, "check the options only", .run_sets = true,
-	  .set = lb_opt_any },
-	{ }
-};
-
-const struct lb_stage count_stage = {
-	.name		= "count",
-	.opts		= count_options,
 	.ctx_new	= ctx_none,
 	.finish		= finish_none,
 	.ctx_free	= free,

@@ -10,8 +10,7 @@
 
 extern const struct lb_stage cycle_stage;
 
-/* The sections of `./lubench ab` workloads (workload_ab.c). */
+/* The [ab] section of `./lubench ab` workloads (workload_ab.c). */
 extern const struct lb_stage ab_stage;
-extern const struct lb_stage count_stage;
 
 #endif /* LUBENCH_WORKLOAD_CYCLE_H */

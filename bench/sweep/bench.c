@@ -15,7 +15,6 @@
  *   the work, and makes a run a correctness check of the layouts.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
 #include <math.h>
@@ -47,8 +46,6 @@
 #define EXIT_WRONG	2	/* a layout gave a wrong answer */
 #define EXIT_SYSTEM	3	/* memory, files, pinning */
 
-#define MAX_VARIANTS	32
-#define MAX_SIZES	64
 /* Tables alive at once in one retrieve or restore sample. */
 #define MAX_TABLES	4096
 #define MAX_TABLES_BYTES (256ULL << 20)
@@ -98,16 +95,10 @@ static const u32 default_sizes[] = { 16, 64, 256, 1024, 4096, 16384, 65536 };
 #define MAX_CPU		65535
 
 struct cfg {
-	const struct pci_ser_ops *variant[MAX_VARIANTS];
-	u32 nr_variants;
-	bool op[NR_OPS];
-	u32 n[MAX_SIZES];
-	u32 nr_n;
+	struct bench_points p;	/* first: the shared setters take a cfg */
 	u32 samples;
 	u32 visits;		/* times each point is revisited */
 	u64 sample_ns;
-	u64 seed;
-	u32 share_pct;
 	bool large;		/* --large: add LARGE_SIZE */
 	int cpu;
 	char out[PATH_MAX];
@@ -191,7 +182,7 @@ struct ctx {
 	const struct cfg *cfg;
 	const struct population *pop;
 	const struct pci_ser_ops *ops;
-	u32 variant;		/* index into cfg->variant */
+	u32 variant;		/* index into cfg->p.variant */
 	struct pci_ser ser;	/* the outgoing table, N devices */
 	void *blob;		/* what it leaves the next kernel */
 	size_t blob_len;
@@ -668,13 +659,13 @@ static void ctx_setup(struct ctx *c)
 	int op;
 
 	/* Same key orders and windows for a variant in every run. */
-	rng_seed(&c->rng, c->cfg->seed * 0x9e3779b97f4a7c15ULL +
+	rng_seed(&c->rng, c->cfg->p.seed * 0x9e3779b97f4a7c15ULL +
 		 pop->nr_preserved * 64 + c->variant);
 	for (op = 0; op < NR_OPS; op++) {
 		struct point *pt = &c->pt[op];
 
 		pt->op = op;
-		pt->on = c->cfg->op[op];
+		pt->on = c->cfg->p.op[op];
 		pt->nr = c->cfg->samples;
 		pt->ns = xcalloc(pt->nr, sizeof(double));
 		pt->empty = xcalloc(pt->nr, sizeof(double));
@@ -795,7 +786,7 @@ static void emit(struct res_writer *w, const struct ctx *c,
 	res_add_u64(&r, "enumerated", pop->nr);
 	res_add_u64(&r, "capacity", c->ser.capacity);
 	res_add_u64(&r, "share_pct", pop->share_pct);
-	res_add_u64(&r, "seed", c->cfg->seed);
+	res_add_u64(&r, "seed", c->cfg->p.seed);
 	res_add_str(&r, "population_hash", hash);
 	res_add_str(&r, "method", pt->method);
 	res_add_u64(&r, "samples", pt->nr);
@@ -928,31 +919,31 @@ static void run_setup(struct run *run)
 	u32 i, v;
 	int err;
 
-	run->pop = xcalloc(cfg->nr_n, sizeof(*run->pop));
-	run->nr_ctx = cfg->nr_n * cfg->nr_variants;
+	run->pop = xcalloc(cfg->p.nr_n, sizeof(*run->pop));
+	run->nr_ctx = cfg->p.nr_n * cfg->p.nr_variants;
 	run->ctx = xcalloc(run->nr_ctx, sizeof(*run->ctx));
-	for (i = 0; i < cfg->nr_n; i++) {
+	for (i = 0; i < cfg->p.nr_n; i++) {
 		struct population *pop = &run->pop[i];
 
-		err = population_make(pop, cfg->n[i], cfg->share_pct,
-				      cfg->seed);
+		err = population_make(pop, cfg->p.n[i], cfg->p.share_pct,
+				      cfg->p.seed);
 		if (err)
-			die(EXIT_SYSTEM, "population of %u: %s", cfg->n[i],
+			die(EXIT_SYSTEM, "population of %u: %s", cfg->p.n[i],
 			    strerror(-err));
 		fprintf(stderr, "bench: N=%u: %u devices enumerated in %u "
-			"domains, %u buses\n", cfg->n[i], pop->nr,
+			"domains, %u buses\n", cfg->p.n[i], pop->nr,
 			pop->nr_domains, pop->nr_buses);
-		for (v = 0; v < cfg->nr_variants; v++) {
-			struct ctx *c = &run->ctx[i * cfg->nr_variants + v];
+		for (v = 0; v < cfg->p.nr_variants; v++) {
+			struct ctx *c = &run->ctx[i * cfg->p.nr_variants + v];
 			u64 t0 = now_ns();
 
 			c->cfg = cfg;
 			c->pop = pop;
-			c->ops = cfg->variant[v];
+			c->ops = cfg->p.variant[v];
 			c->variant = v;
 			ctx_setup(c);
 			fprintf(stderr, "bench: setup N=%-7u %-9s %6.2f s "
-				"(%.0f s so far)\n", cfg->n[i], c->ops->name,
+				"(%.0f s so far)\n", cfg->p.n[i], c->ops->name,
 				(now_ns() - t0) / 1e9, since(run));
 		}
 	}
@@ -973,7 +964,7 @@ static void run_visits(struct run *run)
 	struct rng rng;
 
 	canary_ns = xcalloc(cfg->visits + 1, sizeof(*canary_ns));
-	rng_seed(&rng, cfg->seed ^ 0x5ca1ab1e);
+	rng_seed(&rng, cfg->p.seed ^ 0x5ca1ab1e);
 	for (i = 0; i < run->nr_ctx; i++)
 		order[i] = i;
 	for (visit = 0; visit < cfg->visits; visit++) {
@@ -1028,7 +1019,7 @@ static void run_teardown(struct run *run)
 	for (i = 0; i < run->nr_ctx; i++)
 		ctx_teardown(&run->ctx[i]);
 	free(run->ctx);
-	for (i = 0; i < run->cfg->nr_n; i++)
+	for (i = 0; i < run->cfg->p.nr_n; i++)
 		population_free(&run->pop[i]);
 	free(run->pop);
 }
@@ -1178,23 +1169,23 @@ static int write_meta(const struct cfg *cfg, const struct topology *topo,
 	json_str(&j, "started", when);
 	json_bool(&j, "complete", n1 != NULL);
 	json_f64(&j, "elapsed_s", elapsed);
-	json_u64(&j, "seed", cfg->seed);
-	json_u64(&j, "share_pct", cfg->share_pct);
+	json_u64(&j, "seed", cfg->p.seed);
+	json_u64(&j, "share_pct", cfg->p.share_pct);
 	json_u64(&j, "samples", cfg->samples);
 	json_u64(&j, "visits", cfg->visits);
 	json_u64(&j, "sample_ns", cfg->sample_ns);
 	json_arr_begin(&j, "variants");
-	for (i = 0; i < cfg->nr_variants; i++)
-		json_str(&j, NULL, cfg->variant[i]->name);
+	for (i = 0; i < cfg->p.nr_variants; i++)
+		json_str(&j, NULL, cfg->p.variant[i]->name);
 	json_arr_end(&j);
 	json_arr_begin(&j, "ops");
 	for (i = 0; i < NR_OPS; i++)
-		if (cfg->op[i])
+		if (cfg->p.op[i])
 			json_str(&j, NULL, bench_ops[i].name);
 	json_arr_end(&j);
 	json_arr_begin(&j, "n");
-	for (i = 0; i < cfg->nr_n; i++)
-		json_u64(&j, NULL, cfg->n[i]);
+	for (i = 0; i < cfg->p.nr_n; i++)
+		json_u64(&j, NULL, cfg->p.n[i]);
 	json_arr_end(&j);
 	json_obj_begin(&j, "clock");
 	json_str(&j, "id", "CLOCK_MONOTONIC_RAW");
@@ -1223,7 +1214,7 @@ static void print_table(const struct cfg *cfg, const struct topology *topo,
 
 	printf("lubench bench  run %s  seed %llu  share %u%%  %u samples of "
 	       ">= %llu us in %u visits\n", cfg->run_id,
-	       (unsigned long long)cfg->seed, cfg->share_pct, cfg->samples,
+	       (unsigned long long)cfg->p.seed, cfg->p.share_pct, cfg->samples,
 	       (unsigned long long)(cfg->sample_ns / 1000), cfg->visits);
 	printf("%s, %s, cpu %d, L1d %llu KiB, L2 %llu KiB, L3 %llu KiB\n",
 	       topo->cpu_model, topo->kernel, topo->pinned_pu,
@@ -1257,7 +1248,7 @@ static void print_table(const struct cfg *cfg, const struct topology *topo,
 				snprintf(sp, sizeof(sp), "%.1fx", s->speedup);
 			printf("%-10s %7u %-8s %10.2f %5.1f%% %10.2f %12.3f "
 			       "%9s %8.2f\n", bench_ops[op].name, s->n,
-			       cfg->variant[s->variant]->name, s->median,
+			       cfg->p.variant[s->variant]->name, s->median,
 			       100 * s->mad / s->median, s->p99, s->total_ms,
 			       sp, s->empty);
 		}
@@ -1277,7 +1268,7 @@ static void print_restore_summary(const struct cfg *cfg)
 			n = max(n, summaries[i].n);
 	for (i = 0; i < nr_summaries; i++) {
 		const struct summary *s = &summaries[i];
-		const char *name = cfg->variant[s->variant]->name;
+		const char *name = cfg->p.variant[s->variant]->name;
 
 		if (s->op != OP_RESTORE || s->n != n)
 			continue;
@@ -1291,7 +1282,7 @@ static void print_restore_summary(const struct cfg *cfg)
 	if (!best)
 		return;
 	printf("restore at N=%u: fastest %s %.3f ms", n,
-	       cfg->variant[best->variant]->name, best->total_ms);
+	       cfg->p.variant[best->variant]->name, best->total_ms);
 	if (lin)
 		printf(", linear %.3f ms (%.0fx)", lin->total_ms,
 		       lin->total_ms / best->total_ms);
@@ -1304,21 +1295,14 @@ static void print_restore_summary(const struct cfg *cfg)
 
 /* ---- the run's id and directory ---- */
 
-static int cmp_u32(const void *a, const void *b)
-{
-	u32 x = *(const u32 *)a, y = *(const u32 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Registration order, so tables and plots list layouts the same way. */
 void bench_order_variants(const struct pci_ser_ops **variant, unsigned int nr)
 {
 	const struct pci_ser_ops *const *v;
-	const struct pci_ser_ops *sorted[MAX_VARIANTS];
+	const struct pci_ser_ops *sorted[BENCH_MAX_VARIANTS];
 	unsigned int k = 0, i;
 
-	for (v = pci_ser_variants; *v && k < MAX_VARIANTS; v++)
+	for (v = pci_ser_variants; *v && k < BENCH_MAX_VARIANTS; v++)
 		for (i = 0; i < nr; i++)
 			if (variant[i] == *v)
 				sorted[k++] = *v;
@@ -1354,109 +1338,8 @@ static void cfg_defaults(struct cfg *cfg)
 {
 	cfg->samples = 31;
 	cfg->sample_ns = 1000 * 1000;
-	cfg->seed = 1;
-	cfg->share_pct = 50;
+	bench_points_init(&cfg->p, default_sizes, ARRAY_SIZE(default_sizes));
 	cfg->cpu = TOPO_CPU_AUTO;
-}
-
-static int variant_item(void *ctx, const char *name, char *err, size_t len)
-{
-	const struct pci_ser_ops *const *v, *ops;
-	struct cfg *cfg = ctx;
-	u32 i;
-
-	if (!strcmp(name, "all")) {
-		for (v = pci_ser_variants; *v; v++)
-			if (variant_item(cfg, (*v)->name, err, len))
-				return -1;
-		return 0;
-	}
-	ops = pci_ser_variant(name);
-	if (!ops)
-		return OPT_ERR(err, len, "--variant: unknown variant '%s' "
-			       "(see --help)", name);
-	for (i = 0; i < cfg->nr_variants; i++)
-		if (cfg->variant[i] == ops)
-			return 0;
-	if (cfg->nr_variants == MAX_VARIANTS)
-		return OPT_ERR(err, len, "--variant: more than %d", MAX_VARIANTS);
-	cfg->variant[cfg->nr_variants++] = ops;
-	return 0;
-}
-
-static int op_item(void *ctx, const char *name, char *err, size_t len)
-{
-	struct cfg *cfg = ctx;
-	int i;
-
-	for (i = 0; i < NR_OPS; i++)
-		if (!strcmp(name, "all") || !strcmp(bench_ops[i].name, name))
-			cfg->op[i] = true;
-	for (i = 0; i < NR_OPS; i++)
-		if (!strcmp(name, "all") || !strcmp(bench_ops[i].name, name))
-			return 0;
-	return OPT_ERR(err, len, "--op: unknown op '%s' (see --help)", name);
-}
-
-static int add_size(struct cfg *cfg, u64 n, char *err, size_t len)
-{
-	u32 i;
-
-	for (i = 0; i < cfg->nr_n; i++)
-		if (cfg->n[i] == n)
-			return 0;
-	if (cfg->nr_n == MAX_SIZES)
-		return OPT_ERR(err, len, "--n: more than %d sizes", MAX_SIZES);
-	cfg->n[cfg->nr_n++] = n;
-	return 0;
-}
-
-/* N, with a k (x 1024) or M (x 1048576) suffix, or "default". */
-static int size_item(void *ctx, const char *s, char *err, size_t len)
-{
-	struct cfg *cfg = ctx;
-	char num[24];
-	size_t l = strlen(s);
-	u64 mult = 1, n;
-	u32 i;
-	int e;
-
-	if (!strcmp(s, "default")) {
-		for (i = 0; i < ARRAY_SIZE(default_sizes); i++)
-			if (add_size(cfg, default_sizes[i], err, len))
-				return -1;
-		return 0;
-	}
-	if (l && (s[l - 1] == 'k' || s[l - 1] == 'K'))
-		mult = 1024, l--;
-	else if (l && s[l - 1] == 'M')
-		mult = 1024 * 1024, l--;
-	if (l >= sizeof(num))
-		return OPT_ERR(err, len, "--n: '%s' is not a number", s);
-	memcpy(num, s, l);
-	num[l] = 0;
-	e = lb_parse_u64(num, 0, PCI_SER_MAX_CAPACITY / mult, &n);
-	if (!e && n * mult < 1)
-		e = -ERANGE;
-	if (e) {
-		lb_parse_error(err, len, "--n", s, e, 1, PCI_SER_MAX_CAPACITY);
-		return -1;
-	}
-	return add_size(cfg, n * mult, err, len);
-}
-
-static int set_variant(void *ctx, const char *val, char *err, size_t len)
-{
-	return lb_opt_items(ctx, "--variant", val, variant_item, err, len);
-}
-
-/* The last --n wins, as for any option that takes one value. */
-static int set_n(void *ctx, const char *val, char *err, size_t len)
-{
-	struct cfg *cfg = ctx;
-
-	cfg->nr_n = 0;
-	return lb_opt_items(cfg, "--n", val, size_item, err, len);
 }
 
 static int set_large(void *ctx, const char *val, char *err, size_t len)
@@ -1468,11 +1351,6 @@ static int set_large(void *ctx, const char *val, char *err, size_t len)
 	return 0;
 }
 
-static int set_op(void *ctx, const char *val, char *err, size_t len)
-{
-	return lb_opt_items(ctx, "--op", val, op_item, err, len);
-}
-
 static int set_reps(void *ctx, const char *val, char *err, size_t len)
 {
 	u64 v;
@@ -1480,22 +1358,6 @@ static int set_reps(void *ctx, const char *val, char *err, size_t len)
 	if (lb_opt_num("--reps", val, 3, 100000, &v, err, len))
 		return -1;
 	((struct cfg *)ctx)->samples = v;
-	return 0;
-}
-
-static int set_seed(void *ctx, const char *val, char *err, size_t len)
-{
-	return lb_opt_num("--seed", val, 0, UINT64_MAX, &((struct cfg *)ctx)->seed,
-		       err, len);
-}
-
-static int set_share(void *ctx, const char *val, char *err, size_t len)
-{
-	u64 v;
-
-	if (lb_opt_num("--share", val, 1, 100, &v, err, len))
-		return -1;
-	((struct cfg *)ctx)->share_pct = v;
 	return 0;
 }
 
@@ -1546,36 +1408,20 @@ static int set_visits(void *ctx, const char *val, char *err, size_t len)
 	return 0;
 }
 
-static void variant_choices(FILE *f)
-{
-	const struct pci_ser_ops *const *v;
-
-	for (v = pci_ser_variants; *v; v++)
-		fprintf(f, " %s", (*v)->name);
-}
-
-static void op_choices(FILE *f)
-{
-	int i;
-
-	for (i = 0; i < NR_OPS; i++)
-		fprintf(f, " %s", bench_ops[i].name);
-}
-
 static const struct lb_option bench_options[] = {
 	{ "variant", "LIST", "layouts, comma-separated, or all (default):",
-	  variant_choices, .set = set_variant },
+	  bench_variant_choices, .set = bench_set_variant },
 	{ "n", "LIST", "preserved devices, comma-separated; k and M suffixes;\n"
-	  "default: 16,64,256,1024,4096,16384,65536", .set = set_n },
+	  "default: 16,64,256,1024,4096,16384,65536", .set = bench_set_n },
 	{ "large", NULL, "add N=262144 to the list", .set = set_large },
-	{ "op", "LIST", "operations, or all (default):", op_choices,
-	  .set = set_op },
+	{ "op", "LIST", "operations, or all (default):", bench_op_choices,
+	  .set = bench_set_op },
 	{ "reps", "K", "timed samples per point (default 31; at least 15\n"
 	  "for meaningful statistics)", .set = set_reps },
 	{ "seed", "S", "population and order seed (default 1)",
-	  .set = set_seed },
+	  .set = bench_set_seed },
 	{ "share", "PCT", "preserved share of the enumerated devices "
-	  "(default 50)", .set = set_share },
+	  "(default 50)", .set = bench_set_share },
 	{ "out", "DIR", "result directory (default results/<run-id>)",
 	  .run_sets = true, .set = set_out },
 	{ "cpu", "N|none", "pin to PU N (default: the last core)",
@@ -1591,33 +1437,19 @@ static const struct lb_option bench_options[] = {
 static int bench_finish(void *ctx, char *err, size_t len)
 {
 	struct cfg *cfg = ctx;
-	u32 i;
 
 	if (!cfg->visits)
 		cfg->visits = min(8U, cfg->samples);
 	if (cfg->visits > cfg->samples)
 		return OPT_ERR(err, len, "--visits must be 1..--reps (%u)",
 			       cfg->samples);
-	if (!cfg->nr_variants)
-		variant_item(cfg, "all", err, len);
-	bench_order_variants(cfg->variant, cfg->nr_variants);
-	for (i = 0; i < NR_OPS && !cfg->op[i]; i++)
-		;
-	if (i == NR_OPS)
-		op_item(cfg, "all", err, len);
-	if (!cfg->nr_n && size_item(cfg, "default", err, len))
-		return -1;
-	if (cfg->large && add_size(cfg, LARGE_SIZE, err, len))
-		return -1;
-	for (i = 0; i < cfg->nr_n; i++)
-		if (population_size(cfg->n[i], cfg->share_pct) >
-		    PCI_SER_MAX_CAPACITY)
-			return OPT_ERR(err, len, "--n: N=%u at --share %u "
-				       "enumerates more than %u devices",
-				       cfg->n[i], cfg->share_pct,
-				       PCI_SER_MAX_CAPACITY);
-	qsort(cfg->n, cfg->nr_n, sizeof(cfg->n[0]), cmp_u32);
-	return 0;
+	if (cfg->large) {
+		if (!cfg->p.nr_n && bench_set_n(&cfg->p, "default", err, len))
+			return -1;
+		if (bench_points_add_n(&cfg->p, LARGE_SIZE, err, len))
+			return -1;
+	}
+	return bench_points_finish(&cfg->p, err, len);
 }
 
 static void *bench_ctx_new(void)
@@ -1673,39 +1505,26 @@ static void record_command(struct cfg *cfg, int argc, char **argv)
 			       "%s%s", i ? " " : "", argv[i]);
 }
 
-#define OPT_BASE	0x100
-
 static void parse_args(struct cfg *cfg, int argc, char **argv)
 {
-	struct option lo[ARRAY_SIZE(bench_options) + 1] = { };
 	char err[256];
-	int c, i;
 
 	cfg_defaults(cfg);
 	record_command(cfg, argc, argv);
-	for (i = 0; bench_options[i].name; i++)
-		lo[i] = (struct option){ bench_options[i].name,
-			bench_options[i].arg ? required_argument : no_argument,
-			NULL, OPT_BASE + i };
-	lo[i] = (struct option){ "help", no_argument, NULL, 'h' };
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			exit(0);
-		}
-		if (c < OPT_BASE) {
+	switch (lb_options_parse(&bench_stage, cfg, argc, argv, err,
+				 sizeof(err))) {
+	case 0:
+		break;
+	case 1:
+		usage(stdout);
+		exit(0);
+	default:
+		if (!err[0]) {
 			usage(stderr);
 			exit(EXIT_USAGE);
 		}
-		if (bench_options[c - OPT_BASE].set(cfg, optarg, err,
-						    sizeof(err)))
-			die(EXIT_USAGE, "%s", err);
-	}
-	if (optind < argc)
-		die(EXIT_USAGE, "unexpected argument '%s' (see --help)",
-		    argv[optind]);
-	if (bench_finish(cfg, err, sizeof(err)))
 		die(EXIT_USAGE, "%s", err);
+	}
 	if (cfg->samples < 15)
 		fprintf(stderr, "lubench-bench: warning: %u samples: p99 and "
 			"MAD mean little below 15\n", cfg->samples);
@@ -1787,7 +1606,7 @@ int bench_main(int argc, char **argv)
 	noise_read(&n1, topo.pinned_pu);
 	if (res_close(&run.w))
 		die(EXIT_SYSTEM, "writing results in %s", cfg.out);
-	if (write_meta(&cfg, &topo, run.pop, cfg.nr_n, started, elapsed, &n0,
+	if (write_meta(&cfg, &topo, run.pop, cfg.p.nr_n, started, elapsed, &n0,
 		       &n1))
 		die(EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
 	print_table(&cfg, &topo, elapsed);

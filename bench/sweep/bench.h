@@ -2,12 +2,16 @@
 /*
  * What lubench-bench (bench.c) shares with the tools that must know its
  * registries: its options for the workload checker, its ops for
- * lubench-list and lubench-count.
+ * lubench-list and lubench-count, and the options that choose points,
+ * which lubench-count takes too (points.c).
  */
 #ifndef LUBENCH_BENCH_H
 #define LUBENCH_BENCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "stageopt.h"
 
@@ -40,6 +44,49 @@ const char *bench_op_name(unsigned int i);
 enum bench_total bench_op_total(unsigned int i);
 /* The index of the op named @name, -1 if there is none. */
 int bench_op_index(const char *name);
+
+#define BENCH_MAX_VARIANTS	32
+#define BENCH_MAX_SIZES		64
+
+/*
+ * Which points a run measures: the options lubench-bench and
+ * lubench-count share (points.c).  It is the first member of each
+ * command's option context, so the setters below serve both tables.
+ */
+struct bench_points {
+	const struct pci_ser_ops *variant[BENCH_MAX_VARIANTS];
+	unsigned int nr_variants;
+	bool op[NR_OPS];
+	uint32_t n[BENCH_MAX_SIZES];
+	unsigned int nr_n;
+	uint64_t seed;
+	unsigned int share_pct;
+	const uint32_t *default_n;	/* what --n default means */
+	unsigned int nr_default_n;
+};
+
+/* Seed 1, share 50%, nothing chosen yet. */
+void bench_points_init(struct bench_points *p, const uint32_t *default_n,
+		       unsigned int nr_default_n);
+/* Setters of struct lb_option for --variant, --n, --op, --seed, --share. */
+int bench_set_variant(void *ctx, const char *val, char *err, size_t len);
+int bench_set_n(void *ctx, const char *val, char *err, size_t len);
+int bench_set_op(void *ctx, const char *val, char *err, size_t len);
+int bench_set_seed(void *ctx, const char *val, char *err, size_t len);
+int bench_set_share(void *ctx, const char *val, char *err, size_t len);
+/* The choices of --variant and --op, for struct lb_option's help. */
+void bench_variant_choices(FILE *f);
+void bench_op_choices(FILE *f);
+/* One more N (lubench-bench's --large). */
+int bench_points_add_n(struct bench_points *p, uint32_t n, char *err,
+		       size_t len);
+/*
+ * After every option: all layouts and ops when none were named, the
+ * default sizes when no --n, layouts in registration order, N ascending,
+ * and every N's population within PCI_SER_MAX_CAPACITY at --share.
+ * 0, or -1 with the reason in @err.
+ */
+int bench_points_finish(struct bench_points *p, char *err, size_t len);
 
 /* Sort @nr chosen layouts into registration order, as tables list them. */
 void bench_order_variants(const struct pci_ser_ops **variant, unsigned int nr);

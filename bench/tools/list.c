@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "count_opts.h"
 #include "faults.h"
 #include "pci_ser.h"
 #include "workload_cycle.h"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "count_opts.h"
 #include "workload.h"
 #include "workload_cycle.h"
 

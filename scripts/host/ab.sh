@@ -116,16 +116,8 @@ counts|counts,wall|wall,counts) ;;
 *) bad "$workload: [ab] gate = $gate: counts or counts,wall" ;;
 esac
 
-# [count]: lubench count's own options, checked by lubench count.
+# [count]: lubench count's own options (checked above, line by line).
 count_opts=$(opts count | tr '\n' ' ')
-if [ -n "$count_opts" ]; then
-	# shellcheck disable=SC2086 # one word per option
-	msg=$("$COUNT" --check $count_opts --out /nonexistent 2>&1) ||
-		bad "$workload: [count] ${msg#lubench-count: }"
-	case " $count_opts " in
-	*" --out "*|*" --keep "*|*" --check "*) bad "$workload: [count] out, keep and check are ab's to set" ;;
-	esac
-fi
 
 # [bench]: what to time; ab sets the samples, the visits and the output.
 bench_opts=$(opts bench | tr '\n' ' ')

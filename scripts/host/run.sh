@@ -47,15 +47,6 @@ else
 	"$top/lubench" build
 fi
 "$wl" check "$workload" bench count cycle || exit 2
-# [count]'s values are lubench count's own to check, as ab.sh does.
-count_opts=$("$wl" opts "$workload" count | tr '\n' ' ' || true)
-if [ -n "$count_opts" ]; then
-	# shellcheck disable=SC2086 # one word per option
-	msg=$("$build/bench/lubench-count" --check $count_opts --out /nonexistent 2>&1) || {
-		echo "$workload: [count] ${msg#lubench-count: }" >&2
-		exit 2
-	}
-fi
 
 # Install what is missing and build everything first: each stage needs it.
 "$top/lubench" build

@@ -65,7 +65,7 @@ refused_ab "rounds = 0" \
 	"ab: $tmp/w2.conf: [ab] rounds = 0: out of range (1..50)" "$A" "$A" "$tmp/w2.conf"
 printf '[count]\nn = 16 x\n' >"$tmp/w3.conf"
 refused_ab "a bad [count] value" \
-	"ab: $tmp/w3.conf: [count] --n: 'x' is not a number (see --help)" \
+	"$tmp/w3.conf:2: --n: 'x' is not a number" \
 	"$A" "$A" "$tmp/w3.conf"
 printf '[bench]\nreps = 5\n' >"$tmp/w4.conf"
 refused_ab "an option ab sets" \

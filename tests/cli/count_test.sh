@@ -22,7 +22,7 @@ fi
 
 # refused_opt MESSAGE ARGS...: exit 1, that message, no result directory.
 refused_opt() {
-	want="lubench-count: $1 (see --help)"
+	want="lubench-count: $1"
 	shift
 	run "$count" "$@" --out "$tmp/bad"
 	check "refused: $*" '[ "$rc" = 1 ] && grep -qxF -- "$want" "$tmp/err"'
@@ -30,13 +30,13 @@ refused_opt() {
 }
 
 refused_opt "--n: 0 is out of range (1..16777216)" --n 0
-refused_opt "--n: '1k' is not a number" --n 1k
-refused_opt "--n '16,,64': empty item" --n 16,,64
+refused_opt "--n: '1x' is not a number" --n 1x
+refused_opt "--n: empty item in '16,,64'" --n 16,,64
 refused_opt "--ops: 0 is out of range (1..1048576)" --ops 0
 refused_opt "--share: 101 is out of range (1..100)" --share 101
-refused_opt "unknown variant 'nope'" --variant nope
-refused_opt "unknown op 'nope'" --op nope
-refused_opt "unexpected argument 'extra'" extra
+refused_opt "--variant: unknown variant 'nope' (see --help)" --variant nope
+refused_opt "--op: unknown op 'nope' (see --help)" --op nope
+refused_opt "unexpected argument 'extra' (see --help)" extra
 
 # The rows without the run's name: everything else must repeat exactly.
 strip() {

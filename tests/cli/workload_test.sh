@@ -100,6 +100,10 @@ bad '[cycle]\ndevices = 9\n' 2 "--devices: 9 is out of range (16..65536)"
 bad '[cycle]\nreps = 99999999999\n' 2 "--reps: 99999999999 is out of range (1..1000)"
 bad '[cycle]\nvariant = linear bogus\n' 2 "--variant: no variant 'bogus' (all, or none $("$list" variants | tr '\n' ' ' | sed 's/ $//'))"
 bad '[cycle]\nfaults = corrupt typo\n' 2 "--faults: no fault 'typo' (all, or $("$list" faults | tr '\n' ' ' | sed 's/ $//'))"
+bad '[count]\nops = 0\n' 2 "--ops: 0 is out of range (1..1048576)"
+bad '[count]\nn = 16 1x\n' 2 "--n: '1x' is not a number"
+bad '[count]\nvariant = nope\n' 2 "--variant: unknown variant 'nope' (see --help)"
+bad '[count]\nkeep = yes\n' 2 'option "keep" is not for a workload: the command that reads it sets it'
 # What needs the whole section: reported at its header.
 bad '[bench]\nreps = 5\nvisits = 6\n' 1 "[bench]: --visits must be 1..--reps (5)"
 bad '\n[cycle]\ndevices = 256\npreserve = 250\n' 2 \

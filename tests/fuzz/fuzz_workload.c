@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "bench.h"
+#include "count_opts.h"
 #include "workload.h"
 #include "workload_cycle.h"
 #include "fuzz.h"
