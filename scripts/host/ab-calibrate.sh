@@ -9,14 +9,14 @@
 #
 # usage: scripts/host/ab-calibrate.sh [--pairs P] [--layout L] [--nops "N..."]
 #                                     [--floors "PCT..."] [--out FILE]
-# Defaults: 5 pairs, sorted, nops "8 32 64 128 256", floors "5 10 15 20 30".
+# Defaults: 5 pairs, v2, nops "8 32 64 128 256", floors "5 10 15 20 30".
 # Exit: 0 done, 2 bad usage, 3 a build or a run failed.
 set -eu
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${LUBENCH_BUILD:-$TOP/build}
 CMP="$BUILD/bench/lubench-compare"
-pairs=5 layout=sorted nops="8 32 64 128 256" floors="5 10 15 20 30"
+pairs=5 layout=v2 nops="8 32 64 128 256" floors="5 10 15 20 30"
 out=""
 
 usage() {

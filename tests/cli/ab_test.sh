@@ -3,8 +3,8 @@
 # clone (so they are in no repository but that one): bad input is
 # refused before anything is built; a revision against itself flags no
 # counted point and exits 0; against a commit that sets the calibration
-# default to sorted:2 (two more instructions in sorted's find, 1-2% of
-# it here) it flags sorted's find points, no other layout's, and exits 1.
+# default to v2:2 (two more instructions in v2's find, 1-2% of
+# it here) it flags v2's find points, no other layout's, and exits 1.
 #
 # usage: tests/cli/ab_test.sh SOURCE_DIR BUILD_DIR
 set -eu
@@ -31,9 +31,9 @@ git -C "$tmp/repo" config user.email test@lubench.invalid
 git -C "$tmp/repo" config user.name "ab test"
 A=$(git -C "$tmp/repo" rev-parse HEAD)
 # B: A with the calibration on by default, a one-line commit.
-sed -i 's/^set(LUBENCH_CALIBRATE "" CACHE STRING/set(LUBENCH_CALIBRATE "sorted:2" CACHE STRING/' \
+sed -i 's/^set(LUBENCH_CALIBRATE "" CACHE STRING/set(LUBENCH_CALIBRATE "v2:2" CACHE STRING/' \
 	"$tmp/repo/CMakeLists.txt"
-git -C "$tmp/repo" commit -q -am "calibration: sorted's find +2 instructions"
+git -C "$tmp/repo" commit -q -am "calibration: v2's find +2 instructions"
 B=$(git -C "$tmp/repo" rev-parse HEAD)
 check "the test made a revision B" '[ "$A" != "$B" ]'
 
@@ -98,19 +98,19 @@ check "A against A: the verdict" 'grep -qx "verdict: no regression" "$tmp/out"'
 check "A against A: the wall clock was sampled, interleaved" \
 	'grep -q "^wall clock (2 x 3 samples a side, interleaved; informs)" "$tmp/out"'
 
-# ---- A against B: +2 instructions in sorted's find ----
+# ---- A against B: +2 instructions in v2's find ----
 
 rc=0
 timeout 900 sh "$ab" "$A" "$B" "$small" >"$tmp/out" 2>"$tmp/err" || rc=$?
 check "A against B: exit 1" '[ "$rc" = 1 ]'
 for n in 16 256; do
 	for op in find-hit find-miss; do
-		check "A against B: $op sorted n=$n marked R" \
-			'counted | grep -q "%  R  $op sorted n=$n\$"'
+		check "A against B: $op v2 n=$n marked R" \
+			'counted | grep -q "%  R  $op v2 n=$n\$"'
 	done
 done
-check "A against B: only sorted's points marked" \
-	'[ -z "$(counted | grep " [RI]  " | grep -v " sorted n=")" ]'
+check "A against B: only v2's points marked" \
+	'[ -z "$(counted | grep " [RI]  " | grep -v " v2 n=")" ]'
 check "A against B: nothing of the other layouts" \
 	'counted | grep -q "[0-9] regressions, 0 improvements"'
 check "A against B: the verdict" \

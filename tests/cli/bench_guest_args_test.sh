@@ -38,8 +38,8 @@ bad() {
 bad "an unknown layout" \
 	"--variant: no variant 'nope' ($("$1/bench/lubench-list" variants | tr '\n' ',' | sed 's/,$//'))" \
 	--variant nope
-bad "an empty layout in a list" "--variant: an empty name in 'linear,,sorted'" \
-	--variant linear,,sorted
+bad "an empty layout in a list" "--variant: an empty name in 'linear,,v2'" \
+	--variant linear,,v2
 bad "an unknown path" \
 	"--path: no path 'foo' (ioctl,batch,uring,uring-batch)" --path foo
 bad "no devices" "--devices: 0 is out of range (1..65536)" --devices 0

@@ -128,13 +128,13 @@ bad "a truncated \\u escape" "truncated \\u escape" \
 
 # ---- wall clock: the machine decides whether runs compare ----
 
-# A run with linear, for ratios: find-hit of linear and sorted, 31 samples.
+# A run with linear, for ratios: find-hit of linear and v2, 31 samples.
 mkwall() {
 	mkdir -p "$1"
 	awk -v lin="$2" -v sor="$3" 'BEGIN {
 		srand(7)
-		split("linear sorted", name, " ")
-		base["linear"] = lin; base["sorted"] = sor
+		split("linear v2", name, " ")
+		base["linear"] = lin; base["v2"] = sor
 		for (k = 1; k <= 2; k++) {
 			v = name[k]
 			printf "{\"schema\":\"lubench-bench\",\"schema_version\":1," \
@@ -163,13 +163,13 @@ check "another CPU model: refused, named" \
 	'[ "$rc" = 2 ] && grep -q "cpu_model: \"AMD EPYC\" / \"Intel Xeon\"" "$tmp/err"'
 run "$cmp" --cross-machine "$tmp/w1" "$tmp/w2"
 check "--cross-machine: the ratios are the same: exit 0" '[ "$rc" = 0 ]'
-check "--cross-machine: sorted's ratio unchanged, linear has none" \
+check "--cross-machine: v2's ratio unchanged, linear has none" \
 	'grep -qx "0 regressions, 0 improvements, 1 unchanged, 1 without a ratio (linear itself, or no linear)" "$tmp/out"'
 mkwall "$tmp/w3" 2000 150
 mkmeta "$tmp/w3" vm2 "AMD EPYC"
 run "$cmp" --cross-machine "$tmp/w1" "$tmp/w3"
-check "--cross-machine: sorted 1.5x slower relative to linear: exit 1" \
-	'[ "$rc" = 1 ] && grep -q "+50.*%  R .* find-hit sorted n=1024$" "$tmp/out"'
+check "--cross-machine: v2 1.5x slower relative to linear: exit 1" \
+	'[ "$rc" = 1 ] && grep -q "+50.*%  R .* find-hit v2 n=1024$" "$tmp/out"'
 mkmeta "$tmp/w3" vm1 "AMD EPYC" 5e0c9a61-0000-4000-8000-000000000001
 run "$cmp" "$tmp/w1" "$tmp/w3"
 check "another boot (another VM of one image): refused, named" \
@@ -201,8 +201,8 @@ check "--pool: the rounds pooled, unchanged" \
 mkcount() {
 	mkdir -p "$1"
 	awk -v scale="${2:-}" -v f="${3:-1}" -v set="${4:-}" 'BEGIN {
-		split("linear sorted hashed", name, " ")
-		base["linear"] = 2980.5; base["sorted"] = 194; base["hashed"] = 43.25
+		split("linear v2 hashed", name, " ")
+		base["linear"] = 2980.5; base["v2"] = 194; base["hashed"] = 43.25
 		split(set, kv, "=")
 		for (k = 1; k <= 3; k++) {
 			v = name[k]
@@ -221,16 +221,16 @@ mkcount() {
 }
 
 mkcount "$tmp/c0"
-mkcount "$tmp/c1" sorted 1.01
-mkcount "$tmp/c2" sorted 1.004
+mkcount "$tmp/c1" v2 1.01
+mkcount "$tmp/c2" v2 1.004
 mkcount "$tmp/c3" hashed 0.98
 run "$cmp" "$tmp/c0" "$tmp/c0"
 check "counts, same: exit 0, nothing marked" \
 	'[ "$rc" = 0 ] && grep -qx "0 regressions, 0 improvements, 3 unchanged" "$tmp/out"'
 run "$cmp" "$tmp/c0" "$tmp/c1"
-check "counts, +1% in sorted: exit 1" '[ "$rc" = 1 ]'
-check "counts, +1% in sorted: marked R, nothing else" \
-	'grep -q "+1.000%  R  find-hit sorted n=1024$" "$tmp/out" &&
+check "counts, +1% in v2: exit 1" '[ "$rc" = 1 ]'
+check "counts, +1% in v2: marked R, nothing else" \
+	'grep -q "+1.000%  R  find-hit v2 n=1024$" "$tmp/out" &&
 	 grep -qx "1 regressions, 0 improvements, 2 unchanged" "$tmp/out"'
 check "counts: no rank test, no MAD column" '! grep -q "Mann-Whitney\|+-" "$tmp/out"'
 run "$cmp" "$tmp/c0" "$tmp/c2"

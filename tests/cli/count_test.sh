@@ -56,9 +56,9 @@ check "two runs: identical CSV but for run_id" \
 	'[ "$(cut -d, -f3 --complement "$tmp/a/results.csv")" = \
 	   "$(cut -d, -f3 --complement "$tmp/b/results.csv")" ]'
 
-row=$(grep -n '"variant":"sorted","op":"find-miss","n":256,' "$tmp/a.rows" |
+row=$(grep -n '"variant":"v2","op":"find-miss","n":256,' "$tmp/a.rows" |
 	cut -d: -f1)
-check "the run has sorted find-miss at N=256" '[ -n "$row" ]'
+check "the run has v2 find-miss at N=256" '[ -n "$row" ]'
 for key in schema metric instructions_per_op misses_advisory tool \
 	   cache_d1 string_functions valgrind; do
 	eval "v_$key=\$(json_value \"\$tmp/a.rows\" \"\$row\" $key)"
@@ -76,7 +76,7 @@ check "the valgrind version" \
 	'[ "$v_valgrind" = "\"$(valgrind --version | sed s/valgrind-//)\"" ]'
 
 # Alone, after nothing else ran: the same counts as amid every layout.
-run "$count" --variant sorted --op find-miss --n 256 --ops 64 \
+run "$count" --variant v2 --op find-miss --n 256 --ops 64 \
 	--out "$tmp/c"
 check "one point alone exits 0" '[ "$rc" = 0 ]'
 check "one point alone: the same row as in the full run" \

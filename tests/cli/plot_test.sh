@@ -67,8 +67,9 @@ check "cycle run: the phases and the layout's cost at N=4096" \
 check "cycle run: one bar per layout, none first" \
 	'[ "$(cut -d" " -f1 "$data/phases-4096.dat" | tr "\n" " ")" = "none linear sorted xarray hashed blockset cursor " ]'
 
-# A `lubench count` run (tests/data/count-run, a real one: linear and
-# sorted, find-hit and restore, N = 16 and 64): figures in instructions.
+# A `lubench count` run (tests/data/count-run, a real one, recorded when
+# v2 was named sorted: linear and sorted, find-hit and restore, N = 16 and
+# 64): figures in instructions.
 run=$top/tests/data/count-run
 data=$tmp/data-count
 mkdir -p "$data"

@@ -75,7 +75,7 @@ for v in $LAYOUTS; do
 		"$D/handover-1.trace"
 	expect_rc 0 "$v: inspect" "$I" "$b"
 	if grep -qx "entries:      3" "$tmp/out" &&
-	   grep -qx "compatible:   lubench,pci-ser-$v-v1" "$tmp/out"; then
+	   grep -qx "layout:       $v" "$tmp/out"; then
 		ok "$v: inspect shows the layout and 3 entries"
 	else
 		not_ok "$v: inspect shows the layout and 3 entries"
@@ -93,10 +93,10 @@ for v in $LAYOUTS; do
 done
 
 # A blob refused by the layout that did not write it, and the reason.
-other=sorted
+other=v2
 expect_rc 2 "compatible mismatch" "$R" --variant "$other" \
 	--load "$tmp/hashed.blob" "$D/handover-2.trace"
-expect_err "$tmp/hashed.blob: compatible mismatch: blob is lubench,pci-ser-hashed-v1, variant sorted expects lubench,pci-ser-sorted-v1" \
+expect_err "$tmp/hashed.blob: compatible mismatch: blob is lubench,pci-ser-hashed-v1, variant v2 expects lubench,pci-ser-v2" \
 	"compatible mismatch names both"
 expect_no_stdout "compatible mismatch: nothing ran"
 

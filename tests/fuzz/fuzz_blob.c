@@ -283,7 +283,7 @@ static void fill_target(struct pci_ser *t)
 	u16 i;
 
 	memset(t, 0, sizeof(*t));
-	t->ops = &pci_ser_sorted_ops;
+	t->ops = &pci_ser_v2_ops;
 	for (i = 0; i < TARGET_NR; i++)
 		pci_ser_preserve(t, TARGET_DOMAIN, i, false, TARGET_CAP);
 }
@@ -292,7 +292,7 @@ static void check_target_intact(struct pci_ser *t, const void *priv)
 {
 	u16 i;
 
-	FUZZ_CHECK(t->ops == &pci_ser_sorted_ops && t->priv == priv &&
+	FUZZ_CHECK(t->ops == &pci_ser_v2_ops && t->priv == priv &&
 		   t->nr_devices == TARGET_NR && t->capacity == TARGET_CAP,
 		   "a refused blob changed the table");
 	for (i = 0; i <= TARGET_NR; i++)

@@ -135,8 +135,9 @@ TEST_F(pser, header_defects)
 	MUTATE(PCI_SER_UNKNOWN_COMPATIBLE,
 	       memset(HDR(c)->compatible, 0, PCI_SER_COMPAT_LEN);
 	       strcpy(HDR(c)->compatible, "lubench,pci-ser-bogus-v1"));
+	/* The last character one up: "-v1" to "-v2", "v2" to "v3". */
 	MUTATE(PCI_SER_UNKNOWN_COMPATIBLE,
-	       HDR(c)->compatible[strlen(variant->ops->compatible) - 1] = '2');
+	       HDR(c)->compatible[strlen(variant->ops->compatible) - 1]++);
 	MUTATE(PCI_SER_COMPATIBLE_MISMATCH,
 	       memset(HDR(c)->compatible, 0, PCI_SER_COMPAT_LEN);
 	       strcpy(HDR(c)->compatible, other->compatible));
