@@ -139,6 +139,15 @@ check "run.sh: names file, line and key" \
 	'grep -qxF "$tmp/typo.conf:5: unknown option \"devcies\"" "$tmp/err"'
 check "run.sh: no stage ran, nothing written" \
 	'! grep -q "^== " "$tmp/err" && [ ! -e "$tmp/results" ]'
+# A value lubench count refuses: its own table, at its line.
+printf '[bench]\nn = 16\n[count]\nops = 0\n' >"$tmp/count.conf"
+rc=0
+LUBENCH_BUILD=$build LUBENCH_RESULTS="$tmp/results" \
+	timeout 600 "$top/scripts/host/run.sh" "$tmp/count.conf" \
+	>"$tmp/out" 2>"$tmp/err" || rc=$?
+check "run.sh: a bad [count] value exits 2, names the line, runs nothing" \
+	'[ "$rc" = 2 ] && [ ! -e "$tmp/results" ] &&
+	 grep -qxF "$tmp/count.conf:4: --ops: 0 is out of range (1..1048576)" "$tmp/err"'
 
 # cycle.sh checks its command line with the same table, before anything.
 cyc() {
