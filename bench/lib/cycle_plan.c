@@ -10,15 +10,15 @@
 
 #define CP_MAX_WORDS	6
 
-/* A layout or fault name: [a-z0-9_], not empty, shorter than CP_NAME_LEN. */
+/* A layout or fault name: [a-z0-9_-], not empty, shorter than CP_NAME_LEN. */
 static int get_name(const char *word, const char *what, char *dst,
 		    char *why, size_t len)
 {
 	size_t n = strlen(word);
 
 	if (!n || n >= CP_NAME_LEN ||
-	    strspn(word, "abcdefghijklmnopqrstuvwxyz0123456789_") != n) {
-		snprintf(why, len, "%s '%.40s' is not a name ([a-z0-9_], "
+	    strspn(word, "abcdefghijklmnopqrstuvwxyz0123456789_-") != n) {
+		snprintf(why, len, "%s '%.40s' is not a name ([a-z0-9_-], "
 			 "at most %d characters)", what, word, CP_NAME_LEN - 1);
 		return -EINVAL;
 	}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # One more layout through the normal mechanism and nothing else: in a
-# copy of the source tree, kmod/pci_ser/pci_ser_extra.c (linear under
-# another name) and one line in kmod/pci_ser/layouts.list.  The copy
+# copy of the source tree, kmod/pci_ser/pci_ser_extra_layout.c (linear
+# under another name, with a '-' in it: extra-layout, whose C identifier
+# is extra_layout) and one line in kmod/pci_ser/layouts.list.  The copy
 # builds, and the layout shows in the registry, replay (agreeing with
 # every other layout), the unit tests (as a FIXTURE_VARIANT), the
 # benchmark, the guest tests ctest would run, and lubench.ko.  No guest
@@ -36,13 +37,15 @@ fi
 cp -r "$src" "$tmp/orig"
 
 # The one file and the one line.
-sed 's/linear/extra/g' "$src/kmod/pci_ser/pci_ser_linear.c" \
-	>"$src/kmod/pci_ser/pci_ser_extra.c"
-echo extra >>"$src/kmod/pci_ser/layouts.list"
+sed 's/linear/extra_layout/g; s/"extra_layout"/"extra-layout"/
+	s/pci-ser-extra_layout/pci-ser-extra-layout/' \
+	"$src/kmod/pci_ser/pci_ser_linear.c" \
+	>"$src/kmod/pci_ser/pci_ser_extra_layout.c"
+echo extra-layout >>"$src/kmod/pci_ser/layouts.list"
 diff -r "$tmp/orig" "$src" >"$tmp/diff" || true
 check "the copy differs by one new file and one added line" \
-	'[ "$(grep -c "^Only in $src/kmod/pci_ser: pci_ser_extra.c" "$tmp/diff")" = 1 ] &&
-	 [ "$(grep -c "^> extra$" "$tmp/diff")" = 1 ] &&
+	'[ "$(grep -c "^Only in $src/kmod/pci_ser: pci_ser_extra_layout.c" "$tmp/diff")" = 1 ] &&
+	 [ "$(grep -c "^> extra-layout$" "$tmp/diff")" = 1 ] &&
 	 [ "$(grep -c "^[<>]" "$tmp/diff")" = 1 ] &&
 	 [ "$(grep -c "^Only in" "$tmp/diff")" = 1 ]'
 
@@ -60,13 +63,13 @@ bin=$b/bench
 
 # The registry, and replay: golden outputs, every layout in lockstep.
 "$bin/lubench-list" variants >"$tmp/variants"
-check "lubench list variants ends with extra" \
-	'[ "$(tail -n 1 "$tmp/variants")" = extra ] &&
+check "lubench list variants ends with extra-layout" \
+	'[ "$(tail -n 1 "$tmp/variants")" = extra-layout ] &&
 	 [ "$(grep -c . "$tmp/variants")" = "$(($(grep -c "^[a-z]" "$tmp/orig/kmod/pci_ser/layouts.list") + 1))" ]'
 "$bin/lubench-replay-san" --help >"$tmp/out" 2>&1 || true
-check "replay --help lists extra" 'grep -q " extra " "$tmp/out"'
+check "replay --help lists extra-layout" 'grep -q " extra-layout " "$tmp/out"'
 for t in rules domains; do
-	for v in all extra; do
+	for v in all extra-layout; do
 		rc=0
 		"$bin/lubench-replay-san" --variant "$v" "$src/tests/data/traces/$t.trace" \
 			>"$tmp/out" 2>"$tmp/err" || rc=$?
@@ -82,47 +85,49 @@ awk 'BEGIN { srand(3); print "capacity 600"
 	} }' >"$tmp/random.trace"
 rc=0
 "$bin/lubench-replay-san" --variant all "$tmp/random.trace" >/dev/null 2>"$tmp/err" || rc=$?
-check "replay --variant all: extra agrees with every layout on 5000 ops" '[ "$rc" = 0 ]'
+check "replay --variant all: extra-layout agrees with every layout on 5000 ops" '[ "$rc" = 0 ]'
 rc=0
-"$bin/lubench-replay-san" --variant extra --save "$tmp/extra.blob" \
+"$bin/lubench-replay-san" --variant extra-layout --save "$tmp/extra.blob" \
 	"$src/tests/data/traces/handover-1.trace" >/dev/null 2>&1 &&
 "$bin/lubench-inspect-san" "$tmp/extra.blob" >"$tmp/out" 2>&1 || rc=$?
-check "its blob is lubench,pci-ser-extra-v1" \
-	'[ "$rc" = 0 ] && grep -qx "compatible:   lubench,pci-ser-extra-v1" "$tmp/out"'
+check "its blob is lubench,pci-ser-extra-layout-v1, layout extra-layout" \
+	'[ "$rc" = 0 ] && grep -qx "compatible:   lubench,pci-ser-extra-layout-v1" "$tmp/out" &&
+	 grep -qx "layout:       extra-layout" "$tmp/out"'
 
-# The unit tests run it as a variant of every fixture.
+# The unit tests run it as a variant of every fixture (by identifier).
 rc=0
-"$b/tests/pci_ser_blob_test" -v extra >"$tmp/out" 2>&1 || rc=$?
-check "pci_ser_blob_test -v extra passes" \
-	'[ "$rc" = 0 ] && grep -q "^ok .* pser\.extra\.payload_defects" "$tmp/out" &&
+"$b/tests/pci_ser_blob_test" -v extra_layout >"$tmp/out" 2>&1 || rc=$?
+check "pci_ser_blob_test -v extra_layout passes" \
+	'[ "$rc" = 0 ] && grep -q "^ok .* pser\.extra_layout\.payload_defects" "$tmp/out" &&
 	 ! grep -q "^not ok" "$tmp/out"'
 rc=0
-"$b/tests/pci_ser_test" -T random_65536 -v extra >"$tmp/out" 2>&1 || rc=$?
-check "pci_ser_test -v extra passes" \
-	'[ "$rc" = 0 ] && grep -q "^ok .* pser\.extra\.round_trip" "$tmp/out" &&
+"$b/tests/pci_ser_test" -T random_65536 -v extra_layout >"$tmp/out" 2>&1 || rc=$?
+check "pci_ser_test -v extra_layout passes" \
+	'[ "$rc" = 0 ] && grep -q "^ok .* pser\.extra_layout\.round_trip" "$tmp/out" &&
 	 ! grep -q "^not ok" "$tmp/out"'
 
 # A tiny sweep row.
 rc=0
-"$bin/lubench-bench" --variant extra,linear --op find-hit,restore --n 16 \
+"$bin/lubench-bench" --variant extra-layout,linear --op find-hit,restore --n 16 \
 	--reps 3 --visits 1 --sample-us 20 --cpu none --out "$tmp/run" \
 	>"$tmp/out" 2>"$tmp/err" || rc=$?
-check "lubench bench measures extra" \
-	'[ "$rc" = 0 ] && [ "$(grep -c "\"variant\":\"extra\"" "$tmp/run/results.jsonl")" = 2 ]'
+check "lubench bench measures extra-layout" \
+	'[ "$rc" = 0 ] && [ "$(grep -c "\"variant\":\"extra-layout\"" "$tmp/run/results.jsonl")" = 2 ]'
 
 # The guest: ctest of the copy would run every layout test for it, and
 # lubench.ko built from the copy registers it.
 (cd "$b" && ctest -N) >"$tmp/ctest" 2>&1 || true
-check "the guest tests include guest/layout.extra.*" \
-	'grep -q "guest/layout\.extra\.agrees_on_real_devices" "$tmp/ctest"'
+check "the guest tests include guest/layout.extra_layout.*" \
+	'grep -q "guest/layout\.extra_layout\.agrees_on_real_devices" "$tmp/ctest"'
 if [ -n "$kdir" ] && [ -f "$kdir/Makefile" ]; then
 	rc=0
 	nice cmake --build "$b" --target kmod >"$tmp/kmod.log" 2>&1 || rc=$?
 	check "lubench.ko builds from the copy" '[ "$rc" = 0 ]' ||
 		tail -n 20 "$tmp/kmod.log" | sed 's/^/#   /'
-	check "lubench.ko holds pci_ser_extra.o and registers extra" \
-		'[ -f "$b/kmod/pci_ser/pci_ser_extra.o" ] &&
-		 strings "$b/kmod/lubench.ko" | grep -qx "lubench,pci-ser-extra-v1"'
+	check "lubench.ko holds pci_ser_extra_layout.o and registers extra-layout" \
+		'[ -f "$b/kmod/pci_ser/pci_ser_extra_layout.o" ] &&
+		 strings "$b/kmod/lubench.ko" | grep -qx "lubench,pci-ser-extra-layout-v1" &&
+		 strings "$b/kmod/lubench.ko" | grep -qx "extra-layout"'
 else
 	ok "lubench.ko # SKIP no kernel headers (KDIR)"
 fi

@@ -44,9 +44,10 @@ set_tests_properties(guest_dev PROPERTIES
 # Each test of the guest run counted by ctest on its own: read from the
 # KTAP the run above leaves in ${CMAKE_BINARY_DIR}/guest-tests/ktap.txt.
 # The names are the harness's: fixture[.variant].test, global.test for
-# TEST(); variants of a fixture are the layouts (PCI_SER_LAYOUTS).
+# TEST(); variants of a fixture are the layouts, by C identifier
+# (PCI_SER_LAYOUT_IDS: kho-blocks is kho_blocks).
 set_tests_properties(guest_dev PROPERTIES FIXTURES_SETUP guest_ktap)
-set(_lb_variants ${PCI_SER_LAYOUTS})
+set(_lb_variants ${PCI_SER_LAYOUT_IDS})
 file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/guest_dev_test.c _lb_src)
 set(_lb_guest_tests "")
 foreach(_l ${_lb_src})

@@ -1306,8 +1306,8 @@ FIXTURE_VARIANT(layout) {
 	const char *name;
 };
 
-#define LAYOUT_VARIANT(n) FIXTURE_VARIANT_ADD(layout, n) { .name = #n };
-PCI_SER_FOR_EACH_VARIANT(LAYOUT_VARIANT)
+#define LAYOUT_VARIANT(id, n) FIXTURE_VARIANT_ADD(layout, id) { .name = n };
+PCI_SER_FOR_EACH_VARIANT_NAME(LAYOUT_VARIANT)
 
 FIXTURE_SETUP(layout)
 {

@@ -12,6 +12,30 @@ PSER_FIXTURE()
 
 #define DEV(d, bus, dev, fn)	(d), (u16)((bus) << 8 | (dev) << 3 | (fn))
 
+/*
+ * Each layout's ops->name is its line of layouts.list, and its symbol is
+ * that name with '-' made '_' (pci_ser_kho_blocks_ops is "kho-blocks").
+ */
+TEST(names_are_the_list)
+{
+	const struct pci_ser_ops *const *v = pci_ser_variants;
+	char id[64];
+	size_t i;
+
+#define PSER_NAME_CHECK(id_, nm)					\
+	ASSERT_EQ(&pci_ser_##id_##_ops, *v);				\
+	ASSERT_STREQ(nm, (*v)->name);					\
+	ASSERT_EQ(*v, pci_ser_variant(nm));				\
+	ASSERT_LT(strlen(nm), sizeof(id));				\
+	for (i = 0; i <= strlen(nm); i++)				\
+		id[i] = nm[i] == '-' ? '_' : nm[i];			\
+	ASSERT_STREQ(#id_, id);					\
+	v++;
+	PCI_SER_FOR_EACH_VARIANT_NAME(PSER_NAME_CHECK)
+#undef PSER_NAME_CHECK
+	ASSERT_EQ(NULL, *v);
+}
+
 TEST_F(pser, vf_is_einval)
 {
 	struct pci_ser *ser = &self->ser;
