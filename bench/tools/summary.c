@@ -6,7 +6,8 @@
  * the counted instructions from count/; the comparisons with the
  * baseline and the cycles' table are the lines compare and the cycle
  * report printed, and the verdict is run.sh's verdict.txt.  At most ~60
- * lines: the full tables are in bench.txt, count.txt and cycle.txt.
+ * lines: the full tables are in bench.txt, count.txt and cycle.txt (the
+ * restore by wall clock and the cycle phases' legend too).
  *
  * usage: lubench-summary RUN_DIR [CYCLE_NOTE]
  * Exit: 0; 2 usage, or a result file that is not of a known schema and
@@ -160,8 +161,8 @@ static int print_bench(const char *dir)
 {
 	static const char *const kinds[] = { "lubench-bench-meta", NULL };
 	static struct sm s = { .t = {
-		{ .op = "restore", .field = "total_ms" },
 		{ .op = "find-hit", .field = "median_ns" },
+		{ .op = "-" },
 		{ .op = "-" },
 	} };
 	const char *cpu, *kernel, *commit, *compiler, *cflags;
@@ -182,8 +183,7 @@ static int print_bench(const char *dir)
 	    !rd_read_rows(&d, "lubench-bench", sm_row, &s))
 		return d.err;
 	if (!s.nr_size) {
-		rd_fail(&d, "%s/results.jsonl: no restore or find-hit rows",
-			bench);
+		rd_fail(&d, "%s/results.jsonl: no find-hit rows", bench);
 		return d.err;
 	}
 	sort_sizes(&s);
@@ -191,13 +191,9 @@ static int print_bench(const char *dir)
 	       cpu, (unsigned long long)cores, (unsigned long long)(l2 >> 10),
 	       (unsigned long long)(l3 >> 20), kernel);
 	printf("commit %s, %s %s\n\n", commit, compiler, cflags);
-	printf("Restore in user space: retrieve the blob + one lookup per enumerated\n"
-	       "device in PCI enumeration order (N preserved of 2N); wall clock,\n"
-	       "total us, median:\n");
-	print_table(&s, &s.t[0], 1000);
-	printf("\nfind-hit, random order; wall clock, ns per lookup, median:\n");
-	print_table(&s, &s.t[1], 1);
-	printf("\nEvery op, spread (MAD, p99), harness cost: %s/bench.txt\n", dir);
+	printf("find-hit, random order; wall clock, ns per lookup, median (every op,\n"
+	       "the restore too, spread and harness cost: %s/bench.txt):\n", dir);
+	print_table(&s, &s.t[0], 1);
 	jl_doc_free(&d.meta);
 	return 0;
 }
@@ -221,7 +217,9 @@ static int print_count(const char *dir)
 	if (!s.nr_size)
 		return 0;
 	sort_sizes(&s);
-	printf("\nThe same restore, counted instructions (callgrind, exact), thousands:\n");
+	printf("\nRestore in user space: retrieve the blob + one lookup per enumerated\n"
+	       "device in PCI enumeration order (N preserved of 2N); counted\n"
+	       "instructions (callgrind, exact), thousands:\n");
 	print_table(&s, &s.t[0], 0.001);
 	jl_doc_free(&d.meta);
 	return 0;
@@ -229,11 +227,13 @@ static int print_count(const char *dir)
 
 /*
  * The lines of a tool's text output that @keep picks (all of them from
- * the first it picks, with @from_first), bounded like every input.
+ * the first it picks, with @from_first), bounded like every input; blank
+ * lines only between others.
  */
 static int print_lines(const char *path, bool (*keep)(const char *line),
 		       bool from_first, char *last, size_t lastlen)
 {
+	unsigned int blanks = 0;
 	struct lb_lines l;
 	bool on = false;
 	int ret;
@@ -242,8 +242,13 @@ static int print_lines(const char *path, bool (*keep)(const char *line),
 	while (!ret && (ret = lb_lines_next(&l)) > 0) {
 		ret = 0;
 		on = (from_first && on) || keep(l.line);
-		if (on)
+		if (on && !l.line[0]) {
+			blanks++;
+		} else if (on) {
+			for (; blanks; blanks--)
+				putchar('\n');
 			printf("%s\n", l.line);
+		}
 		if (last)
 			snprintf(last, lastlen, "%s", l.line);
 	}
@@ -259,8 +264,13 @@ static bool marked(const char *line)
 	return strstr(line, " R ") || strstr(line, " I ");
 }
 
-/* The cycle report's table and findings, not its list of files. */
-static bool in_cycle_table;
+/*
+ * The cycle report's table and findings: not its list of files, nor its
+ * legend of the phases (from "exit: " to the spread line or a blank),
+ * which cycle.txt keeps.
+ */
+static bool in_cycle_table, in_legend;
+static const char *run_dir;
 
 static bool cycle_table(const char *line)
 {
@@ -268,13 +278,39 @@ static bool cycle_table(const char *line)
 		in_cycle_table = true;
 	else if (!strncmp(line, "results:", 8))
 		in_cycle_table = false;
-	return in_cycle_table;
+	if (in_cycle_table && !strncmp(line, "exit: ", 6)) {
+		in_legend = true;
+		printf("(the phases are defined in %s/cycle.txt)\n", run_dir);
+	} else if (in_legend && (!line[0] || !strncmp(line, "exit + ", 7))) {
+		in_legend = false;
+	}
+	return in_cycle_table && !in_legend;
 }
 
 static bool every_line(const char *line)
 {
 	(void)line;
 	return true;
+}
+
+static bool no_line(const char *line)
+{
+	(void)line;
+	return false;
+}
+
+/* compare's tally (its last line) after @title, then its marked points. */
+static int print_compare(const char *path, const char *title)
+{
+	char last[1024] = "";
+	int ret;
+
+	ret = print_lines(path, no_line, false, last, sizeof(last));
+	if (!ret) {
+		printf("\n%s: %s\n", title, last);
+		ret = print_lines(path, marked, false, NULL, 0);
+	}
+	return ret;
 }
 
 static bool non_empty(const char *dir, const char *name, char *path,
@@ -288,7 +324,7 @@ static bool non_empty(const char *dir, const char *name, char *path,
 
 int main(int argc, char **argv)
 {
-	char path[PATH_MAX], last[1024] = "";
+	char path[PATH_MAX];
 	const char *dir, *base;
 	struct stat st;
 	int ret = 0;
@@ -298,6 +334,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dir = argv[1];
+	run_dir = dir;
 	base = strrchr(dir, '/');
 	printf("lubench run %s\n", base && base[1] ? base + 1 : dir);
 	if (non_empty(dir, "bench/results.jsonl", path, sizeof(path)))
@@ -310,16 +347,12 @@ int main(int argc, char **argv)
 	}
 	if (!ret && argc == 3 && argv[2][0])
 		printf("\nlive-update cycles: %s\n", argv[2]);
-	if (!ret && non_empty(dir, "compare-count.txt", path, sizeof(path))) {
-		printf("\nCounts against results/baseline (lubench compare):\n");
-		ret = print_lines(path, marked, false, last, sizeof(last));
-		printf("%s\n", last);
-	}
-	if (!ret && non_empty(dir, "compare-cycle.txt", path, sizeof(path))) {
-		printf("\nicount cycles against results/baseline (lubench compare):\n");
-		ret = print_lines(path, marked, false, last, sizeof(last));
-		printf("%s\n", last);
-	}
+	if (!ret && non_empty(dir, "compare-count.txt", path, sizeof(path)))
+		ret = print_compare(path, "Counts against results/baseline "
+				    "(lubench compare)");
+	if (!ret && non_empty(dir, "compare-cycle.txt", path, sizeof(path)))
+		ret = print_compare(path, "icount cycles against "
+				    "results/baseline (lubench compare)");
 	if (!ret && non_empty(dir, "verdict.txt", path, sizeof(path))) {
 		printf("\n");
 		ret = print_lines(path, every_line, false, NULL, 0);

@@ -159,6 +159,7 @@ done
 run "$summary" "$tmp/sum"
 sed -e "s|^lubench run baseline$|lubench run sum|" \
 	-e "s|results/baseline/bench.txt|$tmp/sum/bench.txt|" \
+	-e "s|results/baseline/cycle.txt|$tmp/sum/cycle.txt|" \
 	"$base/summary.txt" >"$tmp/want-summary"
 check "the summary: exit 0" '[ "$rc" = 0 ]'
 check "the summary reproduces results/baseline/summary.txt" \
