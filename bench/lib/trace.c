@@ -91,33 +91,115 @@ void pci_dev_format(char buf[PCI_DEV_STR_LEN], uint32_t domain, uint16_t bdf)
 		 (bdf >> 3) & 0x1f, bdf & 7);
 }
 
-static const char *const op_names[] = {
+static const char *const op_names[TRACE_NR_OPS] = {
 	[TRACE_PRESERVE]	= "preserve",
 	[TRACE_UNPRESERVE]	= "unpreserve",
 	[TRACE_FIND]		= "find",
+	[TRACE_FINISH]		= "finish",
+	[TRACE_REFCOUNT]	= "refcount",
+	[TRACE_FREEZE]		= "freeze",
+	[TRACE_JUMP]		= "jump",
 };
 
 const char *trace_op_name(enum trace_op op)
 {
-	return op_names[op];
+	return (unsigned int)op < TRACE_NR_OPS ? op_names[op] : "?";
+}
+
+/* Double *@alloc (from @first) until @nr + 1 fits; -1 when out of memory. */
+static int grow(void **p, size_t *alloc, size_t nr, size_t size, size_t first)
+{
+	size_t n;
+	void *q;
+
+	if (nr < *alloc)
+		return 0;
+	n = *alloc ? *alloc * 2 : first;
+	q = realloc(*p, n * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*alloc = n;
+	return 0;
 }
 
 static int trace_push(struct trace *t, const struct trace_rec *r)
 {
-	if (t->nr == t->alloc) {
-		size_t n = t->alloc ? t->alloc * 2 : 256;
-		struct trace_rec *p = realloc(t->rec, n * sizeof(*p));
-
-		if (!p)
-			return -1;
-		t->rec = p;
-		t->alloc = n;
-	}
+	if (grow((void **)&t->rec, &t->alloc, t->nr, sizeof(*t->rec), 256))
+		return -1;
 	t->rec[t->nr++] = *r;
 	return 0;
 }
 
-#define MAX_TOKENS 4
+static uint64_t dev_key(uint32_t domain, uint16_t bdf)
+{
+	return (uint64_t)domain << 16 | bdf;
+}
+
+static size_t key_hash(uint64_t k, size_t mask)
+{
+	k *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(k >> 32) & mask;
+}
+
+/* Rebuild the index over t->dev with room for twice as many devices. */
+static int rehash(struct trace *t)
+{
+	size_t n = t->nr_slots ? t->nr_slots * 2 : 1024, i;
+	uint32_t *s = malloc(n * sizeof(*s));
+
+	if (!s)
+		return -1;
+	memset(s, 0xff, n * sizeof(*s));
+	for (i = 0; i < t->nr_dev; i++) {
+		size_t h = key_hash(dev_key(t->dev[i].domain, t->dev[i].bdf),
+				    n - 1);
+
+		while (s[h] != TRACE_NO_DEV)
+			h = (h + 1) & (n - 1);
+		s[h] = i;
+	}
+	free(t->slot);
+	t->slot = s;
+	t->nr_slots = n;
+	return 0;
+}
+
+/* The index of a device in t->dev, added at @line if new; -1 no memory. */
+static long trace_dev_get(struct trace *t, uint32_t domain, uint16_t bdf,
+			  unsigned int line)
+{
+	uint64_t k = dev_key(domain, bdf);
+	struct trace_dev *d;
+	size_t h;
+
+	if ((t->nr_dev + 1) * 2 > t->nr_slots && rehash(t))
+		return -1;
+	for (h = key_hash(k, t->nr_slots - 1); t->slot[h] != TRACE_NO_DEV;
+	     h = (h + 1) & (t->nr_slots - 1)) {
+		d = &t->dev[t->slot[h]];
+		if (dev_key(d->domain, d->bdf) == k)
+			return t->slot[h];
+	}
+	if (grow((void **)&t->dev, &t->alloc_dev, t->nr_dev, sizeof(*t->dev),
+		 64))
+		return -1;
+	d = &t->dev[t->nr_dev];
+	memset(d, 0, sizeof(*d));
+	d->domain = domain;
+	d->bdf = bdf;
+	d->first_line = line;
+	t->slot[h] = t->nr_dev;
+	return t->nr_dev++;
+}
+
+const struct trace_id *trace_dev_path(const struct trace *t,
+				      const struct trace_dev *d)
+{
+	return t->path ? t->path + d->path_off : NULL;
+}
+
+#define MAX_TOKENS 6
 
 /*
  * A token as a message can show it: at most 32 characters, a control
@@ -189,52 +271,252 @@ static const char *parse_capacity(struct trace *t, char **tok, int n,
 	return NULL;
 }
 
-static const char *parse_line(struct trace *t, char *line, unsigned int lineno,
-			      char *why, size_t len)
+static const char *parse_rules(struct trace *t, char **tok, int n,
+			       unsigned int lineno, char *why, size_t len)
 {
-	char *tok[MAX_TOKENS + 1], word[80];
-	struct trace_rec r = { .line = lineno };
-	const char *err;
-	int n = tokenize(line, tok);
-	unsigned int i;
+	char word[80];
 
-	if (n == 0)
-		return NULL;
-	if (!strcasecmp(tok[0], "capacity"))
-		return parse_capacity(t, tok, n, why, len);
-	for (i = 0; i < sizeof(op_names) / sizeof(op_names[0]); i++)
-		if (!strcasecmp(tok[0], op_names[i]))
-			break;
-	if (i == sizeof(op_names) / sizeof(op_names[0])) {
-		snprintf(why, len, "unknown op '%s'",
-			 printable(tok[0], word, sizeof(word)));
-		return why;
-	}
-	r.op = i;
-	if (n < 2)
-		return "missing device";
-	err = pci_dev_parse(tok[1], &r.domain, &r.bdf);
-	if (err) {
-		snprintf(why, len, "%s: '%s'", err,
+	if (t->has_rules)
+		return "rules given twice";
+	if (t->nr)
+		return "rules must come before the first op";
+	if (n != 2)
+		return n < 2 ? "rules needs a revision (v2, v6, kho-blocks)" :
+			       "unexpected text after the rules";
+	if (strlen(tok[1]) >= sizeof(t->rules) ||
+	    pci_ser_rules_by_name(tok[1]) == PCI_SER_NR_RULES) {
+		snprintf(why, len, "unknown rules '%s' (v2, v6, kho-blocks)",
 			 printable(tok[1], word, sizeof(word)));
 		return why;
 	}
-	if (n >= 3 && !strcasecmp(tok[2], "vf")) {
-		/* Only a preserve asks whether the device is a VF. */
-		if (r.op != TRACE_PRESERVE) {
-			snprintf(why, len, "'vf' only applies to preserve, not %s",
-				 op_names[r.op]);
+	strcpy(t->rules, tok[1]);
+	t->has_rules = true;
+	t->rules_line = lineno;
+	return NULL;
+}
+
+/* A device token, or the reason it is not one. */
+static const char *parse_dev(const char *s, uint32_t *domain, uint16_t *bdf,
+			     char *why, size_t len)
+{
+	char word[80];
+	const char *err = pci_dev_parse(s, domain, bdf);
+
+	if (!err)
+		return NULL;
+	snprintf(why, len, "%s: '%s'", err, printable(s, word, sizeof(word)));
+	return why;
+}
+
+/*
+ * `via A,B,...`: bridges declared on earlier lines, root first, each one
+ * sitting below the ones before it as its own `bridge` line says.  Parsed
+ * into @ids; returns the reason it is refused, or NULL.
+ */
+static const char *parse_via(struct trace *t, char *list, uint64_t self,
+			     struct trace_id *ids, uint32_t *nr, char *why,
+			     size_t len)
+{
+	char *p, *next, name[PCI_DEV_STR_LEN];
+	uint32_t i, k = 0;
+
+	if (!list || !*list)
+		return "via needs bridges: via BRIDGE[,BRIDGE...]";
+	for (p = list; p; p = next) {
+		const struct trace_dev *b;
+		const char *err;
+		uint32_t domain;
+		uint16_t bdf;
+		long idx;
+
+		next = strchr(p, ',');
+		if (next)
+			*next++ = '\0';
+		if (!*p)
+			return "empty element in the via list";
+		if (k == TRACE_MAX_PATH) {
+			snprintf(why, len, "more than %d bridges in a path",
+				 TRACE_MAX_PATH);
 			return why;
 		}
-		r.vf = true;
-		n--;
-		tok[2] = tok[3];
+		err = parse_dev(p, &domain, &bdf, why, len);
+		if (err)
+			return err;
+		pci_dev_format(name, domain, bdf);
+		if (dev_key(domain, bdf) == self) {
+			snprintf(why, len, "%s is in its own path", name);
+			return why;
+		}
+		for (i = 0; i < k; i++)
+			if (ids[i].domain == domain && ids[i].bdf == bdf) {
+				snprintf(why, len, "%s twice in one path", name);
+				return why;
+			}
+		idx = trace_dev_get(t, domain, bdf, 0);
+		if (idx < 0)
+			return "out of memory";
+		b = &t->dev[idx];
+		if (!b->bridge) {
+			snprintf(why, len, "%s is not a bridge (no `bridge %s` line before)",
+				 name, name);
+			return why;
+		}
+		/* Its own path must be the bridges listed before it. */
+		if (b->nr_path != k ||
+		    (k && memcmp(trace_dev_path(t, b), ids, k * sizeof(*ids)))) {
+			snprintf(why, len, "%s sits below %u bridge(s) (line %u), not the %u listed before it",
+				 name, b->nr_path, b->path_line, k);
+			return why;
+		}
+		ids[k].domain = domain;
+		ids[k].bdf = bdf;
+		k++;
 	}
-	if (n > 2) {
-		snprintf(why, len, "unexpected '%s' after the device",
-			 printable(tok[2], word, sizeof(word)));
-		return why;
+	if (!k)
+		return "via needs bridges: via BRIDGE[,BRIDGE...]";
+	*nr = k;
+	return NULL;
+}
+
+static int store_path(struct trace *t, struct trace_dev *d,
+		      const struct trace_id *ids, uint32_t nr,
+		      unsigned int lineno)
+{
+	uint32_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (grow((void **)&t->path, &t->alloc_path, t->nr_path,
+			 sizeof(*t->path), 64))
+			return -1;
+		t->path[t->nr_path + i] = ids[i];
 	}
+	d->path_off = t->nr_path;
+	t->nr_path += nr;
+	d->nr_path = nr;
+	d->has_path = true;
+	d->path_line = lineno;
+	return 0;
+}
+
+/* The device's path is @ids, or was fixed to it earlier: else the reason. */
+static const char *fix_path(struct trace *t, struct trace_dev *d,
+			    const struct trace_id *ids, uint32_t nr, bool given,
+			    unsigned int lineno, char *why, size_t len)
+{
+	char name[PCI_DEV_STR_LEN];
+
+	if (!d->has_path)
+		return store_path(t, d, ids, nr, lineno) ? "out of memory" :
+							   NULL;
+	if (!given || (d->nr_path == nr && (!nr ||
+		       !memcmp(trace_dev_path(t, d), ids, nr * sizeof(*ids)))))
+		return NULL;
+	pci_dev_format(name, d->domain, d->bdf);
+	snprintf(why, len, "path of %s differs from the one on line %u",
+		 name, d->path_line);
+	return why;
+}
+
+static const char *parse_line(struct trace *t, char *line, unsigned int lineno,
+			      char *why, size_t len)
+{
+	char *tok[MAX_TOKENS + 1], word[80], name[PCI_DEV_STR_LEN];
+	struct trace_id ids[TRACE_MAX_PATH];
+	struct trace_rec r = { .line = lineno, .dev = TRACE_NO_DEV };
+	bool bridge_line = false, given = false;
+	struct trace_dev *d;
+	const char *err;
+	int n = tokenize(line, tok), a;
+	uint32_t nr = 0;
+	unsigned int i;
+	long idx;
+
+	if (n == 0)
+		return NULL;
+	if (n > MAX_TOKENS)
+		return "too many words on the line";
+	if (!strcasecmp(tok[0], "capacity"))
+		return parse_capacity(t, tok, n, why, len);
+	if (!strcasecmp(tok[0], "rules"))
+		return parse_rules(t, tok, n, lineno, why, len);
+	if (!strcasecmp(tok[0], "bridge")) {
+		bridge_line = true;
+	} else {
+		for (i = 0; i < TRACE_NR_OPS; i++)
+			if (!strcasecmp(tok[0], op_names[i]))
+				break;
+		if (i == TRACE_NR_OPS) {
+			snprintf(why, len, "unknown op '%s'",
+				 printable(tok[0], word, sizeof(word)));
+			return why;
+		}
+		r.op = i;
+		if (!trace_op_has_dev(r.op)) {
+			if (n > 1) {
+				snprintf(why, len, "unexpected '%s' after %s",
+					 printable(tok[1], word, sizeof(word)),
+					 op_names[r.op]);
+				return why;
+			}
+			return trace_push(t, &r) ? "out of memory" : NULL;
+		}
+	}
+	if (n < 2)
+		return "missing device";
+	err = parse_dev(tok[1], &r.domain, &r.bdf, why, len);
+	if (err)
+		return err;
+	for (a = 2; a < n; a++) {
+		if (!strcasecmp(tok[a], "vf") && !r.vf && !given) {
+			/* Only a preserve asks whether the device is a VF. */
+			if (bridge_line)
+				return "a bridge is not a VF";
+			if (r.op != TRACE_PRESERVE) {
+				snprintf(why, len, "'vf' only applies to preserve, not %s",
+					 op_names[r.op]);
+				return why;
+			}
+			r.vf = true;
+		} else if (!strcasecmp(tok[a], "via") && !given) {
+			err = parse_via(t, a + 1 < n ? tok[a + 1] : NULL,
+					dev_key(r.domain, r.bdf), ids, &nr,
+					why, len);
+			if (err)
+				return err;
+			given = true;
+			r.via = true;
+			a++;
+		} else {
+			snprintf(why, len, "unexpected '%s' after the device",
+				 printable(tok[a], word, sizeof(word)));
+			return why;
+		}
+	}
+
+	idx = trace_dev_get(t, r.domain, r.bdf, lineno);
+	if (idx < 0)
+		return "out of memory";
+	d = &t->dev[idx];
+	pci_dev_format(name, r.domain, r.bdf);
+	if (bridge_line) {
+		if (d->bridge) {
+			snprintf(why, len, "bridge %s declared twice (line %u)",
+				 name, d->path_line);
+			return why;
+		}
+		if (d->has_path) {
+			snprintf(why, len, "%s is used on line %u before this line makes it a bridge",
+				 name, d->first_line);
+			return why;
+		}
+		d->bridge = true;
+		return store_path(t, d, ids, nr, lineno) ? "out of memory" :
+							   NULL;
+	}
+	err = fix_path(t, d, ids, nr, given, lineno, why, len);
+	if (err)
+		return err;
+	r.dev = idx;
 	if (trace_push(t, &r))
 		return "out of memory";
 	return NULL;
@@ -271,5 +553,78 @@ int trace_parse(FILE *f, const char *name, struct trace *t, char *err,
 void trace_free(struct trace *t)
 {
 	free(t->rec);
+	free(t->dev);
+	free(t->path);
+	free(t->slot);
 	memset(t, 0, sizeof(*t));
+}
+/* The device of a trace line as the front end takes it. */
+static void trace_to_dev(const struct trace *t, const struct trace_rec *r,
+			 struct pci_ser_dev *dev, struct pci_ser_id *path)
+{
+	const struct trace_dev *d = &t->dev[r->dev];
+	const struct trace_id *ids = trace_dev_path(t, d);
+	u32 i;
+
+	/* The trace lists the root first, the front end the nearest. */
+	for (i = 0; i < d->nr_path; i++) {
+		path[i].domain = ids[d->nr_path - 1 - i].domain;
+		path[i].bdf = ids[d->nr_path - 1 - i].bdf;
+	}
+	*dev = (struct pci_ser_dev) {
+		.domain = r->domain, .bdf = r->bdf, .is_vf = r->vf,
+		.is_bridge = d->bridge, .nr_path = d->nr_path, .path = path,
+	};
+}
+
+/* The handover: the table's blob, retrieved by a fresh table. */
+static int jump(struct pci_ser *ser)
+{
+	size_t len = pci_ser_blob_size(ser);
+	struct pci_ser next = { .ops = ser->ops };
+	enum pci_ser_defect d;
+	void *buf = calloc(1, len);
+
+	if (!buf)
+		return -ENOMEM;
+	pci_ser_blob_write(ser, buf, 0, 0);
+	d = pci_ser_blob_retrieve(&next, buf, len, ser->ops);
+	free(buf);
+	if (d)
+		return TRACE_RESULT_DEFECT_BASE - (int)d;
+	pci_ser_destroy(ser);
+	*ser = next;
+	return 0;
+}
+
+int trace_run_op(struct pci_ser *ser, const struct trace *t,
+		 const struct trace_rec *r, u32 capacity)
+{
+	struct pci_ser_id path[TRACE_MAX_PATH];
+	struct pci_ser_dev dev;
+
+	if (r->dev != TRACE_NO_DEV)
+		trace_to_dev(t, r, &dev, path);
+	switch (r->op) {
+	case TRACE_PRESERVE:
+		return pci_ser_preserve_dev(ser, &dev, capacity);
+	case TRACE_UNPRESERVE:
+		return pci_ser_unpreserve_dev(ser, &dev);
+	case TRACE_FINISH:
+		return pci_ser_finish_dev(ser, &dev);
+	case TRACE_FIND:
+		return pci_ser_find(ser, r->domain, r->bdf) ? TRACE_RESULT_FOUND :
+							      TRACE_RESULT_ABSENT;
+	case TRACE_REFCOUNT:
+		return TRACE_RESULT_REFCOUNT + pci_ser_refcount(ser, r->domain,
+							  r->bdf);
+	case TRACE_FREEZE:
+		pci_ser_freeze(ser);
+		return 0;
+	case TRACE_JUMP:
+		return jump(ser);
+	case TRACE_NR_OPS:
+		break;
+	}
+	return -EINVAL;
 }

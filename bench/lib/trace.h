@@ -15,22 +15,73 @@ enum trace_op {
 	TRACE_PRESERVE,
 	TRACE_UNPRESERVE,
 	TRACE_FIND,
+	TRACE_FINISH,
+	TRACE_REFCOUNT,
+	TRACE_FREEZE,
+	TRACE_JUMP,
+	TRACE_NR_OPS,
 };
+
+/* Ops that name no device. */
+static inline bool trace_op_has_dev(enum trace_op op)
+{
+	return op != TRACE_FREEZE && op != TRACE_JUMP;
+}
+
+#define TRACE_NO_DEV	UINT32_MAX
 
 struct trace_rec {
 	enum trace_op op;
 	uint32_t domain;
 	uint16_t bdf;
 	bool vf;
+	bool via;		/* the line gave the path */
 	unsigned int line;
+	uint32_t dev;		/* index in trace.dev, or TRACE_NO_DEV */
 };
+
+/*
+ * A device the trace names: whether it is a bridge (a `bridge` line) and
+ * the bridges above it, root first: path[path_off .. path_off + nr_path)
+ * of trace.path.  A path is fixed by the first line that gives one, or,
+ * for a device used without `via`, by that first use (no bridges above).
+ */
+struct trace_dev {
+	uint32_t domain;
+	uint16_t bdf;
+	bool bridge;
+	bool has_path;
+	uint32_t path_off;
+	uint32_t nr_path;
+	unsigned int path_line;	/* the line that fixed the path */
+	unsigned int first_line;	/* the first line naming the device */
+};
+
+struct trace_id {
+	uint32_t domain;
+	uint16_t bdf;
+};
+
+/* Bridges above one device, at most (PCI_SER_MAX_PATH). */
+#define TRACE_MAX_PATH	32
 
 struct trace {
 	struct trace_rec *rec;
 	size_t nr;
 	size_t alloc;
+	struct trace_dev *dev;
+	size_t nr_dev;
+	size_t alloc_dev;
+	struct trace_id *path;
+	size_t nr_path;
+	size_t alloc_path;
+	uint32_t *slot;		/* open addressing over dev, by key */
+	size_t nr_slots;
 	bool has_capacity;
 	uint32_t capacity;
+	bool has_rules;
+	unsigned int rules_line;
+	char rules[16];		/* a name pci_ser_rules_by_name() knows */
 };
 
 /* The longest "ffffffff:ff:1f.7" plus NUL. */
@@ -43,6 +94,10 @@ void pci_dev_format(char buf[PCI_DEV_STR_LEN], uint32_t domain, uint16_t bdf);
 
 const char *trace_op_name(enum trace_op op);
 
+/* The bridges above @d, root first (d->nr_path of them). */
+const struct trace_id *trace_dev_path(const struct trace *t,
+				      const struct trace_dev *d);
+
 /*
  * Parse a whole trace.  On error, returns -1 with "NAME:LINE: reason" in
  * @err and leaves @t empty; otherwise 0.
@@ -50,5 +105,20 @@ const char *trace_op_name(enum trace_op op);
 int trace_parse(FILE *f, const char *name, struct trace *t, char *err,
 		size_t errlen);
 void trace_free(struct trace *t);
+
+/*
+ * Run one op of @t on @ser (the rules are @ser->ops->rules): preserve,
+ * unpreserve and finish return 0 or -errno; find TRACE_RESULT_FOUND or
+ * TRACE_RESULT_ABSENT; refcount TRACE_RESULT_REFCOUNT + the count; freeze
+ * 0; jump 0, or TRACE_RESULT_DEFECT_BASE - defect when the table's own
+ * layout refuses its blob (a bug).  @capacity sizes a table made anew.
+ */
+#define TRACE_RESULT_FOUND		1
+#define TRACE_RESULT_ABSENT		2
+#define TRACE_RESULT_REFCOUNT		0x100
+#define TRACE_RESULT_DEFECT_BASE	(-0x1000)
+struct pci_ser;
+int trace_run_op(struct pci_ser *ser, const struct trace *t,
+		 const struct trace_rec *r, uint32_t capacity);
 
 #endif /* LUBENCH_TRACE_H */

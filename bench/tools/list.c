@@ -14,9 +14,12 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: lubench list variants|ops|faults|keys\n"
+	fprintf(f, "usage: lubench list variants|rules|ops|faults|keys\n"
 		   "  variants  the pci_ser layouts, in registration order "
 		   "(kmod/pci_ser/layouts.list)\n"
+		   "  rules     each revision's rules and the layouts that follow "
+		   "them:\n            RULES LAYOUT... (a line each, no layout: "
+		   "none follows)\n"
 		   "  ops       the benchmark's ops (bench_ops[] in "
 		   "bench/sweep/bench.c)\n"
 		   "  faults    the faults a cycle can inject "
@@ -32,6 +35,21 @@ static int list_variants(void)
 
 	for (v = pci_ser_variants; *v; v++)
 		printf("%s\n", (*v)->name);
+	return 0;
+}
+
+static int list_rules(void)
+{
+	const struct pci_ser_ops *const *v;
+	unsigned int r;
+
+	for (r = 0; r < PCI_SER_NR_RULES; r++) {
+		printf("%s", pci_ser_rules_name(r));
+		for (v = pci_ser_variants; *v; v++)
+			if ((*v)->rules == r)
+				printf(" %s", (*v)->name);
+		putchar('\n');
+	}
 	return 0;
 }
 
@@ -77,6 +95,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "variants"))
 		return list_variants();
+	if (argc == 2 && !strcmp(argv[1], "rules"))
+		return list_rules();
 	if (argc == 2 && !strcmp(argv[1], "ops"))
 		return list_ops();
 	if (argc == 2 && !strcmp(argv[1], "faults"))

@@ -19,8 +19,6 @@
 #include "pci_ser_blob.h"
 #include "trace.h"
 
-#define RESULT_FOUND	1
-#define RESULT_ABSENT	2
 
 struct lane {
 	const struct pci_ser_ops *ops;
@@ -29,12 +27,21 @@ struct lane {
 
 static const char *result_str(int r)
 {
-	static char other[16];
+	static char other[64];
 
+	if (r >= TRACE_RESULT_REFCOUNT) {
+		snprintf(other, sizeof(other), "%d", r - TRACE_RESULT_REFCOUNT);
+		return other;
+	}
+	if (r <= TRACE_RESULT_DEFECT_BASE) {
+		snprintf(other, sizeof(other), "refused: %s",
+			 pci_ser_defect_str(TRACE_RESULT_DEFECT_BASE - r));
+		return other;
+	}
 	switch (r) {
 	case 0:			return "ok";
-	case RESULT_FOUND:	return "found";
-	case RESULT_ABSENT:	return "absent";
+	case TRACE_RESULT_FOUND:	return "found";
+	case TRACE_RESULT_ABSENT:	return "absent";
 	case -EINVAL:		return "EINVAL";
 	case -EBUSY:		return "EBUSY";
 	case -ENOSPC:		return "ENOSPC";
@@ -45,21 +52,6 @@ static const char *result_str(int r)
 	return other;
 }
 
-static int run_op(struct pci_ser *ser, const struct trace_rec *r,
-		  u32 capacity)
-{
-	switch (r->op) {
-	case TRACE_PRESERVE:
-		return pci_ser_preserve(ser, r->domain, r->bdf, r->vf,
-					capacity);
-	case TRACE_UNPRESERVE:
-		return pci_ser_unpreserve(ser, r->domain, r->bdf);
-	case TRACE_FIND:
-		return pci_ser_find(ser, r->domain, r->bdf) ? RESULT_FOUND :
-							      RESULT_ABSENT;
-	}
-	return -EINVAL;
-}
 
 /* A blob, bounded (LB_MAX_BLOB); NULL with the reason printed. */
 static void *read_blob(const char *path, size_t *len)
@@ -76,14 +68,25 @@ static void *read_blob(const char *path, size_t *len)
 
 struct import_ctx {
 	struct pci_ser *ser;
+	struct pci_ser *src;
 	int err;
 };
 
 static void import_one(void *arg, u32 domain, u16 bdf)
 {
 	struct import_ctx *ctx = arg;
-	int ret = pci_ser_preserve(ctx->ser, domain, bdf, false,
-				   ctx->ser->capacity);
+	struct pci_ser *ser = ctx->ser;
+	int ret;
+
+	if (!pci_ser_rules_refcounted(ser->ops->rules)) {
+		ret = pci_ser_preserve(ser, domain, bdf, false, ser->capacity);
+	} else {
+		/* The same entry, refcount and all. */
+		ret = ser->priv ? 0 : ser->ops->init(ser);
+		if (!ret)
+			ret = ser->ops->set_refcount(ser, domain, bdf,
+					pci_ser_refcount(ctx->src, domain, bdf));
+	}
 
 	if (ret && !ctx->err)
 		ctx->err = ret;
@@ -124,7 +127,7 @@ static int load_lanes(struct lane *lanes, int nr, const char *path,
 	}
 	*capacity = src.capacity;
 	for (i = 0; i < nr; i++) {
-		struct import_ctx ctx = { .ser = &lanes[i].ser };
+		struct import_ctx ctx = { .ser = &lanes[i].ser, .src = &src };
 
 		lanes[i].ser.ops = lanes[i].ops;
 		lanes[i].ser.capacity = src.capacity;
@@ -231,70 +234,232 @@ static void usage(FILE *f)
 {
 	const struct pci_ser_ops *const *v;
 
-	fprintf(f, "usage: lubench replay [--variant NAME|all] [--load BLOB] "
+	fprintf(f, "usage: lubench replay [--variant NAME|all] [--rules v2|v6|kho-blocks]\n"
+		   "                      [--load BLOB] "
 		   "[--save BLOB] TRACE\n  variants:");
 	for (v = pci_ser_variants; *v; v++)
 		fprintf(f, " %s", (*v)->name);
 	fprintf(f, " (default: all, or the blob's with --load)\n");
 }
 
+/* What one op did in one lane: its result and the bridges it moved. */
+struct outcome {
+	int res;
+	u32 nr;			/* bridges looked at: the path, and itself */
+	u16 before[TRACE_MAX_PATH + 1];
+	u16 after[TRACE_MAX_PATH + 1];
+};
+
+/* The bridges an op on @r can move, root first; returns how many. */
+static u32 op_bridges(const struct trace *t, const struct trace_rec *r,
+		      struct trace_id *ids)
+{
+	const struct trace_dev *d;
+	u32 n;
+
+	if (r->dev == TRACE_NO_DEV)
+		return 0;
+	d = &t->dev[r->dev];
+	n = d->nr_path;
+	if (n)
+		memcpy(ids, trace_dev_path(t, d), n * sizeof(*ids));
+	if (d->bridge) {
+		ids[n].domain = d->domain;
+		ids[n].bdf = d->bdf;
+		n++;
+	}
+	return n;
+}
+
+static void run_lane(struct lane *l, const struct trace *t,
+		     const struct trace_rec *r, u32 capacity,
+		     const struct trace_id *ids, u32 nr, struct outcome *o)
+{
+	bool counted = pci_ser_rules_refcounted(l->ops->rules);
+	u32 j;
+
+	o->nr = counted ? nr : 0;
+	for (j = 0; j < o->nr; j++)
+		o->before[j] = pci_ser_refcount(&l->ser, ids[j].domain,
+						ids[j].bdf);
+	o->res = trace_run_op(&l->ser, t, r, capacity);
+	for (j = 0; j < o->nr; j++)
+		o->after[j] = pci_ser_refcount(&l->ser, ids[j].domain,
+					       ids[j].bdf);
+}
+
+static bool same_outcome(const struct outcome *a, const struct outcome *b)
+{
+	return a->res == b->res && a->nr == b->nr &&
+	       !memcmp(a->after, b->after, a->nr * sizeof(a->after[0]));
+}
+
+/* The op as the output shows it: normalised, `via` only if the line had it. */
+static void format_op(char *buf, size_t len, const struct trace *t,
+		      const struct trace_rec *r)
+{
+	char dev[PCI_DEV_STR_LEN];
+	const struct trace_dev *d;
+	const struct trace_id *ids;
+	size_t o;
+	u32 j;
+
+	if (r->dev == TRACE_NO_DEV) {
+		snprintf(buf, len, "%s", trace_op_name(r->op));
+		return;
+	}
+	pci_dev_format(dev, r->domain, r->bdf);
+	o = snprintf(buf, len, "%s %s%s", trace_op_name(r->op), dev,
+		     r->vf ? " vf" : "");
+	if (!r->via)
+		return;
+	d = &t->dev[r->dev];
+	ids = trace_dev_path(t, d);
+	for (j = 0; j < d->nr_path && o < len; j++) {
+		pci_dev_format(dev, ids[j].domain, ids[j].bdf);
+		o += snprintf(buf + o, len - o, "%s%s", j ? "," : " via ", dev);
+	}
+}
+
 static void print_disagreement(FILE *f, const char *trace,
-			       const struct trace_rec *r, const char *dev,
-			       const struct lane *lanes, const int *res,
-			       int nr)
+			       const struct trace_rec *r, const char *op,
+			       const struct lane *lanes,
+			       const struct outcome *out, int nr)
 {
 	int i;
+	u32 j;
 
-	fprintf(f, "%s:%u: variants disagree on '%s %s%s':", trace, r->line,
-		trace_op_name(r->op), dev, r->vf ? " vf" : "");
-	for (i = 0; i < nr; i++)
-		fprintf(f, " %s -> %s%s", lanes[i].ops->name,
-			result_str(res[i]), i + 1 < nr ? "," : "\n");
+	fprintf(f, "%s:%u: variants disagree on '%s':", trace, r->line, op);
+	for (i = 0; i < nr; i++) {
+		fprintf(f, " %s -> %s", lanes[i].ops->name,
+			result_str(out[i].res));
+		for (j = 0; j < out[i].nr; j++)
+			fprintf(f, "%s%u", j ? "/" : " refcounts ",
+				out[i].after[j]);
+		fputs(i + 1 < nr ? "," : "\n", f);
+	}
 }
 
 static int replay(struct lane *lanes, int nr, const struct trace *t,
 		  const char *trace, u32 capacity)
 {
-	int res[16];
+	struct trace_id ids[TRACE_MAX_PATH + 1];
+	struct outcome out[16];
+	char op[40 + (TRACE_MAX_PATH + 1) * PCI_DEV_STR_LEN];
 	size_t k;
 	int i;
+	u32 j, n;
 
 	for (k = 0; k < t->nr; k++) {
 		const struct trace_rec *r = &t->rec[k];
-		char dev[PCI_DEV_STR_LEN];
 
+		n = op_bridges(t, r, ids);
 		for (i = 0; i < nr; i++)
-			res[i] = run_op(&lanes[i].ser, r, capacity);
-		pci_dev_format(dev, r->domain, r->bdf);
+			run_lane(&lanes[i], t, r, capacity, ids, n, &out[i]);
+		format_op(op, sizeof(op), t, r);
 		for (i = 1; i < nr; i++)
-			if (res[i] != res[0])
+			if (!same_outcome(&out[i], &out[0]))
 				break;
 		if (i < nr) {
 			fflush(stdout);
-			print_disagreement(stdout, trace, r, dev, lanes, res,
-					   nr);
-			print_disagreement(stderr, trace, r, dev, lanes, res,
-					   nr);
+			print_disagreement(stdout, trace, r, op, lanes, out, nr);
+			print_disagreement(stderr, trace, r, op, lanes, out, nr);
 			return 1;
 		}
-		printf("%s %s%s -> %s\n", trace_op_name(r->op), dev,
-		       r->vf ? " vf" : "", result_str(res[0]));
+		printf("%s -> %s\n", op, result_str(out[0].res));
+		for (j = 0; j < out[0].nr; j++) {
+			char dev[PCI_DEV_STR_LEN];
+
+			if (out[0].before[j] == out[0].after[j])
+				continue;
+			pci_dev_format(dev, ids[j].domain, ids[j].bdf);
+			printf("  bridge %s refcount %u -> %u\n", dev,
+			       out[0].before[j], out[0].after[j]);
+		}
+		if (out[0].res <= TRACE_RESULT_DEFECT_BASE) {
+			/* A handover its own layout refuses is a bug. */
+			fprintf(stderr, "%s:%u: %s: the handover was refused: %s\n",
+				trace, r->line, lanes[0].ops->name,
+				result_str(out[0].res));
+			return 1;
+		}
 	}
 	return 0;
+}
+
+/*
+ * The rules the replay follows: --rules, else the trace's `rules` line,
+ * else those of the one layout given (or the blob's), else v2's.  Both
+ * given and different is refused, as is a layout that follows others.
+ */
+static int pick_rules(const char *opt, const struct trace *t,
+		      const char *path, const struct pci_ser_ops *one,
+		      enum pci_ser_rules *out)
+{
+	enum pci_ser_rules r = PCI_SER_RULES_V2;
+
+	if (opt) {
+		r = pci_ser_rules_by_name(opt);
+		if (r == PCI_SER_NR_RULES) {
+			fprintf(stderr, "--rules %s: unknown (v2, v6, kho-blocks)\n",
+				opt);
+			return -1;
+		}
+		if (t->has_rules && strcmp(t->rules, opt)) {
+			fprintf(stderr, "%s:%u: rules %s, but --rules %s\n",
+				path, t->rules_line, t->rules, opt);
+			return -1;
+		}
+	} else if (t->has_rules) {
+		r = pci_ser_rules_by_name(t->rules);
+	} else if (one) {
+		r = one->rules;
+	}
+	if (one && one->rules != r) {
+		fprintf(stderr, "%s: follows %s's rules, the replay %s's\n",
+			one->name, pci_ser_rules_name(one->rules),
+			pci_ser_rules_name(r));
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+/* The layout whose compatible the blob at @path carries; NULL if refused. */
+static const struct pci_ser_ops *blob_layout(const char *path)
+{
+	const struct pci_ser_ops *ops = NULL;
+	enum pci_ser_defect d;
+	size_t len;
+	void *buf = read_blob(path, &len);
+
+	if (!buf)
+		return NULL;
+	d = pci_ser_blob_check(buf, len, NULL, &ops);
+	free(buf);
+	if (d) {
+		fprintf(stderr, "%s: invalid blob: %s\n", path,
+			pci_ser_defect_str(d));
+		return NULL;
+	}
+	return ops;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "variant", required_argument, NULL, 'v' },
+		{ "rules", required_argument, NULL, 'r' },
 		{ "load", required_argument, NULL, 'l' },
 		{ "save", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	const char *variant = NULL, *load = NULL, *save = NULL, *path;
+	const char *variant = NULL, *rules_opt = NULL, *load = NULL;
+	const char *save = NULL, *path;
 	const struct pci_ser_ops *const *v;
-	const struct pci_ser_ops *want = NULL;
+	const struct pci_ser_ops *want = NULL, *one = NULL;
+	enum pci_ser_rules rules;
 	struct lane lanes[16] = { };
 	struct save_target target;
 	struct stat st;
@@ -304,9 +469,10 @@ int main(int argc, char **argv)
 	int c, nr = 0, ret, i;
 	FILE *f;
 
-	while ((c = getopt_long(argc, argv, "v:l:s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "v:r:l:s:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v': variant = optarg; break;
+		case 'r': rules_opt = optarg; break;
 		case 'l': load = optarg; break;
 		case 's': save = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -326,14 +492,8 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		lanes[nr++].ops = want;
-	} else if (load && !variant) {
-		/* The blob names its layout; resolved when it is loaded. */
-	} else {
-		for (v = pci_ser_variants; *v; v++)
-			lanes[nr++].ops = *v;
 	}
-	if (save && nr != 1 && !(load && !variant)) {
+	if (save && !want && !(load && !variant)) {
 		fprintf(stderr, "--save needs one --variant NAME (or --load)\n");
 		return 2;
 	}
@@ -362,29 +522,35 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/* The lanes: one layout, or every layout that follows the rules. */
+	one = want;
+	if (load && !want) {
+		one = blob_layout(load);
+		if (!one) {
+			trace_free(&t);
+			return 2;
+		}
+	}
+	if (pick_rules(rules_opt, &t, path, one, &rules)) {
+		trace_free(&t);
+		return 2;
+	}
+	if (want || (load && !variant)) {
+		lanes[nr++].ops = one;
+	} else {
+		for (v = pci_ser_variants; *v && nr < 16; v++)
+			if ((*v)->rules == rules)
+				lanes[nr++].ops = *v;
+		if (!nr) {
+			fprintf(stderr, "no layout follows %s's rules\n",
+				pci_ser_rules_name(rules));
+			trace_free(&t);
+			return 2;
+		}
+	}
+
 	capacity = t.capacity;
 	if (load) {
-		if (!nr) {
-			/* Find the blob's own variant first. */
-			const struct pci_ser_ops *ops = NULL;
-			size_t len;
-			void *buf = read_blob(load, &len);
-			enum pci_ser_defect d;
-
-			if (!buf) {
-				trace_free(&t);
-				return 2;
-			}
-			d = pci_ser_blob_check(buf, len, NULL, &ops);
-			free(buf);
-			if (d) {
-				fprintf(stderr, "%s: invalid blob: %s\n", load,
-					pci_ser_defect_str(d));
-				trace_free(&t);
-				return 2;
-			}
-			lanes[nr++].ops = ops;
-		}
 		if (load_lanes(lanes, nr, load, want, &capacity)) {
 			trace_free(&t);
 			return 2;

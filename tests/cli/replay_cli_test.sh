@@ -68,6 +68,43 @@ for t in rules domains; do
 	done
 done
 
+# Bridges, paths, freeze, jump and finish under each revision's rules:
+# every layout that follows them, alone and all in lockstep, gives the
+# hand-written output; a layout of other rules is refused.
+"$3" rules >"$tmp/rules"
+while read -r rules members; do
+	if [ -z "$members" ]; then
+		expect_rc 2 "bridges --rules $rules: no layout" "$R" \
+			--rules "$rules" "$D/bridges.trace"
+		expect_err "no layout follows $rules's rules" \
+			"bridges --rules $rules: says no layout follows"
+		continue
+	fi
+	for v in all $members; do
+		expect_rc 0 "bridges --rules $rules --variant $v" "$R" \
+			--rules "$rules" --variant "$v" "$D/bridges.trace"
+		if cmp -s "$tmp/out" "$D/bridges.$rules.out"; then
+			ok "bridges --rules $rules --variant $v output"
+		else
+			not_ok "bridges --rules $rules --variant $v output"
+			diff "$D/bridges.$rules.out" "$tmp/out" | head -5 |
+				sed 's/^/#   /'
+		fi
+	done
+	for v in $LAYOUTS; do
+		case " $members " in *" $v "*) continue ;; esac
+		expect_rc 2 "bridges --rules $rules --variant $v refused" "$R" \
+			--rules "$rules" --variant "$v" "$D/bridges.trace"
+		expect_no_stdout "bridges --rules $rules --variant $v: nothing ran"
+	done
+done <"$tmp/rules"
+printf 'rules v6\ncapacity 4\nfind 0000:00:01.0\n' >"$tmp/r6.trace"
+expect_rc 2 "--rules against the trace's rules" "$R" --rules v2 "$tmp/r6.trace"
+expect_err "$tmp/r6.trace:1: rules v6, but --rules v2" \
+	"--rules against the trace's: both named"
+expect_rc 2 "--rules unknown" "$R" --rules v9 "$D/bridges.trace"
+expect_err "--rules v9: unknown (v2, v6, kho-blocks)" "--rules unknown: named"
+
 # The handover: save in one layout, inspect, load in the next "kernel".
 for v in $LAYOUTS; do
 	b="$tmp/$v.blob"

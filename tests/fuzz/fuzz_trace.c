@@ -2,8 +2,10 @@
 /*
  * Fuzz target: the trace parser (bench/lib/trace.c).  A refused trace
  * leaves nothing behind and names its line; an accepted one holds only
- * devices that print and parse back the same, and replays to the same
- * answers in every registered layout, as `replay --variant all` checks.
+ * devices that print and parse back the same and paths of declared
+ * bridges, and replays to the same
+ * answers (and refcounts) in every layout of the same rules, as
+ * `replay --variant all` checks.
  */
 #include "pci_ser_blob.h"
 #include "trace.h"
@@ -16,9 +18,13 @@ static void check_records(const struct trace *t)
 {
 	unsigned int last = 0;
 	size_t i;
+	u32 j;
 
 	FUZZ_CHECK(!t->has_capacity || t->capacity <= PCI_SER_MAX_CAPACITY,
 		   "capacity %u", t->capacity);
+	FUZZ_CHECK(!t->has_rules ||
+		   pci_ser_rules_by_name(t->rules) < PCI_SER_NR_RULES,
+		   "rules '%s'", t->rules);
 	for (i = 0; i < t->nr; i++) {
 		const struct trace_rec *r = &t->rec[i];
 		char dev[PCI_DEV_STR_LEN];
@@ -26,27 +32,42 @@ static void check_records(const struct trace *t)
 		u32 domain;
 		u16 bdf;
 
-		FUZZ_CHECK(r->op <= TRACE_FIND, "op %d", r->op);
+		FUZZ_CHECK(r->op < TRACE_NR_OPS, "op %d", r->op);
 		FUZZ_CHECK(r->line > last, "line %u after %u", r->line, last);
 		last = r->line;
+		FUZZ_CHECK(trace_op_has_dev(r->op) == (r->dev < t->nr_dev),
+			   "line %u: device index %u", r->line, r->dev);
+		if (r->dev == TRACE_NO_DEV)
+			continue;
+		FUZZ_CHECK(t->dev[r->dev].domain == r->domain &&
+			   t->dev[r->dev].bdf == r->bdf,
+			   "line %u: device index %u names another device",
+			   r->line, r->dev);
 		pci_dev_format(dev, r->domain, r->bdf);
 		why = pci_dev_parse(dev, &domain, &bdf);
 		FUZZ_CHECK(!why && domain == r->domain && bdf == r->bdf,
 			   "'%s' does not parse back: %s", dev, why ?: "");
 	}
-}
+	/* Every path: declared bridges, each below the ones before it. */
+	for (i = 0; i < t->nr_dev; i++) {
+		const struct trace_dev *d = &t->dev[i];
+		const struct trace_id *p = trace_dev_path(t, d);
 
-static int run_op(struct pci_ser *ser, const struct trace_rec *r, u32 cap)
-{
-	switch (r->op) {
-	case TRACE_PRESERVE:
-		return pci_ser_preserve(ser, r->domain, r->bdf, r->vf, cap);
-	case TRACE_UNPRESERVE:
-		return pci_ser_unpreserve(ser, r->domain, r->bdf);
-	case TRACE_FIND:
-		return pci_ser_find(ser, r->domain, r->bdf);
+		FUZZ_CHECK(d->nr_path <= TRACE_MAX_PATH, "path of %u",
+			   d->nr_path);
+		for (j = 0; j < d->nr_path; j++) {
+			u32 k;
+
+			for (k = 0; k < t->nr_dev; k++)
+				if (t->dev[k].domain == p[j].domain &&
+				    t->dev[k].bdf == p[j].bdf)
+					break;
+			FUZZ_CHECK(k < t->nr_dev && t->dev[k].bridge &&
+				   t->dev[k].nr_path == j,
+				   "path element %u is no bridge at depth %u",
+				   j, j);
+		}
 	}
-	return -EINVAL;
 }
 
 static void count_one(void *arg, u32 domain, u16 bdf)
@@ -56,28 +77,46 @@ static void count_one(void *arg, u32 domain, u16 bdf)
 	++*(u32 *)arg;
 }
 
-/* Every layout in lockstep; then each hands over to itself. */
-static void lockstep(const struct trace *t)
+/*
+ * Every layout that follows @rules in lockstep, results and final
+ * refcounts compared; then each hands over to itself.
+ */
+static void lockstep(const struct trace *t, enum pci_ser_rules rules)
 {
 	struct pci_ser lane[32] = { };
-	unsigned int nr = 0, i;
+	unsigned int nr = 0, i, v;
 	u32 kept;
 	size_t k;
 
-	while (pci_ser_variants[nr] && nr < 32) {
-		lane[nr].ops = pci_ser_variants[nr];
-		nr++;
-	}
+	for (v = 0; pci_ser_variants[v] && nr < 32; v++)
+		if (pci_ser_variants[v]->rules == rules)
+			lane[nr++].ops = pci_ser_variants[v];
+	if (!nr)
+		return;
 	for (k = 0; k < t->nr; k++) {
-		int want = run_op(&lane[0], &t->rec[k], t->capacity);
+		int want = trace_run_op(&lane[0], t, &t->rec[k], t->capacity);
 
+		FUZZ_CHECK(want > TRACE_RESULT_DEFECT_BASE,
+			   "line %u: %s refuses its own handover",
+			   t->rec[k].line, lane[0].ops->name);
 		for (i = 1; i < nr; i++) {
-			int got = run_op(&lane[i], &t->rec[k], t->capacity);
+			int got = trace_run_op(&lane[i], t, &t->rec[k],
+					       t->capacity);
 
 			FUZZ_CHECK(got == want, "line %u: %s says %d, %s %d",
 				   t->rec[k].line, lane[0].ops->name, want,
 				   lane[i].ops->name, got);
 		}
+	}
+	for (k = 0; k < t->nr_dev; k++) {
+		u16 want = pci_ser_refcount(&lane[0], t->dev[k].domain,
+					    t->dev[k].bdf);
+
+		for (i = 1; i < nr; i++)
+			FUZZ_CHECK(pci_ser_refcount(&lane[i], t->dev[k].domain,
+						    t->dev[k].bdf) == want,
+				   "%s and %s disagree on a refcount",
+				   lane[0].ops->name, lane[i].ops->name);
 	}
 	kept = lane[0].nr_devices;
 	for (i = 0; i < nr; i++) {
@@ -127,8 +166,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check_records(&t);
-	if (t.has_capacity && t.capacity <= LOCKSTEP_MAX_CAPACITY)
-		lockstep(&t);
+	if (t.has_capacity && t.capacity <= LOCKSTEP_MAX_CAPACITY) {
+		enum pci_ser_rules r;
+
+		for (r = 0; r < PCI_SER_NR_RULES; r++)
+			lockstep(&t, r);
+	}
 	trace_free(&t);
 	return 0;
 }

@@ -129,6 +129,46 @@ TEST(bad_traces)
 		{ "capacity 4\ncapacity 4\n", "T:2: capacity given twice" },
 		{ "preserve 0000:00:00.0\ncapacity 4\n",
 		  "T:2: capacity must come before the first op" },
+		/* rules, bridges and paths */
+		{ "rules v3\n", "T:1: unknown rules 'v3' (v2, v6, kho-blocks)" },
+		{ "rules\n", "T:1: rules needs a revision (v2, v6, kho-blocks)" },
+		{ "rules v6\nrules v6\n", "T:2: rules given twice" },
+		{ "capacity 4\nfreeze\nrules v6\n",
+		  "T:3: rules must come before the first op" },
+		{ "capacity 4\nfreeze now\n", "T:2: unexpected 'now' after freeze" },
+		{ "capacity 4\njump 0000:00:01.0\n",
+		  "T:2: unexpected '0000:00:01.0' after jump" },
+		{ "capacity 4\npreserve 0000:03:00.0 via 0000:00:01.0\n",
+		  "T:2: 0000:00:01.0 is not a bridge (no `bridge 0000:00:01.0` line before)" },
+		{ "capacity 4\npreserve 0000:03:00.0 via\n",
+		  "T:2: via needs bridges: via BRIDGE[,BRIDGE...]" },
+		{ "capacity 4\nbridge 0000:00:01.0\npreserve 0000:03:00.0 via 0000:00:01.0,\n",
+		  "T:3: empty element in the via list" },
+		{ "capacity 4\nbridge 0000:00:01.0\nbridge 0000:01:00.0\n"
+		  "preserve 0000:03:00.0 via 0000:00:01.0,0000:01:00.0\n",
+		  "T:4: 0000:01:00.0 sits below 0 bridge(s) (line 3), not the 1 listed before it" },
+		{ "capacity 4\nbridge 0000:00:01.0\nbridge 0000:01:00.0 via 0000:00:01.0\n"
+		  "preserve 0000:03:00.0 via 0000:01:00.0\n",
+		  "T:4: 0000:01:00.0 sits below 1 bridge(s) (line 3), not the 0 listed before it" },
+		{ "capacity 4\nbridge 0000:00:01.0\nbridge 0000:00:01.0\n",
+		  "T:3: bridge 0000:00:01.0 declared twice (line 2)" },
+		{ "capacity 4\nfind 0000:00:01.0\nbridge 0000:00:01.0\n",
+		  "T:3: 0000:00:01.0 is used on line 2 before this line makes it a bridge" },
+		{ "capacity 4\nbridge 0000:00:01.0 vf\n", "T:2: a bridge is not a VF" },
+		{ "capacity 4\nbridge 0000:00:01.0 via 0000:00:01.0\n",
+		  "T:2: 0000:00:01.0 is in its own path" },
+		{ "capacity 4\nbridge 0000:00:01.0\n"
+		  "preserve 0000:03:00.0 via 0000:00:01.0,0000:00:01.0\n",
+		  "T:3: 0000:00:01.0 twice in one path" },
+		{ "capacity 4\nbridge 0000:00:01.0\npreserve 0000:03:00.0\n"
+		  "unpreserve 0000:03:00.0 via 0000:00:01.0\n",
+		  "T:4: path of 0000:03:00.0 differs from the one on line 3" },
+		{ "capacity 4\nbridge 0000:00:01.0\nfind 0000:03:00.0 via 0000:00:01.0 vf\n",
+		  "T:3: unexpected 'vf' after the device" },
+		{ "capacity 4\nbridge 0000:00:01.0\nfind 0000:03:00.0 via 0000:00:01.0 via 0000:00:01.0\n",
+		  "T:3: unexpected 'via' after the device" },
+		{ "capacity 4\nfinish 0000:03:00.0 vf\n",
+		  "T:2: 'vf' only applies to preserve, not finish" },
 	};
 	size_t i;
 

@@ -44,9 +44,23 @@ typedef uint64_t __le64;
 typedef unsigned int gfp_t;
 #define GFP_KERNEL	0u
 
+/*
+ * Failure injection for tests: when pci_ser_fail_alloc_in is N > 0, the
+ * Nth allocation from now fails (and it goes back to 0).  The module
+ * uses the kernel's allocators and has none of this.
+ */
+extern unsigned long pci_ser_fail_alloc_in;
+
+static inline bool pci_ser_alloc_fails(void)
+{
+	return pci_ser_fail_alloc_in && !--pci_ser_fail_alloc_in;
+}
+
 static inline void *kvcalloc(size_t n, size_t size, gfp_t gfp)
 {
 	(void)gfp;
+	if (pci_ser_alloc_fails())
+		return NULL;
 	return calloc(n ? n : 1, size ? size : 1);
 }
 
@@ -55,6 +69,8 @@ static inline void *kvmalloc_array(size_t n, size_t size, gfp_t gfp)
 	size_t bytes = n * size;
 
 	(void)gfp;
+	if (pci_ser_alloc_fails())
+		return NULL;
 	if (size && n > SIZE_MAX / size)
 		return NULL;
 	return malloc(bytes ? bytes : 1);
