@@ -227,13 +227,13 @@ static int print_count(const char *dir)
 
 /*
  * The lines of a tool's text output that @keep picks (all of them from
- * the first it picks, with @from_first), bounded like every input; blank
- * lines only between others.
+ * the first it picks, with @from_first), bounded like every input; a
+ * run of blank lines as one, and only between others.
  */
 static int print_lines(const char *path, bool (*keep)(const char *line),
 		       bool from_first, char *last, size_t lastlen)
 {
-	unsigned int blanks = 0;
+	bool blank = false;
 	struct lb_lines l;
 	bool on = false;
 	int ret;
@@ -243,10 +243,11 @@ static int print_lines(const char *path, bool (*keep)(const char *line),
 		ret = 0;
 		on = (from_first && on) || keep(l.line);
 		if (on && !l.line[0]) {
-			blanks++;
+			blank = true;
 		} else if (on) {
-			for (; blanks; blanks--)
+			if (blank)
 				putchar('\n');
+			blank = false;
 			printf("%s\n", l.line);
 		}
 		if (last)
@@ -266,11 +267,10 @@ static bool marked(const char *line)
 
 /*
  * The cycle report's table and findings: not its list of files, nor its
- * legend of the phases (from "exit: " to the spread line or a blank),
- * which cycle.txt keeps.
+ * legend of the phases and the spread of exit + jump + boot (from
+ * "exit: " to a blank line), which cycle.txt keeps.
  */
 static bool in_cycle_table, in_legend;
-static const char *run_dir;
 
 static bool cycle_table(const char *line)
 {
@@ -278,12 +278,10 @@ static bool cycle_table(const char *line)
 		in_cycle_table = true;
 	else if (!strncmp(line, "results:", 8))
 		in_cycle_table = false;
-	if (in_cycle_table && !strncmp(line, "exit: ", 6)) {
+	if (in_cycle_table && !strncmp(line, "exit: ", 6))
 		in_legend = true;
-		printf("(the phases are defined in %s/cycle.txt)\n", run_dir);
-	} else if (in_legend && (!line[0] || !strncmp(line, "exit + ", 7))) {
+	else if (in_legend && !line[0])
 		in_legend = false;
-	}
 	return in_cycle_table && !in_legend;
 }
 
@@ -334,7 +332,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dir = argv[1];
-	run_dir = dir;
 	base = strrchr(dir, '/');
 	printf("lubench run %s\n", base && base[1] ? base + 1 : dir);
 	if (non_empty(dir, "bench/results.jsonl", path, sizeof(path)))
@@ -344,6 +341,8 @@ int main(int argc, char **argv)
 	if (!ret && non_empty(dir, "cycle.txt", path, sizeof(path))) {
 		printf("\nLive update in the QEMU guest (kexec; blackout on the TSC):\n");
 		ret = print_lines(path, cycle_table, false, NULL, 0);
+		printf("(the phases, and how much exit + jump + boot spread: "
+		       "%s)\n", path);
 	}
 	if (!ret && argc == 3 && argv[2][0])
 		printf("\nlive-update cycles: %s\n", argv[2]);
