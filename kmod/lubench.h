@@ -17,17 +17,20 @@ struct lubench_vpci_info {
 	u32 nr_vfs;
 	u32 nr_domains;
 	u32 nr_root_buses;
+	u32 nr_bridges;		/* PCI-to-PCI bridges, switches topology */
+	u32 topology;		/* enum lubench_topology */
 	u64 enum_ns;		/* lubench_vpci_create(), SR-IOV included */
 	u64 sriov_ns;
 };
 
 /*
  * Create the boot-time population: @nr functions behind virtual host
- * bridges.  The layout depends on @nr only, so the kernel after a live
+ * bridges, in enum lubench_topology @topology.  The layout depends on
+ * @nr and @topology only, so the kernel after a live
  * update recreates the same devices by calling this with the same @nr;
  * a bus notifier registered before sees every pci_dev as it is added.
  */
-int lubench_vpci_create(u32 nr);
+int lubench_vpci_create(u32 nr, u32 topology);
 
 /* Add @nr functions in new domains; the first one is returned. */
 int lubench_vpci_hotplug(u32 nr, u32 *domain, u32 *nr_added);
@@ -93,10 +96,11 @@ void lubench_ho_restore(const struct pci_ser_ops *want);
 
 /*
  * Look a device being added up in the retrieved table, timed on the
- * TSC.  False at once when there is no table (no restore, refused,
- * `none` cycle, finished).
+ * TSC: its refcount there (1 for any device found under v2's rules),
+ * read after the timed find.  0 at once when there is no table (no
+ * restore, refused, `none` cycle, finished).
  */
-bool lubench_ho_lookup(u32 domain, u16 bdf);
+u16 lubench_ho_lookup(u32 domain, u16 bdf);
 
 enum lubench_ho_stamp {
 	LUBENCH_HO_ENUMERATED,

@@ -34,11 +34,27 @@ static_assert(sizeof(struct lubench_ucmd) == 16);
 static_assert(sizeof(struct lubench_devid) == 8);
 static_assert(sizeof(struct lubench_info) == 104);
 static_assert(sizeof(struct lubench_batch) == 80);
+static_assert(sizeof(struct lubench_variant) == 112);
+static_assert(sizeof(struct lubench_list) == 48);
+static_assert(LUBENCH_RULES_V2 == PCI_SER_RULES_V2 &&
+	      LUBENCH_RULES_V6 == PCI_SER_RULES_V6 &&
+	      LUBENCH_RULES_KHO == PCI_SER_RULES_KHO);
 
 static unsigned int nr_devices = 4096;
 module_param(nr_devices, uint, 0444);
 MODULE_PARM_DESC(nr_devices,
 		 "PCI functions to create, VFs included (default 4096, max 65536)");
+
+#define LB_TOPOLOGY_NAME(id, nr, name) [nr] = name,
+static const char *const lb_topology_names[] = {
+	LUBENCH_FOR_EACH_TOPOLOGY(LB_TOPOLOGY_NAME)
+};
+#undef LB_TOPOLOGY_NAME
+
+static char *topology = "flat";
+module_param(topology, charp, 0444);
+MODULE_PARM_DESC(topology,
+		 "Population: flat (every function on a root bus) or switches (behind root ports and PCIe switches)");
 
 static char *variant = "";
 module_param(variant, charp, 0444);
@@ -52,6 +68,17 @@ MODULE_PARM_DESC(variant,
  * 16384 devices would dwarf the table operation being measured.
  */
 static DEFINE_XARRAY(lb_devs);
+/*
+ * The same keys to the struct pci_dev, for walking its bridges when it is
+ * preserved.  An entry is erased when the device is deleted, before it
+ * can be freed, so a pointer loaded under xa_lock() stays valid until
+ * xa_unlock(); its bridges, its parents, outlive it.
+ */
+static DEFINE_XARRAY(lb_pdevs);
+
+/* Bits of an lb_devs value above the LUBENCH_DEVF_* flags: the refcount. */
+#define LB_DEVF_MASK	0xffffUL
+#define LB_REF_SHIFT	16
 
 /* The table and everything that goes with it. */
 static struct {
@@ -72,7 +99,7 @@ static unsigned long lb_key(struct pci_dev *pdev)
 	return pci_ser_key(pci_domain_nr(pdev->bus), pci_dev_id(pdev));
 }
 
-static unsigned long lb_dev_flags(const struct pci_dev *pdev)
+static unsigned long lb_dev_flags(struct pci_dev *pdev)
 {
 	unsigned long flags = 0;
 
@@ -80,22 +107,30 @@ static unsigned long lb_dev_flags(const struct pci_dev *pdev)
 		flags |= LUBENCH_DEVF_VF;
 	if (lubench_vpci_owns(pdev))
 		flags |= LUBENCH_DEVF_OWN;
+	if (pci_is_bridge(pdev))
+		flags |= LUBENCH_DEVF_BRIDGE;
 	return flags;
 }
 
 /*
  * In the kernel after a live update, every device added is looked up in
  * the retrieved table first: this stands for pci_setup_device() calling
- * pci_ser_find().  A device found is marked incoming.
+ * pci_ser_find().  A device found is marked incoming, with the refcount it
+ * has in the table.
  */
 static void lb_index_add(struct pci_dev *pdev)
 {
 	unsigned long flags = lb_dev_flags(pdev);
 	void *old;
+	u16 ref;
 
-	if (lubench_ho_lookup(pci_domain_nr(pdev->bus), pci_dev_id(pdev)))
-		flags |= LUBENCH_DEVF_INCOMING;
-	old = xa_store(&lb_devs, lb_key(pdev), xa_mk_value(flags), GFP_KERNEL);
+	ref = lubench_ho_lookup(pci_domain_nr(pdev->bus), pci_dev_id(pdev));
+	if (ref)
+		flags |= LUBENCH_DEVF_INCOMING | (unsigned long)ref << LB_REF_SHIFT;
+	old = xa_store(&lb_pdevs, lb_key(pdev), pdev, GFP_KERNEL);
+	if (!xa_is_err(old))
+		old = xa_store(&lb_devs, lb_key(pdev), xa_mk_value(flags),
+			       GFP_KERNEL);
 
 	if (xa_is_err(old))
 		pci_warn_once(pdev, "lubench: cannot index device: %d\n",
@@ -113,6 +148,7 @@ static int lb_pci_notify(struct notifier_block *nb, unsigned long action,
 		break;
 	case BUS_NOTIFY_DEL_DEVICE:
 		xa_erase(&lb_devs, lb_key(pdev));
+		xa_erase(&lb_pdevs, lb_key(pdev));
 		break;
 	}
 	return NOTIFY_DONE;
@@ -127,7 +163,48 @@ static long lb_resolve(u32 domain, u16 bdf)
 {
 	void *e = xa_load(&lb_devs, pci_ser_key(domain, bdf));
 
-	return e ? (long)xa_to_value(e) : -ENODEV;
+	return e ? (long)(xa_to_value(e) & LB_DEVF_MASK) : -ENODEV;
+}
+
+/* An operation's device, resolved before the table lock is taken. */
+struct lb_target {
+	long devf;		/* LUBENCH_DEVF_* or -errno */
+	struct pci_ser_dev dev;
+	struct pci_ser_id path[PCI_SER_MAX_PATH];
+};
+
+/*
+ * What pci_ser_preserve_dev() needs of a device: what it is and the
+ * bridges above it, nearest first, by pci_upstream_bridge() (a VF's
+ * are its PF's).  A path deeper than PCI_SER_MAX_PATH is left too long,
+ * for the front end to refuse.
+ */
+static void lb_describe(u32 domain, u16 bdf, struct lb_target *t)
+{
+	struct pci_dev *pdev, *b;
+	u32 n = 0;
+
+	t->dev.domain = domain;
+	t->dev.bdf = bdf;
+	t->dev.path = t->path;
+	xa_lock(&lb_pdevs);
+	pdev = xa_load(&lb_pdevs, pci_ser_key(domain, bdf));
+	if (pdev) {
+		t->dev.is_vf = pdev->is_virtfn;
+		t->dev.is_bridge = pci_is_bridge(pdev);
+		for (b = pci_upstream_bridge(pdev); b;
+		     b = pci_upstream_bridge(b)) {
+			if (n == PCI_SER_MAX_PATH) {
+				n++;
+				break;
+			}
+			t->path[n].domain = pci_domain_nr(b->bus);
+			t->path[n].bdf = pci_dev_id(b);
+			n++;
+		}
+	}
+	xa_unlock(&lb_pdevs);
+	t->dev.nr_path = n;
 }
 
 /* What the series does to size the table: count every device present. */
@@ -150,26 +227,34 @@ static unsigned int lb_nr_variants(void)
 	return n;
 }
 
-/* Validate one operation and resolve its device: flags or -errno. */
-static long lb_check_op(const struct lubench_op *o)
+/* Validate one operation and resolve its device into @t. */
+static void lb_check_op(const struct lubench_op *o, struct lb_target *t)
 {
+	memset(&t->dev, 0, sizeof(t->dev));
 	if (o->op < LUBENCH_OP_PRESERVE || o->op > LUBENCH_OP_FIND ||
-	    o->flags || o->reserved)
-		return -EINVAL;
-	return lb_resolve(o->domain, o->bdf);
+	    o->flags || o->reserved) {
+		t->devf = -EINVAL;
+		return;
+	}
+	t->devf = lb_resolve(o->domain, o->bdf);
+	if (t->devf >= 0 && o->op != LUBENCH_OP_FIND)
+		lb_describe(o->domain, o->bdf, t);
 }
 
 /*
- * Run @n checked operations under lb.lock; @devf[i] is lb_check_op()'s
- * verdict.  Returns the number run (fewer when stopping on an error) and
- * adds the time spent in the table to *@table_ns.  The first preserve
- * counts the devices to size the table; that walk is the PCI core's cost,
- * not the layout's, and is left out of the time.
+ * Run @n checked operations under lb.lock; @t[i] is lb_check_op()'s
+ * verdict and device.  Returns the number run (fewer when stopping on an
+ * error) and adds the time spent in the table to *@table_ns.  The first
+ * preserve counts the devices to size the table; that walk is the PCI
+ * core's cost, not the layout's, and is left out of the time.  Frozen,
+ * a layout of v2's rules is -EBUSY here (the suite's own rule), one of
+ * the refcounted rules -EINVAL from the front end (the series' rule).
  */
-static u32 lb_run_ops(struct lubench_op *ops, const long *devf, u32 n,
-		      bool stop_on_error, u64 *table_ns)
+static u32 lb_run_ops(struct lubench_op *ops, const struct lb_target *t,
+		      u32 n, bool stop_on_error, u64 *table_ns)
 {
-	u64 t0, t, excl = 0;
+	bool busy = lb.frozen && !pci_ser_rules_refcounted(lb.ser.ops->rules);
+	u64 t0, ts, excl = 0;
 	u32 i, j, cap = 0;
 
 	lockdep_assert_held(&lb.lock);
@@ -177,23 +262,19 @@ static u32 lb_run_ops(struct lubench_op *ops, const long *devf, u32 n,
 	for (i = 0; i < n; i++) {
 		struct lubench_op *o = &ops[i];
 
-		if (devf[i] < 0) {
-			o->result = devf[i];
-		} else if (lb.frozen && o->op != LUBENCH_OP_FIND) {
+		if (t[i].devf < 0) {
+			o->result = t[i].devf;
+		} else if (busy && o->op != LUBENCH_OP_FIND) {
 			o->result = -EBUSY;
 		} else if (o->op == LUBENCH_OP_PRESERVE) {
 			if (!lb.ser.priv) {
-				t = ktime_get_ns();
+				ts = ktime_get_ns();
 				cap = lb_count_pci_devs();
-				excl += ktime_get_ns() - t;
+				excl += ktime_get_ns() - ts;
 			}
-			o->result = pci_ser_preserve(&lb.ser, o->domain,
-						     o->bdf,
-						     devf[i] & LUBENCH_DEVF_VF,
-						     cap);
+			o->result = pci_ser_preserve_dev(&lb.ser, &t[i].dev, cap);
 		} else if (o->op == LUBENCH_OP_UNPRESERVE) {
-			o->result = pci_ser_unpreserve(&lb.ser, o->domain,
-						       o->bdf);
+			o->result = pci_ser_unpreserve_dev(&lb.ser, &t[i].dev);
 		} else {
 			o->result = pci_ser_find(&lb.ser, o->domain, o->bdf);
 		}
@@ -202,9 +283,9 @@ static u32 lb_run_ops(struct lubench_op *ops, const long *devf, u32 n,
 			break;
 		}
 	}
-	t = ktime_get_ns() - t0 - excl;
-	*table_ns += t;
-	lb.stats.table_ns += t;
+	ts = ktime_get_ns() - t0 - excl;
+	*table_ns += ts;
+	lb.stats.table_ns += ts;
 
 	for (j = 0; j < i; j++) {
 		struct lubench_op *o = &ops[j];
@@ -222,11 +303,13 @@ static u32 lb_run_ops(struct lubench_op *ops, const long *devf, u32 n,
 static int lb_one_op(u8 op, u32 domain, u16 bdf, long *devf, u64 *ns)
 {
 	struct lubench_op o = { .domain = domain, .bdf = bdf, .op = op };
+	struct lb_target tg;
 	u64 t = 0;
 
-	*devf = lb_check_op(&o);
+	lb_check_op(&o, &tg);
+	*devf = tg.devf;
 	mutex_lock(&lb.lock);
-	lb_run_ops(&o, devf, 1, false, &t);
+	lb_run_ops(&o, &tg, 1, false, &t);
 	mutex_unlock(&lb.lock);
 	if (ns)
 		*ns = t;
@@ -237,7 +320,7 @@ static int lb_one_op(u8 op, u32 domain, u16 bdf, long *devf, u64 *ns)
 
 struct lb_chunk {
 	struct lubench_op ops[LB_CHUNK];
-	long devf[LB_CHUNK];
+	struct lb_target t[LB_CHUNK];
 };
 
 /* The body of LUBENCH_IOC_BATCH and of uring_cmd LUBENCH_OP_BATCH. */
@@ -256,7 +339,7 @@ static int lb_batch(struct lubench_batch *b)
 		return -EINVAL;
 	if (b->nr > LUBENCH_BATCH_MAX)
 		return -E2BIG;
-	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	c = kvmalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;
 
@@ -267,9 +350,9 @@ static int lb_batch(struct lubench_batch *b)
 			break;
 		}
 		for (i = 0; i < n; i++)
-			c->devf[i] = lb_check_op(&c->ops[i]);
+			lb_check_op(&c->ops[i], &c->t[i]);
 		mutex_lock(&lb.lock);
-		ran = lb_run_ops(c->ops, c->devf, n, stop, &b->table_ns);
+		ran = lb_run_ops(c->ops, c->t, n, stop, &b->table_ns);
 		mutex_unlock(&lb.lock);
 		for (i = 0; i < ran; i++)
 			if (c->ops[i].result < 0)
@@ -282,7 +365,7 @@ static int lb_batch(struct lubench_batch *b)
 		if (ran < n)
 			break;
 	}
-	kfree(c);
+	kvfree(c);
 	b->batch_ns = ktime_get_ns() - t0;
 
 	mutex_lock(&lb.lock);
@@ -338,6 +421,8 @@ static long lb_ioc_info(void __user *u)
 	in.nr_pci_devs = lb_count_pci_devs();
 	in.nr_variants = lb_nr_variants();
 	in.tsc_khz = tsc_khz;
+	in.nr_bridges = vi.nr_bridges;
+	in.topology = vi.topology;
 	mutex_lock(&lb.lock);
 	in.variant = lb.variant;
 	in.capacity = lb.ser.priv ? lb.ser.capacity : 0;
@@ -358,6 +443,7 @@ static long lb_ioc_variant(void __user *u)
 		return ret;
 	if (v.flags & ~LUBENCH_VARIANT_SET ||
 	    memchr_inv(v.compatible, 0, sizeof(v.compatible)) ||
+	    v.rules || v.reserved0 ||
 	    memchr_inv(v.reserved, 0, sizeof(v.reserved)))
 		return -EINVAL;
 
@@ -390,6 +476,7 @@ static long lb_ioc_variant(void __user *u)
 	}
 	strscpy(v.name, ops->name, sizeof(v.name));
 	strscpy(v.compatible, ops->compatible, sizeof(v.compatible));
+	v.rules = ops->rules;
 	return lb_copy_out(u, &v, sizeof(v));
 }
 
@@ -402,13 +489,19 @@ static long lb_ioc_dev(u8 op, void __user *u)
 	ret = lb_copy_in(&d, sizeof(d), u);
 	if (ret)
 		return ret;
-	if (d.flags || d.found || d.dev_flags || d.ns ||
-	    memchr_inv(d.reserved, 0, sizeof(d.reserved)))
+	if ((d.flags & ~LUBENCH_DEV_REFCOUNT) ||
+	    (d.flags && op != LUBENCH_OP_FIND) || d.found || d.dev_flags ||
+	    d.ns || memchr_inv(d.reserved, 0, sizeof(d.reserved)))
 		return -EINVAL;
 	ret = lb_one_op(op, d.domain, d.bdf, &devf, &d.ns);
 	if (ret < 0)
 		return ret;
 	d.found = op == LUBENCH_OP_FIND ? ret : 0;
+	if (d.flags & LUBENCH_DEV_REFCOUNT) {
+		mutex_lock(&lb.lock);
+		d.found = pci_ser_refcount(&lb.ser, d.domain, d.bdf);
+		mutex_unlock(&lb.lock);
+	}
 	d.dev_flags = devf;
 	return lb_copy_out(u, &d, sizeof(d));
 }
@@ -471,6 +564,7 @@ static long lb_ioc_reset(void __user *u)
 		if (lb.frozen)
 			lubench_ho_cancel();
 		lb.frozen = false;
+		lb.ser.frozen = false;
 	}
 	if (r.flags & LUBENCH_RESET_STATS) {
 		memset(&lb.stats, 0, sizeof(lb.stats));
@@ -509,9 +603,11 @@ static long lb_ioc_hotplug(void __user *u)
 static long lb_ioc_list(void __user *u)
 {
 	struct lubench_devid __user *uids;
+	u16 __user *urefs;
 	struct lubench_devid *buf;
 	struct lubench_list l;
 	unsigned long key;
+	u16 *refs;
 	u32 n = 0;
 	void *e;
 	int ret;
@@ -525,9 +621,13 @@ static long lb_ioc_list(void __user *u)
 	    (l.cap && !l.ids))
 		return -EINVAL;
 	uids = u64_to_user_ptr(l.ids);
+	urefs = u64_to_user_ptr(l.refs);
 	buf = kmalloc_array(LB_LIST_CHUNK, sizeof(*buf), GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
+	refs = kmalloc_array(LB_LIST_CHUNK, sizeof(*refs), GFP_KERNEL);
+	if (!buf || !refs) {
+		ret = -ENOMEM;
+		goto out;
+	}
 
 	/* xa_for_each() holds no lock in the body: copying out may fault. */
 	xa_for_each(&lb_devs, key, e) {
@@ -547,10 +647,13 @@ static long lb_ioc_list(void __user *u)
 		if (l.nr + n < l.cap) {
 			buf[n].domain = key >> 16;
 			buf[n].bdf = key & 0xffff;
-			buf[n].flags = flags;
+			buf[n].flags = flags & LB_DEVF_MASK;
+			refs[n] = flags >> LB_REF_SHIFT;
 			if (++n == LB_LIST_CHUNK || l.nr + n == l.cap) {
 				if (copy_to_user(uids + l.nr, buf,
-						 n * sizeof(*buf))) {
+						 n * sizeof(*buf)) ||
+				    (urefs && copy_to_user(urefs + l.nr, refs,
+							   n * sizeof(*refs)))) {
 					ret = -EFAULT;
 					goto out;
 				}
@@ -560,13 +663,16 @@ static long lb_ioc_list(void __user *u)
 		}
 		l.total++;
 	}
-	if (n && copy_to_user(uids + l.nr, buf, n * sizeof(*buf))) {
+	if (n && (copy_to_user(uids + l.nr, buf, n * sizeof(*buf)) ||
+		  (urefs && copy_to_user(urefs + l.nr, refs,
+					 n * sizeof(*refs))))) {
 		ret = -EFAULT;
 		goto out;
 	}
 	l.nr += n;
 	ret = lb_copy_out(u, &l, sizeof(l));
 out:
+	kfree(refs);
 	kfree(buf);
 	return ret;
 }
@@ -588,8 +694,10 @@ static long lb_ioc_freeze(void __user *u)
 	lubench_vpci_get_info(&vi);
 	mutex_lock(&lb.lock);
 	ret = lubench_ho_freeze(&lb.ser, vi.nr_functions, &f);
-	if (!ret)
+	if (!ret) {
 		lb.frozen = true;
+		pci_ser_freeze(&lb.ser);
+	}
 	mutex_unlock(&lb.lock);
 	if (ret)
 		return ret;
@@ -628,7 +736,7 @@ static int lb_retrieve_one(struct lubench_devid *id)
 		done = 1;
 	}
 	xa_unlock(&lb_devs);
-	id->flags = flags;
+	id->flags = flags & LB_DEVF_MASK;
 	return done;
 }
 
@@ -850,6 +958,7 @@ static int __init lb_init(void)
 	const struct pci_ser_ops *want = NULL;
 	struct lubench_vpci_info vi;
 	struct pci_dev *pdev = NULL;
+	unsigned int lb_topo;
 	int ret;
 
 	lubench_ho_begin();
@@ -857,6 +966,13 @@ static int __init lb_init(void)
 	if (nr_devices > LUBENCH_MAX_FUNCTIONS) {
 		pr_err("nr_devices=%u is over %u\n", nr_devices,
 		       LUBENCH_MAX_FUNCTIONS);
+		goto out_handover;
+	}
+	for (lb_topo = 0; lb_topo < ARRAY_SIZE(lb_topology_names); lb_topo++)
+		if (!strcmp(topology, lb_topology_names[lb_topo]))
+			break;
+	if (lb_topo == ARRAY_SIZE(lb_topology_names)) {
+		pr_err("topology=%s: not flat or switches\n", topology);
 		goto out_handover;
 	}
 	if (*variant) {
@@ -880,7 +996,7 @@ static int __init lb_init(void)
 	for_each_pci_dev(pdev)
 		lb_index_add(pdev);
 
-	ret = lubench_vpci_create(nr_devices);
+	ret = lubench_vpci_create(nr_devices, lb_topo);
 	if (ret) {
 		pr_err("creating %u PCI functions failed: %d\n", nr_devices,
 		       ret);
@@ -893,8 +1009,9 @@ static int __init lb_init(void)
 	lubench_ho_stamp(LUBENCH_HO_READY);
 
 	lubench_vpci_get_info(&vi);
-	pr_info("%u functions (%u VFs) on %u root buses in %u domains, enumerated in %llu ms (SR-IOV %llu ms)\n",
-		vi.nr_functions, vi.nr_vfs, vi.nr_root_buses, vi.nr_domains,
+	pr_info("%u functions (%u VFs), %u bridges, on %u root buses in %u domains, enumerated in %llu ms (SR-IOV %llu ms)\n",
+		vi.nr_functions, vi.nr_vfs, vi.nr_bridges, vi.nr_root_buses,
+		vi.nr_domains,
 		div_u64(vi.enum_ns, NSEC_PER_MSEC),
 		div_u64(vi.sriov_ns, NSEC_PER_MSEC));
 	return 0;
@@ -904,6 +1021,7 @@ out_vpci:
 out_notifier:
 	bus_unregister_notifier(&pci_bus_type, &lb_pci_nb);
 	xa_destroy(&lb_devs);
+	xa_destroy(&lb_pdevs);
 out_handover:
 	lubench_ho_exit();
 	return ret;
@@ -916,6 +1034,7 @@ static void __exit lb_exit(void)
 	lubench_vpci_destroy();
 	bus_unregister_notifier(&pci_bus_type, &lb_pci_nb);
 	xa_destroy(&lb_devs);
+	xa_destroy(&lb_pdevs);
 	lubench_ho_exit();
 }
 

@@ -37,6 +37,27 @@
 #define LUBENCH_PCI_DEV_PLAIN	0x7c00
 #define LUBENCH_PCI_DEV_PF	0x7c01
 #define LUBENCH_PCI_DEV_VF	0x7c02
+#define LUBENCH_PCI_DEV_ROOT_PORT	0x7c03	/* the switches topology's bridges */
+#define LUBENCH_PCI_DEV_UP_PORT		0x7c04
+#define LUBENCH_PCI_DEV_DOWN_PORT	0x7c05
+
+/*
+ * Populations (the module's topology= parameter, struct lubench_info
+ * .topology).  flat: every function on a root bus, no bridge.  switches:
+ * the two PFs as in flat, every other function behind root ports and
+ * PCIe switches (kmod/lubench_vpci.c); N counts the endpoints, the
+ * bridges come on top.  X(ID, number, name).
+ */
+#define LUBENCH_FOR_EACH_TOPOLOGY(X)	\
+	X(FLAT,		0, "flat")	\
+	X(SWITCHES,	1, "switches")
+
+#define LUBENCH_TOPOLOGY_ENUM(id, nr, name) LUBENCH_TOPOLOGY_##id = nr,
+enum lubench_topology {
+	LUBENCH_FOR_EACH_TOPOLOGY(LUBENCH_TOPOLOGY_ENUM)
+	LUBENCH_NR_TOPOLOGIES
+};
+#undef LUBENCH_TOPOLOGY_ENUM
 
 #define LUBENCH_NAME_LEN	32
 #define LUBENCH_COMPAT_LEN	48
@@ -55,6 +76,7 @@ enum lubench_op_code {
 #define LUBENCH_DEVF_OWN	(1U << 1)	/* created by lubench.ko */
 #define LUBENCH_DEVF_INCOMING	(1U << 2)	/* found in the table handed over */
 #define LUBENCH_DEVF_RETRIEVED	(1U << 3)	/* ... and retrieved by user space */
+#define LUBENCH_DEVF_BRIDGE	(1U << 4)	/* pci_is_bridge() */
 
 /*
  * LUBENCH_IOC_INFO: what the module built and the state of the table.
@@ -76,14 +98,16 @@ struct lubench_info {
 	__u64 enum_ns;		/* load: creating and enumerating the bridges */
 	__u64 sriov_ns;		/* the part of it spent enabling SR-IOV */
 	__u64 tsc_khz;
-	__u64 reserved[4];
+	__u32 nr_bridges;	/* PCI-to-PCI bridges lubench.ko created */
+	__u32 topology;		/* enum lubench_topology */
+	__u64 reserved[3];
 };
 
 /*
  * LUBENCH_IOC_VARIANT: with @flags 0, describe layout number @index
  * (-ENOENT past the last); with LUBENCH_VARIANT_SET, select the layout
  * named @name (NUL-terminated; -ENOENT unknown, -EBUSY while the table
- * exists) and return its @index.  @compatible is out.
+ * exists) and return its @index.  @compatible and @rules are out.
  */
 #define LUBENCH_VARIANT_SET	(1U << 0)
 
@@ -94,23 +118,41 @@ struct lubench_variant {
 	__u32 index;		/* in (query) / out (set; in: 0) */
 	char name[LUBENCH_NAME_LEN];
 	char compatible[LUBENCH_COMPAT_LEN];
-	__u64 reserved[2];
+	__u32 rules;		/* out: the layout's enum pci_ser_rules */
+	__u32 reserved0;
+	__u64 reserved[1];
 };
+
+/*
+ * The rules a layout follows (kmod/pci_ser/pci_ser.h, enum pci_ser_rules):
+ * v2 keeps no bridges and no frozen state; the refcounted ones preserve
+ * every bridge above a device with it (refcount = preserved devices
+ * below), and after a freeze preserve and unpreserve are -EINVAL.
+ */
+#define LUBENCH_RULES_V2	0
+#define LUBENCH_RULES_V6	1
+#define LUBENCH_RULES_KHO	2
 
 /*
  * LUBENCH_IOC_PRESERVE / UNPRESERVE / FIND: one device.  The return value
  * is the rule's verdict: -ENODEV no such pci_dev; PRESERVE: -EINVAL for a
  * VF, -EBUSY when already preserved, -ENOSPC when the table is full;
  * UNPRESERVE: -ENOENT when not preserved.  FIND returns 0 and sets
- * @found.
+ * @found.  Under refcounted rules a preserve also takes a reference on
+ * every bridge above the device (pci_upstream_bridge()), an unpreserve
+ * drops them, and after LUBENCH_IOC_FREEZE both are -EINVAL.  FIND with
+ * LUBENCH_DEV_REFCOUNT in @flags sets @found to the device's refcount
+ * in the table instead (0 absent; 1 for any device under v2's rules).
  */
+#define LUBENCH_DEV_REFCOUNT	(1U << 0)
+
 struct lubench_dev {
 	__u32 size;
 	__u32 version;
 	__u32 domain;
 	__u16 bdf;
-	__u16 flags;		/* in: 0 */
-	__u32 found;		/* out (FIND): 1 when preserved */
+	__u16 flags;		/* in: 0, or FIND: LUBENCH_DEV_REFCOUNT */
+	__u32 found;		/* out (FIND): 1 when preserved (or the refcount) */
 	__u32 dev_flags;	/* out: LUBENCH_DEVF_* */
 	__u64 ns;		/* out: in-kernel time of the table operation */
 	__u64 reserved[2];
@@ -218,8 +260,12 @@ struct lubench_hotplug {
  * LUBENCH_IOC_LIST: the PCI devices the module sees, sorted by
  * (domain, bdf).  Writes min(@cap, total) entries to @ids (@ids may be 0
  * with @cap 0 to count) and returns the count in @total.  With
- * LUBENCH_LIST_OWN only the functions lubench.ko created are listed, with
- * LUBENCH_LIST_INCOMING only the devices marked incoming (both: both).
+ * LUBENCH_LIST_OWN only the functions lubench.ko created (bridges
+ * included) are listed, with LUBENCH_LIST_INCOMING only the devices
+ * marked incoming (both: both).  When @refs is not 0 it points at
+ * __u16[@cap], which gets each listed device's refcount in the retrieved
+ * table as the lookup at its enumeration found it (0: not incoming; 1
+ * under v2's rules).
  */
 #define LUBENCH_LIST_OWN	(1U << 0)
 #define LUBENCH_LIST_INCOMING	(1U << 1)
@@ -238,7 +284,8 @@ struct lubench_list {
 	__u32 flags;		/* in: LUBENCH_LIST_* */
 	__u32 nr;		/* out: entries written */
 	__u32 total;		/* out: entries that match */
-	__u64 reserved[2];
+	__u64 refs;		/* in: 0, or user pointer to __u16[@cap] */
+	__u64 reserved[1];
 };
 
 /*
@@ -289,7 +336,9 @@ enum lubench_fault {
  * incoming side of a previous cycle is not finished; -ENOSPC when the
  * blob does not fit the region; -ENXIO when the handover backend has no
  * memory (e.g. no memmap= range).  Afterwards preserve and unpreserve
- * are -EBUSY until LUBENCH_RESET_TABLE, which also discards the handover.
+ * are -EBUSY (a layout of v2's rules) or -EINVAL (refcounted rules: the
+ * table is frozen, pci_ser_freeze()) until LUBENCH_RESET_TABLE, which
+ * also discards the handover.
  */
 struct lubench_freeze {
 	__u32 size;

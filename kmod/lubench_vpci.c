@@ -19,6 +19,17 @@
  * No function has BARs, a ROM or INTx, so enumeration needs no resources.
  * Functions are PCIe Root Complex Integrated Endpoints: no link, no
  * upstream port for the core to look at.
+ *
+ * The `switches` topology (LUBENCH_TOPOLOGY_SWITCHES) keeps the two PFs
+ * and puts every other function behind real PCI-to-PCI bridges: each
+ * root bus holds up to LB_RC_PORTS root ports; even ones lead to a switch
+ * (an upstream port, an internal bus, LB_SW_DPS downstream ports, behind
+ * each one an 8-function device), odd ones straight to a device with
+ * functions 0, 2, 5 and 7.  Bridges are type-1 headers with a PCIe
+ * capability of the right port type and bus numbers set as firmware
+ * would (the core keeps them: BDFs stay the same across the jump).
+ * Configuration requests are routed by those numbers as laid out here.
+ * The N functions are the endpoints; the bridges come on top.
  */
 #include <linux/kernel.h>
 #include <linux/list.h>
@@ -42,13 +53,20 @@
 #define LB_VF_OFFSET_NEXT_BUS	0x100	/* VFs of PF B start on the next bus */
 
 #define LB_BOOT_DOMAINS		4	/* used at least; more if they fill */
-#define LB_MAX_DOMAINS		16
+#define LB_MAX_DOMAINS		64
+
+#define LB_RC_PORTS		8	/* root ports on a switches root bus */
+#define LB_SW_DPS		4	/* downstream ports of a switch */
+/* Buses of one root complex at most: root, 4 switches, 4 direct ports. */
+#define LB_RC_BUSES		(1 + LB_RC_PORTS / 2 * (2 + LB_SW_DPS) + \
+				 LB_RC_PORTS / 2)
 
 enum lb_kind {
 	LB_NONE,
 	LB_PLAIN,
 	LB_PF,
 	LB_VF,
+	LB_PORT,	/* a PCI-to-PCI bridge: root, upstream or downstream port */
 };
 
 /* One function's emulated state; everything else is computed. */
@@ -56,6 +74,10 @@ struct lb_fn {
 	u8 kind;
 	u8 hdr_type;
 	u16 command;
+	u8 pcie_type;	/* PCI_EXP_TYPE_*: RC_END on a root bus, else ENDPOINT */
+	/* PORT: the bus numbers register and bridge control */
+	u8 primary, secondary, subordinate;
+	u16 bridge_ctl;
 	/* PF */
 	u16 sriov_ctrl;
 	u16 num_vfs;
@@ -81,6 +103,7 @@ struct lb_bridge {
 	unsigned int busnr;
 	unsigned int nr_bus;
 	unsigned int nr_fns;	/* scanned by the core, PFs included */
+	unsigned int nr_ports;	/* bridges below the root bus, scanned too */
 	unsigned int nr_vfs;	/* enabled on the PF at 00.0 */
 	bool hotplug;
 	struct lb_fn *fn;	/* nr_bus * 256, by (bus - busnr) << 8 | devfn */
@@ -90,6 +113,7 @@ static DEFINE_MUTEX(lb_vpci_lock);
 static LIST_HEAD(lb_bridges);		/* newest first */
 static u64 lb_enum_ns, lb_sriov_ns;
 static u32 lb_hotplug_seq;
+static u32 lb_topology;
 
 static struct lb_bridge *lb_bridge_of(struct pci_bus *bus)
 {
@@ -146,11 +170,64 @@ static u32 lb_sriov_dword(const struct lb_fn *f, unsigned int off)
 	}
 }
 
+/* Device IDs of the ports, by PCIe port type. */
+static u16 lb_port_did(const struct lb_fn *f)
+{
+	switch (f->pcie_type) {
+	case PCI_EXP_TYPE_ROOT_PORT:
+		return LUBENCH_PCI_DEV_ROOT_PORT;
+	case PCI_EXP_TYPE_UPSTREAM:
+		return LUBENCH_PCI_DEV_UP_PORT;
+	default:
+		return LUBENCH_PCI_DEV_DOWN_PORT;
+	}
+}
+
+/*
+ * A type-1 header.  No BARs; the I/O, memory and prefetchable windows
+ * closed (base above limit, read-only: nothing is ever routed below, so
+ * the core assigns and enables no window); no interrupt pin; bus numbers
+ * and bridge control are writable.
+ */
+static u32 lb_port_dword(const struct lb_fn *f, unsigned int reg)
+{
+	u16 did = lb_port_did(f);
+
+	switch (reg) {
+	case PCI_VENDOR_ID:
+		return LUBENCH_PCI_VENDOR | (u32)did << 16;
+	case PCI_COMMAND:
+		return f->command | (u32)PCI_STATUS_CAP_LIST << 16;
+	case PCI_CLASS_REVISION:
+		return (u32)PCI_CLASS_BRIDGE_PCI << 16 | 0x01;
+	case PCI_CACHE_LINE_SIZE:
+		return (u32)(PCI_HEADER_TYPE_BRIDGE | f->hdr_type) << 16;
+	case PCI_PRIMARY_BUS:
+		return f->primary | (u32)f->secondary << 8 |
+		       (u32)f->subordinate << 16;
+	case PCI_IO_BASE:	/* secondary status 0 */
+		return 0x00f0;
+	case PCI_MEMORY_BASE:
+	case PCI_PREF_MEMORY_BASE:
+		return 0xfff0;
+	case PCI_CAPABILITY_LIST:
+		return LB_PCIE_CAP;
+	case PCI_INTERRUPT_LINE:
+		return (u32)f->bridge_ctl << 16;
+	case LB_PCIE_CAP:	/* PCIe v2, the port's type, last cap */
+		return PCI_CAP_ID_EXP | (u32)(2 | f->pcie_type << 4) << 16;
+	default:
+		return 0;
+	}
+}
+
 static u32 lb_cfg_dword(const struct lb_fn *f, unsigned int reg)
 {
 	u16 did = f->kind == LB_PF ? LUBENCH_PCI_DEV_PF :
 		  f->kind == LB_VF ? LUBENCH_PCI_DEV_VF : LUBENCH_PCI_DEV_PLAIN;
 
+	if (f->kind == LB_PORT)
+		return reg < PCI_CFG_SPACE_SIZE ? lb_port_dword(f, reg) : 0;
 	if (reg >= LB_SRIOV_CAP && reg < LB_SRIOV_CAP + 0x40)
 		return f->kind == LB_PF ?
 		       lb_sriov_dword(f, reg - LB_SRIOV_CAP) : 0;
@@ -170,9 +247,8 @@ static u32 lb_cfg_dword(const struct lb_fn *f, unsigned int reg)
 		return LUBENCH_PCI_VENDOR | (u32)did << 16;
 	case PCI_CAPABILITY_LIST:
 		return LB_PCIE_CAP;
-	case LB_PCIE_CAP:	/* PCIe v2, RC integrated endpoint, last cap */
-		return PCI_CAP_ID_EXP |
-		       (u32)(2 | PCI_EXP_TYPE_RC_END << 4) << 16;
+	case LB_PCIE_CAP:	/* PCIe v2, RC integrated endpoint or not */
+		return PCI_CAP_ID_EXP | (u32)(2 | f->pcie_type << 4) << 16;
 	default:
 		return 0;
 	}
@@ -183,6 +259,16 @@ static void lb_cfg_store(struct lb_fn *f, unsigned int reg, u32 val)
 {
 	if (reg == PCI_COMMAND) {
 		f->command = val & 0xffff;
+		return;
+	}
+	if (f->kind == LB_PORT) {
+		if (reg == PCI_PRIMARY_BUS) {
+			f->primary = val & 0xff;
+			f->secondary = (val >> 8) & 0xff;
+			f->subordinate = (val >> 16) & 0xff;
+		} else if (reg == PCI_INTERRUPT_LINE) {
+			f->bridge_ctl = val >> 16;
+		}
 		return;
 	}
 	if (f->kind != LB_PF)
@@ -288,6 +374,7 @@ static unsigned int lb_fill_plain(struct lb_bridge *br, unsigned int b,
 			if (!(fns & BIT(fn)))
 				continue;
 			f->kind = LB_PLAIN;
+			f->pcie_type = PCI_EXP_TYPE_RC_END;
 			if (fn == 0 && fns != 0x01)
 				f->hdr_type = LB_HDR_MULTI;
 			placed++;
@@ -305,17 +392,67 @@ static void lb_place_pf(struct lb_bridge *br, unsigned int nr_vfs,
 	unsigned int i;
 
 	pf->kind = LB_PF;
+	pf->pcie_type = PCI_EXP_TYPE_RC_END;
 	pf->total_vfs = nr_vfs;
 	pf->vf_offset = offset;
 	for (i = 0; i < nr_vfs; i++) {
 		struct lb_fn *vf = &br->fn[offset + i];
 
 		vf->kind = LB_VF;
+		vf->pcie_type = PCI_EXP_TYPE_RC_END;
 		vf->pf = 0;
 		vf->vf_id = i;
 	}
 	br->nr_fns++;
 	br->nr_vfs = nr_vfs;
+}
+
+/* The function at bus @bus (an absolute number), @devfn of @br. */
+static struct lb_fn *lb_fn_at(struct lb_bridge *br, unsigned int bus,
+			      unsigned int devfn)
+{
+	return &br->fn[(bus - br->busnr) << 8 | devfn];
+}
+
+/* A port at @bus/@devfn whose secondary bus is @sec, for now the last. */
+static struct lb_fn *lb_place_port(struct lb_bridge *br, unsigned int bus,
+				   unsigned int devfn, u8 type,
+				   unsigned int sec)
+{
+	struct lb_fn *f = lb_fn_at(br, bus, devfn);
+
+	f->kind = LB_PORT;
+	f->pcie_type = type;
+	f->primary = bus;
+	f->secondary = sec;
+	f->subordinate = sec;
+	br->nr_ports++;
+	return f;
+}
+
+/*
+ * Up to @want endpoint functions of the bitmap @fns in the one device
+ * behind a port (slot 0 of bus @bus: the core scans no other slot below
+ * a root or downstream port).  Returns how many were placed.
+ */
+static unsigned int lb_fill_behind(struct lb_bridge *br, unsigned int bus,
+				   u8 fns, unsigned int want)
+{
+	unsigned int placed = 0, fn;
+
+	for (fn = 0; fn < 8 && placed < want; fn++) {
+		struct lb_fn *f = lb_fn_at(br, bus, PCI_DEVFN(0, fn));
+
+		if (!(fns & BIT(fn)))
+			continue;
+		f->kind = LB_PLAIN;
+		f->pcie_type = PCI_EXP_TYPE_ENDPOINT;
+		placed++;
+	}
+	if (placed > 1)
+		lb_fn_at(br, bus, PCI_DEVFN(0, 0))->hdr_type = LB_HDR_MULTI;
+	br->nr_fns += placed;
+	return placed;
 }
 
 static int lb_count_fn(struct pci_dev *pdev, void *data)
@@ -351,9 +488,10 @@ static int lb_bridge_scan(struct lb_bridge *br)
 	br->bus = bus;
 
 	pci_walk_bus(bus, lb_count_fn, &found);
-	if (found != br->nr_fns) {
+	if (found != br->nr_fns + br->nr_ports) {
 		pr_err("lubench: bus %04x:%02x: %u functions, expected %u\n",
-		       br->domain, br->busnr, found, br->nr_fns);
+		       br->domain, br->busnr, found,
+		       br->nr_fns + br->nr_ports);
 		return -EIO;
 	}
 	return 0;
@@ -466,6 +604,50 @@ static int lb_add_plain_bus(u32 domain, unsigned int busnr, u32 *left,
 	return lb_bridge_add(br, hotplug);
 }
 
+/*
+ * One root complex of the switches topology on root bus @busnr: root
+ * ports, switches and devices while *@left functions remain.  Returns the
+ * bus numbers it spans.
+ */
+static int lb_add_switch_rc(u32 domain, unsigned int busnr, u32 *left)
+{
+	unsigned int next = busnr + 1, i, j, nr_bus;
+	struct lb_bridge *br;
+	int ret;
+
+	if (busnr + LB_RC_BUSES > 256)
+		return -ENOSPC;
+	br = lb_bridge_alloc(domain, busnr, LB_RC_BUSES);
+	if (!br)
+		return -ENOMEM;
+	for (i = 0; i < LB_RC_PORTS && *left; i++) {
+		struct lb_fn *rp, *up;
+		unsigned int sec, internal;
+
+		rp = lb_place_port(br, busnr, PCI_DEVFN(i, 0),
+				   PCI_EXP_TYPE_ROOT_PORT, next);
+		sec = next++;
+		if (i % 2) {
+			*left -= lb_fill_behind(br, sec, 0xa5, *left);
+		} else {
+			up = lb_place_port(br, sec, PCI_DEVFN(0, 0),
+					   PCI_EXP_TYPE_UPSTREAM, next);
+			internal = next++;
+			for (j = 0; j < LB_SW_DPS && *left; j++) {
+				lb_place_port(br, internal, PCI_DEVFN(j, 0),
+					      PCI_EXP_TYPE_DOWNSTREAM, next);
+				*left -= lb_fill_behind(br, next++, 0xff, *left);
+			}
+			up->subordinate = next - 1;
+		}
+		rp->subordinate = next - 1;
+	}
+	nr_bus = next - busnr;
+	br->nr_bus = nr_bus;
+	ret = lb_bridge_add(br, false);
+	return ret ? ret : nr_bus;
+}
+
 /* Boot domains alternate below and above 0xffff: 0x1, 0x10000, 0x2, ... */
 static u32 lb_boot_domain(unsigned int k)
 {
@@ -487,8 +669,10 @@ static void lb_destroy_locked(bool hotplug_only)
 			lb_bridge_remove(br);
 }
 
-int lubench_vpci_create(u32 nr)
+int lubench_vpci_create(u32 nr, u32 topology)
 {
+	bool sw = topology == LUBENCH_TOPOLOGY_SWITCHES;
+	unsigned int span = sw ? LB_RC_BUSES : 1;
 	unsigned int next_bus[LB_MAX_DOMAINS] = { 0 };
 	unsigned int nr_buses[LB_MAX_DOMAINS] = { 0 };
 	unsigned int nd = LB_BOOT_DOMAINS, k = 0, full = 0;
@@ -498,9 +682,12 @@ int lubench_vpci_create(u32 nr)
 
 	if (nr > LUBENCH_MAX_FUNCTIONS)
 		return -E2BIG;
+	if (topology >= LUBENCH_NR_TOPOLOGIES)
+		return -EINVAL;
 
 	mutex_lock(&lb_vpci_lock);
 	lb_sriov_ns = 0;
+	lb_topology = topology;
 	if (vfs) {
 		unsigned int vfs_a = min_t(u32, vfs / 2, LB_VFS_SAME_BUS_MAX);
 
@@ -519,7 +706,7 @@ int lubench_vpci_create(u32 nr)
 	}
 
 	while (left) {
-		if (next_bus[k] > 255) {
+		if (next_bus[k] + span > 256) {
 			if (++full == nd) {
 				if (nd == LB_MAX_DOMAINS) {
 					ret = -ENOSPC;
@@ -532,11 +719,16 @@ int lubench_vpci_create(u32 nr)
 			continue;
 		}
 		full = 0;
-		ret = lb_add_plain_bus(lb_boot_domain(k), next_bus[k], &left,
-				       false);
-		if (ret)
+		if (sw)
+			ret = lb_add_switch_rc(lb_boot_domain(k), next_bus[k],
+					       &left);
+		else
+			ret = lb_add_plain_bus(lb_boot_domain(k), next_bus[k],
+					       &left, false) ?: 1;
+		if (ret < 0)
 			goto out;
-		next_bus[k] += lb_bus_gap(nr_buses[k]++);
+		next_bus[k] += ret - 1 + lb_bus_gap(nr_buses[k]++);
+		ret = 0;
 		k = (k + 1) % nd;
 	}
 out:
@@ -599,6 +791,7 @@ void lubench_vpci_get_info(struct lubench_vpci_info *info)
 	list_for_each_entry(br, &lb_bridges, node) {
 		info->nr_functions += br->nr_fns + br->nr_vfs;
 		info->nr_vfs += br->nr_vfs;
+		info->nr_bridges += br->nr_ports;
 		info->nr_root_buses++;
 		for (i = 0; i < info->nr_domains; i++)
 			if (domains[i] == br->domain)
@@ -606,6 +799,7 @@ void lubench_vpci_get_info(struct lubench_vpci_info *info)
 		if (i == info->nr_domains && i < ARRAY_SIZE(domains))
 			domains[info->nr_domains++] = br->domain;
 	}
+	info->topology = lb_topology;
 	info->enum_ns = lb_enum_ns;
 	info->sriov_ns = lb_sriov_ns;
 	mutex_unlock(&lb_vpci_lock);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,11 +66,14 @@ static void usage(void)
 "        all but VFs) in batches of B (default 256); one JSON line per\n"
 "        batch with user and in-kernel times, and one per phase\n"
 "  cycle-preserve --list FILE [--variant NAME] [--n M] [--seed S]\n"
-"        preserve M devices picked by a seeded shuffle; write them to FILE\n"
+"        preserve M endpoints picked by a seeded shuffle; write the table\n"
+"        to come back to FILE: them, and the bridges above them under\n"
+"        refcounted rules, with their refcounts (\"DDDD:BB:DD.F REF\")\n"
 "  cycle-freeze [--none] [--fault FAULT] [--cycle K] [--list FILE]\n"
 "        hand the table over for kexec (JSON on stdout, marker on stderr)\n"
 "  cycle-restore [--list FILE] [--expect ok|refused] [--cycle K]\n"
-"        after the jump: retrieve FILE's devices, finish, verify (JSON)\n"
+"        after the jump: retrieve FILE's devices, finish, verify the\n"
+"        set and every refcount (JSON)\n"
 "  guest-info                the guest's kernel and CPU model (JSON)\n"
 "  cycle-plan --plan FILE --kexec-checks 0|1\n"
 "        check the plan; its line for the results (JSON)\n"
@@ -116,6 +120,28 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+#define TOPOLOGY_NAME(id, nr, name) [nr] = name,
+static const char *const topology_names[] = {
+	LUBENCH_FOR_EACH_TOPOLOGY(TOPOLOGY_NAME)
+};
+#undef TOPOLOGY_NAME
+
+static const char *topology_name(uint32_t t)
+{
+	return t < LUBENCH_NR_TOPOLOGIES ? topology_names[t] : "?";
+}
+
+static const char *const rules_names[] = {
+	[LUBENCH_RULES_V2]	= "v2",
+	[LUBENCH_RULES_V6]	= "v6",
+	[LUBENCH_RULES_KHO]	= "kho-blocks",
+};
+
+static const char *rules_name(uint32_t r)
+{
+	return r <= LUBENCH_RULES_KHO ? rules_names[r] : "?";
+}
+
 static void print_info(const struct lubench_info *in)
 {
 	struct res_row r;
@@ -126,6 +152,8 @@ static void print_info(const struct lubench_info *in)
 	res_add_u64(&r, "vfs", in->nr_vfs);
 	res_add_u64(&r, "domains", in->nr_domains);
 	res_add_u64(&r, "root_buses", in->nr_root_buses);
+	res_add_u64(&r, "bridges", in->nr_bridges);
+	res_add_str(&r, "topology", topology_name(in->topology));
 	res_add_u64(&r, "pci_devs", in->nr_pci_devs);
 	res_add_u64(&r, "variants", in->nr_variants);
 	res_add_u64(&r, "variant", in->variant);
@@ -161,6 +189,7 @@ static int cmd_variants(struct lbdev *d)
 		res_add_u64(&r, "index", i);
 		res_add_str(&r, "name", v.name);
 		res_add_str(&r, "compatible", v.compatible);
+		res_add_str(&r, "rules", rules_name(v.rules));
 		emit(&r);
 	}
 	return ret == -ENOENT ? 0 : fail("variant", ret);
@@ -190,8 +219,9 @@ static int cmd_list(struct lbdev *d, int argc, char **argv)
 			continue;
 		lbdev_format_bdf(name, sizeof(name), ids[i].domain,
 				 ids[i].bdf);
-		printf("%s%s%s\n", name,
+		printf("%s%s%s%s\n", name,
 		       ids[i].flags & LUBENCH_DEVF_VF ? " vf" : "",
+		       ids[i].flags & LUBENCH_DEVF_BRIDGE ? " bridge" : "",
 		       ids[i].flags & LUBENCH_DEVF_OWN ? " own" : "");
 	}
 	free(ids);
@@ -590,7 +620,7 @@ static int bench_devices(struct bench *b, uint32_t want,
 	if (n < 0)
 		return fail("list", n);
 	for (i = 0, b->n = 0; i < n; i++)
-		if (!((*all)[i].flags & LUBENCH_DEVF_VF))
+		if (!((*all)[i].flags & (LUBENCH_DEVF_VF | LUBENCH_DEVF_BRIDGE)))
 			(*all)[b->n++] = (*all)[i];
 	if (want > b->n) {
 		fprintf(stderr, "lubench-dev: only %u devices to preserve\n",
@@ -748,50 +778,102 @@ static int cmp_devid(const void *a, const void *b)
 	return kx < ky ? -1 : kx > ky;
 }
 
-/* The preserved list, one device per line; -errno, or the count. */
-static int read_list(const char *path, struct lubench_devid **out)
+/*
+ * A device of the preserved list and the refcount the table is to hold
+ * for it, both sorted by (domain, bdf) together.
+ */
+struct listed {
+	struct lubench_devid id;
+	uint16_t ref;
+};
+
+static int cmp_listed(const void *a, const void *b)
 {
-	struct lubench_devid *ids = NULL, *tmp;
-	uint32_t n = 0, cap = 0;
-	char line[128];
+	return cmp_devid(&((const struct listed *)a)->id,
+			 &((const struct listed *)b)->id);
+}
+
+/*
+ * The table the old kernel hands over, one entry per line: "DDDD:BB:DD.F
+ * REF", the refcount optional (1).  Into @out sorted, and the refcounts
+ * into *@refs (may be NULL); -errno, or the count.
+ */
+static int read_list_refs(const char *path, struct lubench_devid **out,
+			  uint16_t **refs)
+{
+	struct listed *l = NULL, *tmp;
+	struct lubench_devid *ids;
+	uint16_t *r = NULL;
+	uint32_t n = 0, cap = 0, i;
+	char line[128], *sp;
+	uint64_t ref;
 	FILE *f;
 
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, " \n")] = '\0';
+		line[strcspn(line, "\n")] = '\0';
+		sp = strchr(line, ' ');
+		if (sp)
+			*sp++ = '\0';
 		if (!line[0])
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
-			tmp = realloc(ids, cap * sizeof(*ids));
-			if (!tmp) {
-				free(ids);
-				fclose(f);
-				return -ENOMEM;
-			}
-			ids = tmp;
+			tmp = realloc(l, cap * sizeof(*l));
+			if (!tmp)
+				goto nomem;
+			l = tmp;
 		}
-		memset(&ids[n], 0, sizeof(ids[n]));
-		if (lbdev_parse_bdf(line, &ids[n].domain, &ids[n].bdf)) {
-			fprintf(stderr, "lubench-dev: %s: bad device %s\n",
-				path, line);
-			free(ids);
+		memset(&l[n], 0, sizeof(l[n]));
+		ref = 1;
+		if (lbdev_parse_bdf(line, &l[n].id.domain, &l[n].id.bdf) ||
+		    (sp && lb_parse_u64(sp, 1, UINT16_MAX, &ref))) {
+			fprintf(stderr, "lubench-dev: %s: bad entry %s%s%s\n",
+				path, line, sp ? " " : "", sp ? sp : "");
+			free(l);
 			fclose(f);
 			return -EINVAL;
 		}
-		n++;
+		l[n++].ref = ref;
 	}
 	fclose(f);
 	if (n)
-		qsort(ids, n, sizeof(*ids), cmp_devid);
+		qsort(l, n, sizeof(*l), cmp_listed);
+	ids = calloc(n ? n : 1, sizeof(*ids));
+	r = calloc(n ? n : 1, sizeof(*r));
+	if (!ids || !r) {
+		free(ids);
+		free(r);
+		free(l);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		ids[i] = l[i].id;
+		r[i] = l[i].ref;
+	}
+	free(l);
 	*out = ids;
+	if (refs)
+		*refs = r;
+	else
+		free(r);
 	return n;
+nomem:
+	free(r);
+	free(l);
+	fclose(f);
+	return -ENOMEM;
+}
+
+static int read_list(const char *path, struct lubench_devid **out)
+{
+	return read_list_refs(path, out, NULL);
 }
 
 static int write_list(const char *path, const struct lubench_devid *ids,
-		      uint32_t n)
+		      const uint16_t *refs, uint32_t n)
 {
 	char name[32];
 	uint32_t i;
@@ -803,7 +885,7 @@ static int write_list(const char *path, const struct lubench_devid *ids,
 		return -errno;
 	for (i = 0; i < n; i++) {
 		lbdev_format_bdf(name, sizeof(name), ids[i].domain, ids[i].bdf);
-		fprintf(f, "%s\n", name);
+		fprintf(f, "%s %u\n", name, refs ? refs[i] : 1);
 	}
 	if (fflush(f) || fsync(fileno(f)))
 		ret = -errno;
@@ -873,6 +955,109 @@ static int pick_set(const struct lubench_devid *all, uint32_t cand,
 	return 0;
 }
 
+static int add_listed(struct listed **l, uint32_t *n, uint32_t *cap,
+		      const struct lubench_devid *id, bool bridge)
+{
+	struct listed *tmp;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		tmp = realloc(*l, *cap * sizeof(**l));
+		if (!tmp)
+			return -ENOMEM;
+		*l = tmp;
+	}
+	(*l)[*n].id.domain = id->domain;
+	(*l)[*n].id.bdf = id->bdf;
+	(*l)[*n].id.flags = bridge ? LUBENCH_DEVF_BRIDGE : 0;
+	(*l)[(*n)++].ref = 1;
+	return 0;
+}
+
+/*
+ * The bridges above @id as sysfs shows them, read apart from the module:
+ * the PCI addresses in its device path (/sys/devices/pciDDDD:BB/...),
+ * but for its own, which comes last.  Each is appended to @l; 0 or
+ * -errno.
+ */
+static int sysfs_bridges(const struct lubench_devid *id, struct listed **l,
+			 uint32_t *n, uint32_t *cap)
+{
+	char name[32], link[64], real[PATH_MAX], *tok, *save;
+	struct lubench_devid prev = { 0 }, d = { 0 };
+	bool have = false;
+	int ret;
+
+	lbdev_format_bdf(name, sizeof(name), id->domain, id->bdf);
+	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s", name);
+	if (!realpath(link, real))
+		return -errno;
+	for (tok = strtok_r(real, "/", &save); tok;
+	     tok = strtok_r(NULL, "/", &save)) {
+		if (lbdev_parse_bdf(tok, &d.domain, &d.bdf))
+			continue;
+		if (have) {
+			ret = add_listed(l, n, cap, &prev, true);
+			if (ret)
+				return ret;
+		}
+		prev = d;
+		have = true;
+	}
+	if (!have || prev.domain != id->domain || prev.bdf != id->bdf)
+		return -ENOENT;
+	return 0;
+}
+
+/*
+ * What the table must hold once @set is preserved: every device of it
+ * with refcount 1 and, under refcounted rules, every bridge above one of
+ * them with a refcount of the preserved devices below it.  Sorted, into
+ * *@ids and *@refs; the count of entries, or -errno.  *@bridges: how
+ * many of them are bridges.
+ */
+static int expected_table(const struct lubench_devid *set, uint32_t n,
+			  bool counted, struct lubench_devid **ids,
+			  uint16_t **refs, uint32_t *bridges)
+{
+	struct listed *l = NULL;
+	uint32_t nl = 0, cap = 0, i, k = 0;
+	int ret = 0;
+
+	*bridges = 0;
+	for (i = 0; !ret && i < n; i++) {
+		ret = add_listed(&l, &nl, &cap, &set[i], false);
+		if (!ret && counted)
+			ret = sysfs_bridges(&set[i], &l, &nl, &cap);
+	}
+	if (ret) {
+		free(l);
+		return ret;
+	}
+	if (nl)
+		qsort(l, nl, sizeof(*l), cmp_listed);
+	*ids = calloc(nl ? nl : 1, sizeof(**ids));
+	*refs = calloc(nl ? nl : 1, sizeof(**refs));
+	if (!*ids || !*refs) {
+		free(*ids);
+		free(*refs);
+		free(l);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nl; i++) {
+		if (k && !cmp_devid(&(*ids)[k - 1], &l[i].id)) {
+			(*refs)[k - 1]++;
+			continue;
+		}
+		*bridges += !!(l[i].id.flags & LUBENCH_DEVF_BRIDGE);
+		(*ids)[k] = l[i].id;
+		(*ids)[k].flags = 0;
+		(*refs)[k++] = 1;
+	}
+	free(l);
+	return k;
+}
+
 /* Preserve @set in one batch; how many were refused, or -errno. */
 static int preserve_set(struct lbdev *d, const struct lubench_devid *set,
 			uint32_t n, struct lubench_batch *out)
@@ -905,24 +1090,36 @@ static int preserve_set(struct lbdev *d, const struct lubench_devid *set,
 static int cmd_cycle_preserve(struct lbdev *d, int argc, char **argv)
 {
 	struct cycle_preserve cp = { .seed = 1 };
-	struct lubench_devid *all, *set;
+	struct lubench_devid *all, *set, *table;
+	struct lubench_variant v;
 	struct lubench_batch out;
-	uint32_t cand = 0, i;
+	struct lubench_info in;
+	uint32_t cand = 0, i, bridges;
+	uint16_t *refs;
 	struct res_row r;
 	char hash[17];
-	int n, ret, bad;
+	int n, ret, bad, idx;
 
 	preserve_args(argc, argv, &cp);
 	if (cp.variant) {
-		ret = lbdev_variant_set(d, cp.variant);
-		if (ret < 0)
-			return fail(cp.variant, ret);
+		idx = lbdev_variant_set(d, cp.variant);
+		if (idx < 0)
+			return fail(cp.variant, idx);
+	} else {
+		ret = lbdev_info(d, &in);
+		if (ret)
+			return fail("info", ret);
+		idx = in.variant;
 	}
+	ret = lbdev_variant_get(d, idx, &v);
+	if (ret)
+		return fail("variant", ret);
 	n = lbdev_list(d, LUBENCH_LIST_OWN, &all);
 	if (n < 0)
 		return fail("list", n);
+	/* Endpoints: the bridges come with them, under refcounted rules. */
 	for (i = 0; i < (uint32_t)n; i++)
-		if (!(all[i].flags & LUBENCH_DEVF_VF))
+		if (!(all[i].flags & (LUBENCH_DEVF_VF | LUBENCH_DEVF_BRIDGE)))
 			all[cand++] = all[i];
 	if (cp.want > cand) {
 		fprintf(stderr, "lubench-dev: only %u devices to preserve\n",
@@ -937,18 +1134,27 @@ static int cmd_cycle_preserve(struct lbdev *d, int argc, char **argv)
 	bad = preserve_set(d, set, cp.want, &out);
 	if (bad < 0)
 		return fail("preserve batch", bad);
-	ret = write_list(cp.list, set, cp.want);
+	/* The list is the table to come back: endpoints and bridges. */
+	n = expected_table(set, cp.want, v.rules != LUBENCH_RULES_V2, &table,
+			   &refs, &bridges);
+	if (n < 0)
+		return fail("the bridges in sysfs", n);
+	ret = write_list(cp.list, table, refs, n);
 	if (ret)
 		return fail(cp.list, ret);
 	row_begin(&r, "lubench-cycle-preserve");
 	res_add_str(&r, "variant", cp.variant ? cp.variant : "");
+	res_add_str(&r, "rules", rules_name(v.rules));
 	res_add_u64(&r, "candidates", cand);
 	res_add_u64(&r, "preserved", cp.want - bad);
 	res_add_u64(&r, "failed", bad);
+	res_add_u64(&r, "bridges", bridges);
 	res_add_u64(&r, "seed", cp.seed);
-	res_add_str(&r, "set_hash", hex64(hash, lbdev_set_hash(set, cp.want)));
+	res_add_str(&r, "set_hash", hex64(hash, lbdev_set_hash(table, n)));
 	res_add_u64(&r, "kernel_ns", out.batch_ns);
 	emit(&r);
+	free(table);
+	free(refs);
 	free(set);
 	return bad ? 1 : 0;
 }
@@ -1067,12 +1273,16 @@ struct restore {
 	const char *expect;		/* "ok" or "refused" */
 	uint64_t cycle;
 	struct lubench_devid *set;	/* the list that came across */
+	uint16_t *refs;			/* the refcount of each */
 	int n;
 	struct lubench_cycle cy;
+	struct lubench_info in;
 	struct lubench_retrieve r;
 	struct lubench_finish fin;
 	struct lubench_devid *marked;
+	uint16_t *mrefs;		/* as the lookups found them */
 	int nm;
+	uint32_t bridges;		/* marked bridges */
 	uint64_t hash;
 	uint32_t state;
 	bool refused;
@@ -1118,7 +1328,7 @@ static void restore_args(int argc, char **argv, struct restore *rs,
 static int restore_retrieve(struct lbdev *d, struct restore *rs)
 {
 	struct lubench_devid *ids;
-	int ret;
+	int ret, i;
 
 	ret = lbdev_cycle(d, &rs->cy);
 	if (ret)
@@ -1151,11 +1361,39 @@ static int restore_retrieve(struct lbdev *d, struct restore *rs)
 	ret = lbdev_cycle(d, &rs->cy);
 	if (ret)
 		return fail("cycle", ret);
-	rs->nm = lbdev_list(d, LUBENCH_LIST_INCOMING, &rs->marked);
+	rs->nm = lbdev_list_refs(d, LUBENCH_LIST_INCOMING, &rs->marked,
+				 &rs->mrefs);
 	if (rs->nm < 0)
 		return fail("list", rs->nm);
+	for (i = 0; i < rs->nm; i++)
+		rs->bridges += !!(rs->marked[i].flags & LUBENCH_DEVF_BRIDGE);
+	ret = lbdev_info(d, &rs->in);
+	if (ret)
+		return fail("info", ret);
 	rs->hash = lbdev_set_hash(rs->set, rs->n);
 	return 0;
+}
+
+/*
+ * Every entry that came across, endpoint or bridge, with the refcount the
+ * list says (marked and listed are the same sorted set by now).
+ */
+static void restore_refcounts(struct restore *rs)
+{
+	char name[32];
+	int i;
+
+	for (i = 0; i < rs->nm; i++) {
+		if (rs->mrefs[i] == rs->refs[i])
+			continue;
+		lbdev_format_bdf(name, sizeof(name), rs->marked[i].domain,
+				 rs->marked[i].bdf);
+		snprintf(rs->why, sizeof(rs->why),
+			 "%s%s came back with refcount %u, expected %u", name,
+			 rs->marked[i].flags & LUBENCH_DEVF_BRIDGE ?
+			 " (bridge)" : "", rs->mrefs[i], rs->refs[i]);
+		return;
+	}
 }
 
 /* What came across against the list; the first disagreement in rs->why. */
@@ -1193,6 +1431,13 @@ static void restore_verify(struct restore *rs)
 			 (uint64_t)cy->user_hash, (uint64_t)cy->table_hash);
 	else if (!cy->all_retrieved_tsc)
 		snprintf(why, len, "never all retrieved");
+	else if (cy->nr_in_table &&
+		 cy->nr_lookups < rs->in.nr_functions + rs->in.nr_bridges)
+		snprintf(why, len, "%u lookups for %u functions and %u bridges",
+			 cy->nr_lookups, rs->in.nr_functions,
+			 rs->in.nr_bridges);
+	else
+		restore_refcounts(rs);
 }
 
 /* The record's and this kernel's stamps, raw: the report computes. */
@@ -1241,6 +1486,9 @@ static void restore_emit(const struct restore *rs)
 	res_add_u64(&r, "in_table", cy->nr_in_table);
 	res_add_u64(&r, "lookups", cy->nr_lookups);
 	res_add_u64(&r, "marked", rs->nm);
+	res_add_u64(&r, "endpoints", rs->nm - rs->bridges);
+	res_add_u64(&r, "bridges", rs->bridges);
+	res_add_str(&r, "topology", topology_name(rs->in.topology));
 	res_add_u64(&r, "retrieved", rs->r.nr_retrieved);
 	res_add_u64(&r, "unretrieved", rs->fin.nr_unretrieved);
 	res_add_str(&r, "list_hash", hex64(lh, rs->hash));
@@ -1289,7 +1537,7 @@ static int cmd_cycle_restore(struct lbdev *d, int argc, char **argv)
 
 	restore_args(argc, argv, &rs, &list);
 	if (list) {
-		rs.n = read_list(list, &rs.set);
+		rs.n = read_list_refs(list, &rs.set, &rs.refs);
 		if (rs.n < 0)
 			return fail(list, rs.n);
 	}
@@ -1304,7 +1552,9 @@ static int cmd_cycle_restore(struct lbdev *d, int argc, char **argv)
 		ret = rs.why[0] ? 1 : 0;
 	}
 	free(rs.marked);
+	free(rs.mrefs);
 	free(rs.set);
+	free(rs.refs);
 	return ret;
 }
 

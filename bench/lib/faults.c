@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The fault list of lubench_uapi.h for user space (faults.h). */
+/* The fault and topology lists of lubench_uapi.h for user space (faults.h). */
 #include <stddef.h>
 #include <string.h>
 
@@ -35,4 +35,15 @@ int lb_fault_parse(const char *name)
 		if (lb_faults[i].name && !strcmp(lb_faults[i].name, name))
 			return i;
 	return -1;
+}
+
+#define LB_TOPOLOGY(id, nr, n) [nr] = n,
+static const char *const lb_topologies[LUBENCH_NR_TOPOLOGIES] = {
+	LUBENCH_FOR_EACH_TOPOLOGY(LB_TOPOLOGY)
+};
+#undef LB_TOPOLOGY
+
+const char *lb_topology_name(unsigned int nr)
+{
+	return nr < LUBENCH_NR_TOPOLOGIES ? lb_topologies[nr] : NULL;
 }

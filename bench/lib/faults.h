@@ -17,4 +17,10 @@ const char *lb_fault_defect(unsigned int nr);
 /* The number of the fault named @name, or -1. */
 int lb_fault_parse(const char *name);
 
+/*
+ * The same for the module's populations (LUBENCH_FOR_EACH_TOPOLOGY, its
+ * topology= parameter): topology @nr's name, NULL past the last.
+ */
+const char *lb_topology_name(unsigned int nr);
+
 #endif /* LUBENCH_FAULTS_H */

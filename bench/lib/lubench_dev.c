@@ -151,7 +151,14 @@ int lbdev_hotplug(struct lbdev *d, uint32_t nr, struct lubench_hotplug *out)
 
 int lbdev_list(struct lbdev *d, uint32_t flags, struct lubench_devid **ids)
 {
+	return lbdev_list_refs(d, flags, ids, NULL);
+}
+
+int lbdev_list_refs(struct lbdev *d, uint32_t flags,
+		    struct lubench_devid **ids, uint16_t **refs)
+{
 	struct lubench_devid *buf = NULL;
+	uint16_t *rbuf = NULL;
 	struct lubench_list l;
 	int ret;
 
@@ -166,22 +173,31 @@ int lbdev_list(struct lbdev *d, uint32_t flags, struct lubench_devid **ids)
 			return ret;
 		cap = l.total + 64;
 		free(buf);
+		free(rbuf);
 		buf = calloc(cap, sizeof(*buf));
-		if (!buf)
+		rbuf = refs ? calloc(cap, sizeof(*rbuf)) : NULL;
+		if (!buf || (refs && !rbuf)) {
+			free(buf);
+			free(rbuf);
 			return -ENOMEM;
+		}
 		LBDEV_INIT(&l);
 		l.flags = flags;
 		l.ids = (uintptr_t)buf;
+		l.refs = (uintptr_t)rbuf;
 		l.cap = cap;
 		ret = lbdev_ioctl(d, LUBENCH_IOC_LIST, &l);
 		if (ret) {
 			free(buf);
+			free(rbuf);
 			return ret;
 		}
 		if (l.total <= cap)
 			break;
 	}
 	*ids = buf;
+	if (refs)
+		*refs = rbuf;
 	return l.nr;
 }
 

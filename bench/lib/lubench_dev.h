@@ -65,6 +65,13 @@ int lbdev_hotplug(struct lbdev *d, uint32_t nr, struct lubench_hotplug *out);
  * the count or -errno.
  */
 int lbdev_list(struct lbdev *d, uint32_t flags, struct lubench_devid **ids);
+/*
+ * The same, and in *@refs (malloc'd too) each device's refcount as the
+ * lookup at its enumeration found it in the retrieved table (0: not
+ * incoming).
+ */
+int lbdev_list_refs(struct lbdev *d, uint32_t flags,
+		    struct lubench_devid **ids, uint16_t **refs);
 
 /* io_uring: a ring of @entries SQEs, the most one submission carries. */
 int lbdev_uring_init(struct lbdev *d, unsigned int entries);

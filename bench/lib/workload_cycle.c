@@ -116,6 +116,29 @@ static int set_preserve(void *ctx, const char *val, char *err, size_t len)
 	return 0;
 }
 
+/* lubench.ko's topology= (LUBENCH_FOR_EACH_TOPOLOGY, through faults.h). */
+static void topology_choices(FILE *f)
+{
+	const char *name;
+	unsigned int i;
+
+	for (i = 0; (name = lb_topology_name(i)); i++)
+		fprintf(f, " %s", name);
+}
+
+static int set_topology(void *ctx, const char *val, char *err, size_t len)
+{
+	const char *name;
+	unsigned int i;
+
+	(void)ctx;
+	for (i = 0; (name = lb_topology_name(i)); i++)
+		if (!strcmp(val, name))
+			return 0;
+	snprintf(err, len, "--topology: no topology '%s' (one of", val);
+	return choices_err(err, len, topology_choices);
+}
+
 static int set_reps(void *ctx, const char *val, char *err, size_t len)
 {
 	u64 r;
@@ -186,6 +209,8 @@ static const struct lb_option cycle_options[] = {
 	{ "preserve", "M", "devices preserved per cycle (default N/2)",
 	  .set = set_preserve },
 	{ "reps", "R", "jumps per (variant, N)", .set = set_reps },
+	{ "topology", "NAME", "the population's PCI topology:",
+	  topology_choices, .set = set_topology },
 	{ "faults", "LIST", "faults to inject, comma-separated, or all:",
 	  fault_choices, .set = set_faults },
 	{ "out", "DIR", "result directory", .run_sets = true,

@@ -138,6 +138,12 @@ static int read_restore(struct run *r, struct cr_line *l)
 	    text(l, "clocksource", s->clocksource, sizeof(s->clocksource)) ||
 	    text(l, "verdict", verdict, sizeof(verdict)))
 		return -EINVAL;
+	/* Endpoints and bridges apart: since the switches topology. */
+	s->has_bridges = jl_has(l->o, "bridges");
+	if (s->has_bridges &&
+	    (count(l, "endpoints", &s->endpoints) ||
+	     count(l, "bridges", &s->bridges)))
+		return -EINVAL;
 	if (strcmp(verdict, "pass") && strcmp(verdict, "fail")) {
 		snprintf(l->why, l->len, "\"verdict\": \"%s\" is not pass or fail",
 			 verdict);

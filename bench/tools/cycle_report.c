@@ -28,6 +28,7 @@
 
 #include "cycle_report.h"
 #include "faults.h"
+#include "pci_ser.h"
 #include "results.h"
 #include "topology.h"
 
@@ -96,7 +97,48 @@ static void set_check(struct cycle *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void verify(struct cycle *c)
+/* The preserved endpoints of a jump: the table's entries but bridges. */
+static uint64_t endpoints(const struct cr_restore *o)
+{
+	return o->has_bridges ? o->endpoints : o->preserved;
+}
+
+/*
+ * Bridges go with the layout's rules (pci_ser.h): none in the table under
+ * v2's, and under the refcounted ones, in the switches topology, at least
+ * one (every endpoint there is behind a root port).  The refcount of each
+ * entry the guest checked (its verdict).
+ */
+static bool bridges_ok(const struct run *r, const struct cycle *c, char *v,
+		       size_t len)
+{
+	const struct pci_ser_ops *ops = pci_ser_variant(c->plan.variant);
+	const struct cr_restore *o = &c->restore;
+	const char *topo = cr_meta(r, "topology");
+
+	if (!o->has_bridges || !ops)
+		return true;
+	if (o->preserved != o->endpoints + o->bridges) {
+		snprintf(v, len, "fail: %" PRIu64 " entries, %" PRIu64
+			 " endpoints and %" PRIu64 " bridges", o->preserved,
+			 o->endpoints, o->bridges);
+		return false;
+	}
+	if (!pci_ser_rules_refcounted(ops->rules) && o->bridges) {
+		snprintf(v, len, "fail: %" PRIu64 " bridges came across under "
+			 "v2's rules, which keep none", o->bridges);
+		return false;
+	}
+	if (pci_ser_rules_refcounted(ops->rules) && !o->bridges && topo &&
+	    !strcmp(topo, "switches")) {
+		snprintf(v, len, "fail: no bridge came across under %s's rules "
+			 "with switches", pci_ser_rules_name(ops->rules));
+		return false;
+	}
+	return true;
+}
+
+static void verify(const struct run *r, struct cycle *c)
 {
 	const struct cr_restore *o = &c->restore;
 	bool none = is_none(c->plan.variant);
@@ -122,9 +164,11 @@ static void verify(struct cycle *c)
 		 (!none && strcmp(o->variant, c->plan.variant)))
 		snprintf(v, len, "fail: the record says %s/%s, the plan %s",
 			 o->mode, o->variant, c->plan.variant);
-	else if (!c->expected[0] && !none && o->preserved != c->plan.preserve)
+	else if (!c->expected[0] && !none && endpoints(o) != c->plan.preserve)
 		snprintf(v, len, "fail: %" PRIu64 " devices came across, %u planned",
-			 o->preserved, c->plan.preserve);
+			 endpoints(o), c->plan.preserve);
+	else if (!c->expected[0] && !none && !bridges_ok(r, c, v, len))
+		;
 	else
 		c->pass = snprintf(v, len, "pass") > 0;
 }
@@ -250,7 +294,7 @@ static void blackout_or_why(struct cycle *c)
 	}
 }
 
-static void compute(struct cycle *c)
+static void compute(const struct run *r, struct cycle *c)
 {
 	c->serialize = c->exit = c->jump = c->map = NAN;
 	c->shutdown_jump = c->boot = c->retrieve = NAN;
@@ -258,7 +302,7 @@ static void compute(struct cycle *c)
 	c->blackout = c->host_blackout = c->host_diff = NAN;
 	c->khz = c->old_khz = NAN;
 	c->tsc_ok = true;
-	verify(c);
+	verify(r, c);
 
 	if (!isnan(c->host_freeze) && !isnan(c->host_end))
 		c->host_blackout = c->host_end - c->host_freeze;
@@ -277,7 +321,8 @@ static void compute(struct cycle *c)
 
 static const char *const columns[] = {
 	"schema", "schema_version", "run_id", "cycle", "rep", "warmup",
-	"variant", "fault", "devices", "preserved", "accelerator", "clock",
+	"variant", "fault", "devices", "preserved", "topology", "bridges",
+	"accelerator", "clock",
 	"icount_shift", "guest_cpu",
 	"guest_kernel", "kexec_checks", "tsc_khz", "old_tsc_khz",
 	"constant_tsc", "nonstop_tsc", "clocksource", "tsc_check",
@@ -340,7 +385,10 @@ static void add_jump(struct res_row *row, const struct run *r,
 	res_add_str(row, "variant", c->plan.variant);
 	res_add_str(row, "fault", c->plan.fault);
 	res_add_u64(row, "devices", c->plan.devices);
-	res_add_u64(row, "preserved", o ? o->preserved : 0);
+	res_add_u64(row, "preserved", o ? endpoints(o) : 0);
+	res_add_str(row, "topology", cr_meta(r, "topology") ?
+		    cr_meta(r, "topology") : "flat");
+	res_add_u64(row, "bridges", o && o->has_bridges ? o->bridges : 0);
 	res_add_str(row, "accelerator", accel(r));
 	res_add_str(row, "clock", run_clock(r));
 	add_f64(row, "icount_shift", run_icount(r) ? 0 : NAN);
@@ -772,7 +820,7 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < r.nr; i++) {
 		r.c[i].icount = run_icount(&r);
-		compute(&r.c[i]);
+		compute(&r, &r.c[i]);
 		passed += r.c[i].pass;
 	}
 	ret = write_rows(&r, out);

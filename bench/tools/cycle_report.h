@@ -31,6 +31,9 @@ struct cr_restore {
 	uint64_t init_tsc, init_sched_clock_ns, mapped_tsc, retrieved_tsc;
 	uint64_t enumerated_tsc, ready_tsc, finish_tsc;
 	uint64_t lookup_cycles, lookups, tsc_pair_cycles, preserved;
+	/* what came back, when the line says (older runs do not) */
+	bool has_bridges;
+	uint64_t endpoints, bridges;
 	bool refused, constant_tsc, nonstop_tsc, pass;
 	char reason[64], why[200], mode[8], variant[CP_NAME_LEN];
 	char clocksource[32];

@@ -9,7 +9,7 @@
 # to the next kernel):
 #   /lubench/cycle.plan     one cycle per line (results/GUEST-PROTOCOL.md),
 #                           read through `lubench-dev cycle-step`
-#   /lubench/cycle.conf     KEXEC_CHECKS=0|1
+#   /lubench/cycle.conf     KEXEC_CHECKS=0|1, TOPOLOGY=flat|switches
 #   /lubench/state/preserved.list  the set the last freeze handed over
 #   /lubench/state/failures        one line per cycle that failed its check
 #
@@ -31,6 +31,7 @@ stage=${LUBENCH_STAGE:-1}
 PATH=$dir:$PATH
 
 KEXEC_CHECKS=0
+TOPOLOGY=flat
 # shellcheck source=/dev/null
 . "$dir/cycle.conf"
 
@@ -59,8 +60,9 @@ load() {
 	# $1 devices, then module parameters
 	n=$1
 	shift
-	if ! insmod "$dir/lubench.ko" nr_devices="$n" "$@" 2>/tmp/insmod.err; then
-		echo "cycle-job: insmod lubench.ko nr_devices=$n $*: $(cat /tmp/insmod.err)"
+	if ! insmod "$dir/lubench.ko" nr_devices="$n" topology="$TOPOLOGY" "$@" \
+		2>/tmp/insmod.err; then
+		echo "cycle-job: insmod lubench.ko nr_devices=$n topology=$TOPOLOGY $*: $(cat /tmp/insmod.err)"
 		dmesg | tail -n 20
 		return 1
 	fi

@@ -5,6 +5,7 @@
 #
 # usage: scripts/host/cycle.sh [--variant V|LIST|all] [--devices N|LIST]
 #                         [--preserve M] [--reps R] [--faults LIST|all]
+#                         [--topology flat|switches]
 #                         [--out DIR] [--timeout SECS] [--kexec-checks]
 #                         [--smp N] [--no-warmup] [--no-plot] [-v]
 #   --variant    layouts, comma-separated, plus `none` (the control: no
@@ -12,6 +13,9 @@
 #   --devices    PCI functions the module creates, comma-separated for
 #                several N in the same run (default 4096)
 #   --preserve   devices preserved per cycle (default N/2)
+#   --topology   the population: flat (default: every function on a root
+#                bus) or switches (behind root ports and PCIe switches;
+#                the bridges come on top of the N functions)
 #   --reps       jumps per (variant, N) (default 1)
 #   --faults     before the measured cycles, one cycle per fault whose
 #                handover must be refused (`./lubench list faults`),
@@ -51,6 +55,7 @@ variants=all
 devices=4096
 preserve=""
 reps=1
+topology=flat
 faults=""
 out=""
 timeout_s=""
@@ -87,6 +92,7 @@ while [ $# -gt 0 ]; do
 	--devices) need_arg $#; devices=$2; shift ;;
 	--preserve) need_arg $#; preserve=$2; shift ;;
 	--reps) need_arg $#; reps=$2; shift ;;
+	--topology) need_arg $#; topology=$2; shift ;;
 	--faults) need_arg $#; faults=$2; shift ;;
 	--out) need_arg $#; out=$2; shift ;;
 	--timeout) need_arg $#; timeout_s=$2; shift ;;
@@ -205,7 +211,10 @@ if [ -z "$timeout_s" ] && [ "$clock" = icount ]; then
 fi
 [ -n "$timeout_s" ] || timeout_s=$((60 + jumps * (20 + max_n / 400)))
 
-echo "KEXEC_CHECKS=$kexec_checks" >"$rundir/cycle.conf"
+{
+	echo "KEXEC_CHECKS=$kexec_checks"
+	echo "TOPOLOGY=$topology"
+} >"$rundir/cycle.conf"
 mkdir -p "$rundir/state"
 : >"$rundir/state/preserved.list"
 : >"$rundir/state/failures"
@@ -240,7 +249,7 @@ commit=$("$build/bench/lubench-version") || die "lubench-version failed"
 	run_id=$(basename "$out")
 	[ "$run_id" != cycle ] || run_id=$(basename "$(dirname "$out")")/cycle
 	echo "run_id=$run_id"
-	echo "command=scripts/host/cycle.sh --variant $(listed "$variants") --devices $(listed "$devices") --preserve ${preserve:-N/2} --reps $reps${faults:+ --faults $(listed "$faults")}"
+	echo "command=scripts/host/cycle.sh --variant $(listed "$variants") --devices $(listed "$devices") --preserve ${preserve:-N/2} --reps $reps --topology $topology${faults:+ --faults $(listed "$faults")}"
 	echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "git_commit=$commit"
 	echo "host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
@@ -248,6 +257,7 @@ commit=$("$build/bench/lubench-version") || die "lubench-version failed"
 	echo "host_kernel=$(uname -r)"
 	echo "memmap=${LUBENCH_MEMMAP:-2M\$0x40000000}"
 	echo "clock=$clock"
+	echo "topology=$topology"
 } >"$rundir/cycle.meta"
 
 echo "cycle: $jumps jumps: $(listed "$variants") at N=$(listed "$devices")${faults:+, faults $(listed "$faults")}; guest run $rundir (up to ${timeout_s} s)" >&2

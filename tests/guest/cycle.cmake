@@ -3,7 +3,7 @@
 # They run this build's lubench.ko and tools. Exit 4 = skip (no QEMU, no
 # guest kernel, no lubench.ko for want of kernel headers), with the reason
 # as "1..0 # SKIP ..." on stdout.
-foreach(_mode survives refuses_bad_blob icount_exact)
+foreach(_mode survives refuses_bad_blob icount_exact bridges)
   add_test(NAME cycle_${_mode}
     COMMAND ${CMAKE_CURRENT_LIST_DIR}/cycle_test.sh ${_mode} ${CMAKE_BINARY_DIR})
   set_tests_properties(cycle_${_mode} PROPERTIES

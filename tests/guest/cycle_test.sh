@@ -1,7 +1,7 @@
 #!/bin/sh
 # Live-update cycles in the QEMU guest as ctest tests (tests/guest/cycle.cmake).
 #
-# usage: tests/guest/cycle_test.sh survives|refuses_bad_blob|icount_exact BUILD_DIR
+# usage: tests/guest/cycle_test.sh survives|refuses_bad_blob|icount_exact|bridges BUILD_DIR
 #   survives  two jumps (linear, then xarray, which rebuilds an index) at
 #             N=256, M=100: exactly the preserved set is marked incoming
 #             after each jump, nothing else, counts and set hashes agree
@@ -14,11 +14,19 @@
 #             within 0.1% plus one tick (4 ms at HZ=250), continuity is
 #             checked by the 1 GHz calibration, and lookups rank none <
 #             cursor < linear (virtual time is exact: this is no noise)
+#   bridges   --topology switches, one jump per rules revision that has
+#             a layout (`lubench list rules`: v2, v6, kho-blocks) at
+#             N=256, M=100: in the new kernel every device, bridges
+#             included, is looked up; exactly the table comes back, the
+#             endpoints with refcount 1 and each bridge with the number
+#             of preserved devices below it, read from sysfs in the old
+#             kernel (the guest's verdict); no bridge under v2's rules,
+#             some under the refcounted ones (the report's)
 # Prints KTAP. Exit: 0 pass, 1 fail, 4 skip ("1..0 # SKIP reason").
 set -eu
 
 usage() {
-	echo "usage: $0 survives|refuses_bad_blob|icount_exact BUILD_DIR" >&2
+	echo "usage: $0 survives|refuses_bad_blob|icount_exact|bridges BUILD_DIR" >&2
 	exit 2
 }
 
@@ -47,6 +55,27 @@ refuses_bad_blob)
 icount_exact)
 	set -- --clock icount --variant none,cursor,linear,linear
 	want_rows=4
+	;;
+bridges)
+	# One layout of each rules revision that has one (`lubench list
+	# rules`: "REVISION LAYOUT..."), the one named after it if any.
+	revs=$("$build/bench/lubench-list" rules 2>/dev/null) || revs=""
+	pick=""
+	v2pick=""
+	while read -r rev first rest; do
+		[ -n "$first" ] || continue
+		case " $first $rest " in
+		*" $rev "*) v=$rev ;;
+		*) v=$first ;;
+		esac
+		[ "$rev" = v2 ] && v2pick=$v
+		pick="$pick${pick:+,}$v"
+	done <<EOF
+$revs
+EOF
+	[ -n "$pick" ] || pick=v2
+	set -- --topology switches --variant "$pick"
+	want_rows=$(echo "$pick" | tr ',' '\n' | grep -c .)
 	;;
 *) usage ;;
 esac
@@ -136,6 +165,25 @@ if [ -z "$fail" ] && [ "$mode" = refuses_bad_blob ]; then
 fi
 if [ -z "$fail" ] && [ "$mode" = icount_exact ]; then
 	fail=$(icount_check "$out/results.jsonl")
+fi
+if [ -z "$fail" ] && [ "$mode" = bridges ]; then
+	rows=$(grep '"schema":"lubench-cycle"' "$out/results.jsonl")
+	while IFS= read -r row; do
+		v=$(field "$row" variant)
+		nb=$(field "$row" bridges)
+		[ "$(field "$row" topology)" = switches ] ||
+			fail="$v: not the switches topology"
+		[ "$(field "$row" preserved)" = 100 ] ||
+			fail="$v: $(field "$row" preserved) endpoints came back"
+		if [ "$v" = "$v2pick" ]; then
+			[ "$nb" = 0 ] || fail="$v: $nb bridges under v2's rules"
+		else
+			[ "$nb" != 0 ] || fail="$v: no bridge came back"
+		fi
+		echo "# $v: 100 endpoints and $nb bridges back with their refcounts"
+	done <<EOF
+$rows
+EOF
 fi
 if [ -n "$fail" ]; then
 	echo "not ok 1 cycle_$mode: $fail"

@@ -226,9 +226,12 @@ TEST_F(dev, reserved_fields_einval)
 			TH_LOG("%s.%s = %s", #s, #field, #val);		\
 	} while (0)
 
-	EXPECT_EINVAL(LUBENCH_IOC_INFO, in, reserved[3], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_INFO, in, reserved[2], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_INFO, in, nr_bridges, 1);
 	EXPECT_EINVAL(LUBENCH_IOC_INFO, in, nr_functions, 1);
-	EXPECT_EINVAL(LUBENCH_IOC_VARIANT, v, reserved[1], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_VARIANT, v, reserved[0], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_VARIANT, v, reserved0, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_VARIANT, v, rules, 1);
 	EXPECT_EINVAL(LUBENCH_IOC_VARIANT, v, flags, 0x80);
 	EXPECT_EINVAL(LUBENCH_IOC_VARIANT, v, compatible[0], 'x');
 	EXPECT_EINVAL(LUBENCH_IOC_VARIANT, v, name[0], 'x');	/* query */
@@ -247,6 +250,8 @@ TEST_F(dev, reserved_fields_einval)
 	EXPECT_EQ(-ENOENT, xioctl(fd, LUBENCH_IOC_VARIANT, &v));
 
 	EXPECT_EINVAL(LUBENCH_IOC_PRESERVE, dv, flags, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_UNPRESERVE, dv, flags, LUBENCH_DEV_REFCOUNT);
+	EXPECT_EINVAL(LUBENCH_IOC_FIND, dv, flags, 2);
 	EXPECT_EINVAL(LUBENCH_IOC_FIND, dv, reserved[1], 1);
 	EXPECT_EINVAL(LUBENCH_IOC_UNPRESERVE, dv, ns, 1);
 	EXPECT_EINVAL(LUBENCH_IOC_BATCH, b, reserved[3], 1);
@@ -1530,6 +1535,205 @@ TEST_F_TIMEOUT(module, unload_leaves_nothing_and_reloads, 300)
 	TH_LOG("reloaded: %u functions enumerated in %.3f s", info.nr_functions,
 	       info.enum_ns / 1e9);
 	free(own);
+}
+
+static int load_module(const char *ko, const char *params)
+{
+	int fd, ret;
+
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(__NR_finit_module, fd, params, 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret ? ret : wait_for(LUBENCH_DEV_PATH, true, 5000);
+}
+
+static int unload_module(void)
+{
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	int tries, ret = 0;
+
+	for (tries = 0; tries < 100; tries++) {
+		ret = syscall(__NR_delete_module, "lubench", O_NONBLOCK);
+		if (!ret || (errno != EWOULDBLOCK && errno != EBUSY))
+			break;
+		nanosleep(&pause, NULL);
+	}
+	return ret ? -errno : wait_for(LUBENCH_DEV_PATH, false, 5000);
+}
+
+/*
+ * The bridges above @id as sysfs shows them (its device path under
+ * /sys/devices), nearest first, into @path; their number or -errno.
+ */
+static int sysfs_path(const struct lubench_devid *id,
+		      struct lubench_devid *path, int max)
+{
+	char name[32], link[64], real[4096], *tok, *save;
+	struct lubench_devid up[16], d = { 0 };
+	int n = 0, i;
+
+	lbdev_format_bdf(name, sizeof(name), id->domain, id->bdf);
+	snprintf(link, sizeof(link), SYS_PCI_DEVICES "/%s", name);
+	if (!realpath(link, real))
+		return -errno;
+	for (tok = strtok_r(real, "/", &save); tok;
+	     tok = strtok_r(NULL, "/", &save))
+		if (!lbdev_parse_bdf(tok, &d.domain, &d.bdf) && n < 16)
+			up[n++] = d;
+	/* The last one is the device itself. */
+	if (!n || n - 1 > max)
+		return -E2BIG;
+	for (i = 0; i < n - 1; i++)
+		path[i] = up[n - 2 - i];
+	return n - 1;
+}
+
+static int refcount_of(struct lbdev *d, const struct lubench_devid *id)
+{
+	struct lubench_dev dv;
+	int ret;
+
+	LBDEV_INIT(&dv);
+	dv.domain = id->domain;
+	dv.bdf = id->bdf;
+	dv.flags = LUBENCH_DEV_REFCOUNT;
+	ret = lbdev_ioctl(d, LUBENCH_IOC_FIND, &dv);
+	return ret ? ret : (int)dv.found;
+}
+
+/*
+ * The switches topology under every layout's rules: three endpoints
+ * behind one switch, two of them behind the same downstream port.  Under
+ * v2's rules no bridge enters the table; under the refcounted ones each
+ * bridge's refcount is the preserved devices below it, falls with an
+ * unpreserve, and after a freeze preserve and unpreserve are -EINVAL
+ * (v2: -EBUSY, the module's own rule) with the refcounts unchanged.
+ */
+TEST_F_TIMEOUT(module, switches_bridge_refcounts, 300)
+{
+	const char *ko = getenv("LUBENCH_KO");
+	struct lubench_devid *own, e[3], p[3][8], *b1, *b3;
+	struct lubench_variant v;
+	struct lubench_info info;
+	struct lubench_freeze fz;
+	unsigned int nr_param, vi, bridges = 0, counted_seen = 0;
+	int n_own, i, np[3] = { 0 }, ret, k = 0;
+	struct lbdev d;
+	char params[64];
+	FILE *f;
+
+	if (!have_dev())
+		SKIP(return, "%s missing: lubench.ko is not loaded",
+		     LUBENCH_DEV_PATH);
+	if (!ko || access(ko, R_OK))
+		SKIP(return, "LUBENCH_KO does not name the module file");
+	f = fopen("/sys/module/lubench/parameters/nr_devices", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%u", &nr_param));
+	fclose(f);
+	ASSERT_EQ(0, unload_module());
+	ASSERT_EQ(0, load_module(ko, "nr_devices=256 topology=switches"));
+
+	ASSERT_EQ(0, lbdev_open(&d, NULL));
+	ASSERT_EQ(0, lbdev_info(&d, &info));
+	EXPECT_EQ(LUBENCH_TOPOLOGY_SWITCHES, info.topology);
+	EXPECT_EQ(256, info.nr_functions);
+	EXPECT_LT(0, info.nr_bridges);
+	n_own = lbdev_list(&d, LUBENCH_LIST_OWN, &own);
+	ASSERT_EQ((int)(info.nr_functions + info.nr_bridges), n_own);
+	/* e[0], e[1]: one device's functions behind a downstream port;
+	 * e[2]: behind another port of the same switch. */
+	for (i = 0; i < n_own && k < 3; i++) {
+		struct lubench_devid path[8];
+		int depth;
+
+		if (own[i].flags & LUBENCH_DEVF_BRIDGE) {
+			bridges++;
+			continue;
+		}
+		if (own[i].flags & LUBENCH_DEVF_VF)
+			continue;
+		depth = sysfs_path(&own[i], path, 8);
+		ASSERT_LE(0, depth);
+		if (depth != 3)
+			continue;
+		if (k == 1 && memcmp(path, p[0], sizeof(path[0])))
+			continue;	/* the same port as e[0] */
+		if (k == 2 && (!memcmp(path, p[0], sizeof(path[0])) ||
+			       memcmp(&path[1], &p[0][1], sizeof(path[0]))))
+			continue;	/* another port, the same switch */
+		e[k] = own[i];
+		e[k].flags = 0;
+		memcpy(p[k], path, sizeof(path));
+		np[k++] = depth;
+	}
+	for (; i < n_own; i++)
+		bridges += !!(own[i].flags & LUBENCH_DEVF_BRIDGE);
+	EXPECT_EQ(info.nr_bridges, bridges);
+	ASSERT_EQ(3, k) TH_LOG("no switch with two ports in use");
+	b1 = p[0];
+	b3 = p[2];
+
+	for (vi = 0; !lbdev_variant_get(&d, vi, &v); vi++) {
+		bool c = v.rules != LUBENCH_RULES_V2;
+		int frozen_err = c ? -EINVAL : -EBUSY;
+
+		counted_seen += c;
+		ASSERT_EQ(0, lbdev_reset(&d, LUBENCH_RESET_TABLE));
+		ASSERT_LE(0, lbdev_variant_set(&d, v.name));
+		for (i = 0; i < 3; i++)
+			ASSERT_EQ(0, lbdev_dev_op(&d, LUBENCH_OP_PRESERVE,
+						  e[i].domain, e[i].bdf, NULL))
+				TH_LOG("%s: preserve %d", v.name, i);
+		EXPECT_EQ(-EBUSY, lbdev_dev_op(&d, LUBENCH_OP_PRESERVE,
+					       e[0].domain, e[0].bdf, NULL));
+		for (i = 0; i < 3; i++)
+			EXPECT_EQ(1, refcount_of(&d, &e[i])) TH_LOG("%s", v.name);
+		/* port, upstream port, root port of e[0] and e[1]; e[2]'s port */
+		EXPECT_EQ(c ? 2 : 0, refcount_of(&d, &b1[0])) TH_LOG("%s", v.name);
+		EXPECT_EQ(c ? 3 : 0, refcount_of(&d, &b1[1])) TH_LOG("%s", v.name);
+		EXPECT_EQ(c ? 3 : 0, refcount_of(&d, &b1[2])) TH_LOG("%s", v.name);
+		EXPECT_EQ(c ? 1 : 0, refcount_of(&d, &b3[0])) TH_LOG("%s", v.name);
+		ASSERT_EQ(0, lbdev_info(&d, &info));
+		EXPECT_EQ(c ? 3 + 4 : 3, info.nr_preserved) TH_LOG("%s", v.name);
+
+		EXPECT_EQ(0, lbdev_dev_op(&d, LUBENCH_OP_UNPRESERVE,
+					  e[1].domain, e[1].bdf, NULL));
+		EXPECT_EQ(0, refcount_of(&d, &e[1]));
+		EXPECT_EQ(c ? 1 : 0, refcount_of(&d, &b1[0])) TH_LOG("%s", v.name);
+		EXPECT_EQ(c ? 2 : 0, refcount_of(&d, &b1[1])) TH_LOG("%s", v.name);
+
+		ret = lbdev_freeze(&d, 0, 0, vi + 1, 0, &fz);
+		if (ret == -ENXIO)
+			continue;	/* no memmap=: the rest needs one */
+		ASSERT_EQ(0, ret);
+		EXPECT_EQ(c ? 2 + 4 : 2, fz.nr_preserved) TH_LOG("%s", v.name);
+		EXPECT_EQ(frozen_err, lbdev_dev_op(&d, LUBENCH_OP_PRESERVE,
+						   e[1].domain, e[1].bdf, NULL))
+			TH_LOG("%s: preserve after freeze", v.name);
+		EXPECT_EQ(frozen_err, lbdev_dev_op(&d, LUBENCH_OP_UNPRESERVE,
+						   e[0].domain, e[0].bdf, NULL))
+			TH_LOG("%s: unpreserve after freeze", v.name);
+		EXPECT_EQ(0, refcount_of(&d, &e[1]));
+		EXPECT_EQ(c ? 1 : 0, refcount_of(&d, &b1[0])) TH_LOG("%s", v.name);
+		EXPECT_EQ(c ? 2 : 0, refcount_of(&d, &b1[2])) TH_LOG("%s", v.name);
+		/* A reset ends the freeze. */
+		ASSERT_EQ(0, lbdev_reset(&d, LUBENCH_RESET_TABLE));
+		EXPECT_EQ(0, refcount_of(&d, &b1[2]));
+		EXPECT_EQ(0, lbdev_dev_op(&d, LUBENCH_OP_PRESERVE,
+					  e[1].domain, e[1].bdf, NULL));
+	}
+	TH_LOG("%u layouts, %u of them refcounted; %u bridges", vi,
+	       counted_seen, info.nr_bridges);
+	lbdev_reset(&d, LUBENCH_RESET_ALL);
+	lbdev_close(&d);
+	free(own);
+	ASSERT_EQ(0, unload_module());
+	snprintf(params, sizeof(params), "nr_devices=%u", nr_param);
+	ASSERT_EQ(0, load_module(ko, params));
 }
 
 /*

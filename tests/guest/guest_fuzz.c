@@ -81,7 +81,8 @@ static struct lubench_devid *all_ids;	/* LIST of every device */
 static int nr_all;
 static struct lubench_devid vf_id;	/* one VF, if any */
 static bool have_vf;
-static atomic_bool frozen;		/* preserve/unpreserve are -EBUSY */
+static atomic_bool frozen;		/* preserve/unpreserve are refused: */
+static atomic_bool counted;		/* -EINVAL (refcounted rules), else -EBUSY */
 static atomic_bool epoch_over;
 static atomic_bool stop_all;
 static pthread_barrier_t barrier;
@@ -189,6 +190,11 @@ static void verdict(struct worker *w, const char *what, int got, int want,
 /* --- the model of one owned device --------------------------------- */
 
 /* Expected result of @op on owned device @i, and the state after it. */
+static int frozen_verdict(void)
+{
+	return atomic_load(&counted) ? -EINVAL : -EBUSY;
+}
+
 static int model_apply(struct worker *w, int i, unsigned int op)
 {
 	bool fz = atomic_load(&frozen);
@@ -196,14 +202,14 @@ static int model_apply(struct worker *w, int i, unsigned int op)
 	switch (op) {
 	case LUBENCH_OP_PRESERVE:
 		if (fz)
-			return -EBUSY;
+			return frozen_verdict();
 		if (w->state[i])
 			return -EBUSY;
 		w->state[i] = 1;
 		return 0;
 	case LUBENCH_OP_UNPRESERVE:
 		if (fz)
-			return -EBUSY;
+			return frozen_verdict();
 		if (!w->state[i])
 			return -ENOENT;
 		w->state[i] = 0;
@@ -431,7 +437,7 @@ static void do_rules(struct worker *w)
 		got = lbdev_dev_op(&w->d, op, vf_id.domain, vf_id.bdf, NULL);
 		done(w);
 		if (atomic_load(&frozen))
-			want = -EBUSY;
+			want = frozen_verdict();
 		else
 			want = op == LUBENCH_OP_PRESERVE ? -EINVAL : -ENOENT;
 		verdict(w, "VF rule", got, want, &vf_id);
@@ -534,7 +540,8 @@ static void do_bad(struct worker *w)
 	}
 	default:
 		what = "ioctl(PRESERVE/UNPRESERVE/FIND) flags";
-		dv.flags = 1 + rnd(w, 0xfffe);
+		/* Any bit but LUBENCH_DEV_REFCOUNT alone, which FIND takes. */
+		dv.flags = 2 + rnd(w, 0xfffd);
 		break;
 	}
 	enter(w, what);
@@ -877,8 +884,9 @@ static void global_call(struct worker *m, int epoch, bool *hotplugged)
 		enter(m, "ioctl(LUBENCH_IOC_RESET) + ioctl(LUBENCH_IOC_VARIANT) set");
 		lbdev_reset(&m->d, LUBENCH_RESET_TABLE);
 		clear_models();
-		if (!lbdev_variant_get(&m->d, rnd(m, nr_variants), &v))
-			lbdev_variant_set(&m->d, v.name);
+		if (!lbdev_variant_get(&m->d, rnd(m, nr_variants), &v) &&
+		    lbdev_variant_set(&m->d, v.name) >= 0)
+			atomic_store(&counted, v.rules != LUBENCH_RULES_V2);
 		done(m);
 		break;
 	case 2:
@@ -1183,6 +1191,8 @@ static void round_reset(void)
 	}
 	have_vf = false;
 	atomic_store(&frozen, false);
+	/* Each round loads the module afresh: its first layout, v2's rules. */
+	atomic_store(&counted, false);
 	atomic_store(&epoch_over, false);
 	atomic_store(&stop_all, false);
 	atomic_store(&nr_verdicts, 0);
