@@ -66,17 +66,8 @@ if [ ! -f "$workload" ] && [ -f "$TOP/workloads/$workload.conf" ]; then
 fi
 [ -f "$workload" ] && [ -r "$workload" ] || bad "$workload: cannot read the workload"
 
-# Sections ab knows; the file's lines are lubench-workload's to check.
-sections=$(sed -n 's/#.*//; s/^[ 	]*\[\([^]]*\)\][ 	]*$/\1/p' "$workload")
-for s in $sections; do
-	case "$s" in
-	ab|count|bench|cycle) ;;
-	*) bad "$workload: unknown section [$s] (ab reads [ab], [count], [bench], [cycle])" ;;
-	esac
-done
-
-# Every line of the file, against each section's keys (lubench-workload
-# names the line).
+# Every line of the file, against the sections ab reads and each one's
+# option table (lubench-workload names the line).
 "$WL" check "$workload" ab count bench cycle || exit 2
 
 # opts SECTION: the section's options, one word a line (none if absent).
@@ -98,23 +89,7 @@ while [ $# -ge 2 ]; do
 	esac
 	shift 2
 done
-number() {
-	case "$2" in
-	''|*[!0-9.]*|*.*.*|.*|*.) bad "$workload: [ab] $1 = $2: not a number" ;;
-	esac
-}
-number rounds "$rounds"
-number reps "$reps"
-number min-effect "$min_effect"
-number count-floor "$count_floor"
-case "$rounds" in *.*) bad "$workload: [ab] rounds = $rounds: not a whole number" ;; esac
-case "$reps" in *.*) bad "$workload: [ab] reps = $reps: not a whole number" ;; esac
-[ "$rounds" -ge 1 ] && [ "$rounds" -le 50 ] || bad "$workload: [ab] rounds = $rounds: out of range (1..50)"
-[ "$reps" -ge 3 ] && [ "$reps" -le 100 ] || bad "$workload: [ab] reps = $reps: out of range (3..100)"
-case "$gate" in
-counts|counts,wall|wall,counts) ;;
-*) bad "$workload: [ab] gate = $gate: counts or counts,wall" ;;
-esac
+# (Their values were checked with the file: workload_ab.c.)
 
 # [count]: lubench count's own options (checked above, line by line).
 count_opts=$(opts count | tr '\n' ' ')

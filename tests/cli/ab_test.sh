@@ -58,11 +58,17 @@ refused_ab "a missing workload" \
 	"ab: $tmp/none.conf: cannot read the workload" "$A" "$A" "$tmp/none.conf"
 printf '[ab]\nrounds = 2\n[nope]\nx = 1\n' >"$tmp/w1.conf"
 refused_ab "an unknown section" \
-	"ab: $tmp/w1.conf: unknown section [nope] (ab reads [ab], [count], [bench], [cycle])" \
+	"$tmp/w1.conf:3: unknown section \"nope\"" \
 	"$A" "$A" "$tmp/w1.conf"
 printf '[ab]\nrounds = 0\n[count]\nn = 16\n' >"$tmp/w2.conf"
 refused_ab "rounds = 0" \
-	"ab: $tmp/w2.conf: [ab] rounds = 0: out of range (1..50)" "$A" "$A" "$tmp/w2.conf"
+	"$tmp/w2.conf:2: --rounds: 0 is out of range (1..50)" "$A" "$A" "$tmp/w2.conf"
+printf '[ab]\ngate = wall\n' >"$tmp/w6.conf"
+refused_ab "gate = wall" \
+	"$tmp/w6.conf:2: --gate: 'wall' is not counts or counts,wall" "$A" "$A" "$tmp/w6.conf"
+printf '[ab]\nreps = 3\nmin-effect = x\n' >"$tmp/w7.conf"
+refused_ab "min-effect = x" \
+	"$tmp/w7.conf:3: --min-effect: 'x' is not a number" "$A" "$A" "$tmp/w7.conf"
 printf '[count]\nn = 16 x\n' >"$tmp/w3.conf"
 refused_ab "a bad [count] value" \
 	"$tmp/w3.conf:2: --n: 'x' is not a number" \
