@@ -133,6 +133,29 @@ check "a fault that was not refused: exit 1" '[ "$rc" = 1 ]'
 check "a fault that was not refused: why" \
 	'sed -n 1p "$rows" | grep -qF "\"verification\":\"fail: accepted, expected a refusal with \\\"checksum mismatch\\\"\"}"'
 
+# Bridges go with the layout's rules: linear follows v2's, which keep none.
+copy
+edit_restore 1 '"preserved":100,\(.*\)"marked":100,/"preserved":103,\1"marked":103,"endpoints":100,"bridges":3,'
+run "$report" "$run" "$out"
+check "bridges under v2's rules: exit 1" '[ "$rc" = 1 ]'
+check "bridges under v2's rules: why" \
+	'[ "$(json_value "$rows" 1 verification)" = "\"fail: 3 bridges came across under v2'"'"'s rules, which keep none\"" ]'
+check "bridges under v2's rules: the row counts endpoints and bridges" \
+	'[ "$(json_value "$rows" 1 preserved)" = 100 ] &&
+	 [ "$(json_value "$rows" 1 bridges)" = 3 ]'
+
+copy
+edit_restore 2 '"marked":100,/"marked":100,"endpoints":97,"bridges":3,'
+run "$report" "$run" "$out"
+check "fewer endpoints than planned, bridges aside: exit 1" '[ "$rc" = 1 ]'
+check "fewer endpoints than planned, bridges aside: why" \
+	'[ "$(json_value "$rows" 2 verification)" = "\"fail: 97 devices came across, 100 planned\"" ]'
+
+copy
+edit_restore 2 '"marked":100,/"marked":100,"endpoints":100,"bridges":0,'
+run "$report" "$run" "$out"
+check "no bridge under v2's rules, counted apart: exit 0" '[ "$rc" = 0 ]'
+
 # bad NAME MESSAGE: the copy in $run (changed by the caller) is refused.
 bad() {
 	run "$report" "$run" "$out"
