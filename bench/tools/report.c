@@ -304,7 +304,13 @@ static int setup_bench(void)
 	     (unsigned long long)cores, (unsigned long long)(l2 >> 10),
 	     (unsigned long long)(l3 >> 20));
 	emit("host kernel: %s", kernel);
-	emit("commit %.12s, %s %s", commit, compiler, cflags);
+	{
+		const struct jl_node *dirty = jl_doc_get(&d.meta, "machine.git_dirty");
+
+		emit("commit %.12s%s, %s %s", commit, dirty &&
+		     dirty->kind == JL_N_BOOL && !strcmp(dirty->text, "true") ?
+		     " (dirty: uncommitted changes)" : "", compiler, cflags);
+	}
 	if (t.nr_size) {
 		emit("\nRestore in user space (wall clock, us, median): retrieve "
 		     "the blob,\nthen one lookup per enumerated device in PCI "

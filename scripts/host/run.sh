@@ -9,7 +9,8 @@
 #   WORKLOAD  a workload file (default workloads/default.conf); its
 #             [bench], [count] and [cycle] sections give the options of
 #             each stage
-# Writes results/run-<time>-<host>/{bench,count,cycle,summary.txt} (under
+# Writes results/run-<time>-<host>/{bench,count,cycle,summary.txt,
+# report.txt,report.html,plan} (under
 # $LUBENCH_RESULTS instead of results/ when set) and prints where
 # everything is.  Exit: 0, 1 a stage failed, 2 usage or a bad workload.
 set -eu
@@ -130,9 +131,21 @@ against cycle
 "$build/bench/lubench-summary" "$dir" "$cycle_note" >"$dir/summary.txt" || status=1
 cat "$dir/summary.txt"
 
+# The report for review: report.txt (72 columns) and report.html (the
+# figures inline), with the capacity plan when the cycles have several N.
+report_ok=0
+"$top/scripts/host/report.sh" "$dir" >"$dir/report.log" 2>&1 && report_ok=1 ||
+	echo "run: the report failed (see $dir/report.log)" >&2
+
 echo
 echo "lubench run finished in $(($(date +%s) - start)) s"
 echo "  summary:        $dir/summary.txt"
+if [ "$report_ok" = 1 ]; then
+	echo "  report:         $dir/report.txt (mail, 72 columns)"
+	echo "  report page:    $dir/report.html (figures inline)"
+fi
+[ ! -f "$dir/plan/plan.txt" ] ||
+	echo "  plan:           $dir/plan/plan.txt, plan.svg"
 [ -d "$dir/bench" ] && {
 	echo "  sweep results:  $dir/bench/results.jsonl (.csv, meta.json); table: $dir/bench.txt"
 	echo "  sweep plots:    $dir/bench/plots/"

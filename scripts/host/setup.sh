@@ -2,8 +2,10 @@
 # Install what lubench needs from Debian's packages, by name.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 #
-# usage: scripts/host/setup.sh [--check]
+# usage: scripts/host/setup.sh [--check] [--browser]
 #   --check   only report what is missing (exit 1 if anything is)
+#   --browser also Debian's chromium: what the report test renders
+#             report.html with (report_browser_test)
 set -eu
 
 # The guest kernel's ABI name: the one Debian's linux-headers-amd64
@@ -26,7 +28,13 @@ coreutils util-linux
 clang libclang-rt-14-dev"
 
 check=0
-[ "${1:-}" = "--check" ] && check=1
+for a in "$@"; do
+	case "$a" in
+	--check) check=1 ;;
+	--browser) PKGS="$PKGS chromium" ;;
+	*) echo "usage: $0 [--check] [--browser]" >&2; exit 2 ;;
+	esac
+done
 
 missing=""
 for p in $PKGS; do

@@ -98,8 +98,8 @@ check "noisy: boot stays constant (the tick is not a trend)" \
 run "$plan" --budget-ms 4000 --out "$tmp/plot" "$fix"
 check "--out: exit 0" '[ "$rc" = 0 ]'
 check "--out: plan.gp, plan.txt, plan-brief.txt, a curve and points per layout" \
-	'for f in plan.gp plan.txt plan-brief.txt plan-linear.dat points-linear.dat \
-		plan-cursor.dat plan-none.dat; do [ -s "$tmp/plot/$f" ] || exit 1; done'
+	'(for f in plan.gp plan.txt plan-brief.txt plan-linear.dat points-linear.dat \
+		plan-cursor.dat plan-none.dat; do [ -s "$tmp/plot/$f" ] || exit 1; done)'
 check "--out: plan.txt is what was printed" 'cmp -s "$tmp/out" "$tmp/plot/plan.txt"'
 check "--out: the brief plan has no fits" \
 	'! grep -q "^fits:" "$tmp/plot/plan-brief.txt" && grep -q "^linear  *8926" "$tmp/plot/plan-brief.txt"'
