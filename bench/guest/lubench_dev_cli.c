@@ -543,70 +543,83 @@ struct bench_opts {
 	int cpu;		/* -1: not pinned */
 };
 
-/* A number option of lubench-dev; usage() when it is not one in range. */
-static uint64_t num_arg(const char *opt, const char *s, uint64_t min,
-			uint64_t max)
+/* A subcommand's option: a string, a number in [min, max], or a flag. */
+struct sub_opt {
+	const char *name;
+	enum { SUB_STR, SUB_NUM, SUB_FLAG } kind;
+	void *to;		/* const char **, uint64_t * or bool * */
+	uint64_t min, max;
+};
+
+#define SUB_MAX_OPTS	8
+#define SUB_BASE	0x100
+
+/*
+ * --NAME VALUE and --FLAG into the places @opts name (NULL-terminated),
+ * each number checked; usage() on anything else.
+ */
+static void sub_args(const struct sub_opt *opts, int argc, char **argv)
 {
-	char why[160];
-	uint64_t v;
-	int ret = lb_parse_u64(s, min, max, &v);
+	struct option lo[SUB_MAX_OPTS + 1] = { };
+	const struct sub_opt *o;
+	char name[40], why[160];
+	int c, i, ret;
 
-	if (ret) {
-		fprintf(stderr, "lubench-dev: %s\n",
-			lb_parse_error(why, sizeof(why), opt, s, ret, min, max));
-		usage();
+	for (i = 0; opts[i].name && i < SUB_MAX_OPTS; i++)
+		lo[i] = (struct option){ opts[i].name,
+			opts[i].kind == SUB_FLAG ? no_argument :
+			required_argument, NULL, SUB_BASE + i };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c < SUB_BASE)
+			usage();
+		o = &opts[c - SUB_BASE];
+		if (o->kind == SUB_STR) {
+			*(const char **)o->to = optarg;
+		} else if (o->kind == SUB_FLAG) {
+			*(bool *)o->to = true;
+		} else {
+			ret = lb_parse_u64(optarg, o->min, o->max, o->to);
+			if (ret) {
+				snprintf(name, sizeof(name), "--%s", o->name);
+				fprintf(stderr, "lubench-dev: %s\n",
+					lb_parse_error(why, sizeof(why), name,
+						       optarg, ret, o->min,
+						       o->max));
+				usage();
+			}
+		}
 	}
-	return v;
+	if (optind != argc)
+		usage();
 }
-
 static void bench_args(int argc, char **argv, struct bench *b,
 		       struct bench_opts *o)
 {
-	static const struct option opts[] = {
-		{ "variant", required_argument, NULL, 'v' },
-		{ "path", required_argument, NULL, 'p' },
-		{ "n", required_argument, NULL, 'n' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "reps", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "cpu", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
+	const char *path = "all";
+	uint64_t n = 0, batch = b->batch, reps = o->reps, seed = b->seed;
+	uint64_t cpu = UINT64_MAX;
+	const struct sub_opt opts[] = {
+		{ "variant", SUB_STR, &o->variant },
+		{ "path", SUB_STR, &path },
+		{ "n", SUB_NUM, &n, 1, UINT32_MAX },
+		{ "batch", SUB_NUM, &batch, 1, LUBENCH_BATCH_MAX },
+		{ "reps", SUB_NUM, &reps, 1, 1000000 },
+		{ "seed", SUB_NUM, &seed, 0, UINT64_MAX },
+		{ "cpu", SUB_NUM, &cpu, 0, CPU_SETSIZE - 1 },
+		{ }
 	};
-	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'v':
-			o->variant = optarg;
-			break;
-		case 'p':
-			o->path = parse_path(optarg);
-			break;
-		case 'n':
-			o->want = num_arg("--n", optarg, 1, UINT32_MAX);
-			break;
-		case 'b':
-			b->batch = num_arg("--batch", optarg, 1,
-					   LUBENCH_BATCH_MAX);
-			break;
-		case 'r':
-			o->reps = num_arg("--reps", optarg, 1, 1000000);
-			break;
-		case 's':
-			b->seed = num_arg("--seed", optarg, 0, UINT64_MAX);
-			break;
-		case 'c':
-			o->cpu = num_arg("--cpu", optarg, 0, CPU_SETSIZE - 1);
-			break;
-		default:
-			usage();
-		}
-	}
-	if (o->path < 0 || optind != argc)
+	sub_args(opts, argc, argv);
+	o->path = parse_path(path);
+	if (o->path < 0)
 		usage();
+	o->want = n;
+	b->batch = batch;
+	o->reps = reps;
+	b->seed = seed;
+	o->cpu = cpu == UINT64_MAX ? -1 : (int)cpu;
 }
-
 /*
  * The module's own functions minus VFs (what can be preserved), or
  * @want of them spread over the whole population rather than its head.
@@ -902,38 +915,21 @@ struct cycle_preserve {
 
 static void preserve_args(int argc, char **argv, struct cycle_preserve *cp)
 {
-	static const struct option opts[] = {
-		{ "variant", required_argument, NULL, 'v' },
-		{ "n", required_argument, NULL, 'n' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "list", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
+	uint64_t want = cp->want, seed = cp->seed;
+	const struct sub_opt opts[] = {
+		{ "variant", SUB_STR, &cp->variant },
+		{ "n", SUB_NUM, &want, 0, UINT32_MAX },
+		{ "seed", SUB_NUM, &seed, 0, UINT64_MAX },
+		{ "list", SUB_STR, &cp->list },
+		{ }
 	};
-	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'v':
-			cp->variant = optarg;
-			break;
-		case 'n':
-			cp->want = num_arg("--n", optarg, 0, UINT32_MAX);
-			break;
-		case 's':
-			cp->seed = num_arg("--seed", optarg, 0, UINT64_MAX);
-			break;
-		case 'l':
-			cp->list = optarg;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (!cp->list || optind != argc)
+	sub_args(opts, argc, argv);
+	if (!cp->list)
 		usage();
+	cp->want = want;
+	cp->seed = seed;
 }
-
 /*
  * @want of the module's @cand preservable devices in @all, picked by a
  * seeded shuffle, sorted, into @set.  0 or -ENOMEM.
@@ -1166,49 +1162,37 @@ static int cmd_cycle_preserve(struct lbdev *d, int argc, char **argv)
  */
 static int cmd_cycle_freeze(struct lbdev *d, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "none", no_argument, NULL, 'z' },
-		{ "fault", required_argument, NULL, 'f' },
-		{ "cycle", required_argument, NULL, 'c' },
-		{ "list", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const char *fault_name = NULL, *list = NULL;
 	struct lubench_devid *set = NULL;
 	struct lubench_freeze f;
 	char uh[17], th[17];
 	struct tsc_env env;
 	struct res_row r;
-	uint32_t flags = 0;
 	uint64_t cycle = 0, hash = 0;
-	int c, n = 0, fault = 0, ret;
+	bool none = false;
+	int n = 0, fault = 0, ret;
+	const struct sub_opt opts[] = {
+		{ "none", SUB_FLAG, &none },
+		{ "fault", SUB_STR, &fault_name },
+		{ "cycle", SUB_NUM, &cycle, 0, UINT32_MAX },
+		{ "list", SUB_STR, &list },
+		{ }
+	};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'z':
-			flags |= LUBENCH_FREEZE_NONE;
-			break;
-		case 'f':
-			fault = lbdev_fault_parse(optarg);
-			if (fault < 0)
-				usage();
-			break;
-		case 'c':
-			cycle = num_arg("--cycle", optarg, 0, UINT32_MAX);
-			break;
-		case 'l':
-			n = read_list(optarg, &set);
-			if (n < 0)
-				return fail(optarg, n);
-			hash = lbdev_set_hash(set, n);
-			break;
-		default:
+	sub_args(opts, argc, argv);
+	if (fault_name) {
+		fault = lbdev_fault_parse(fault_name);
+		if (fault < 0)
 			usage();
-		}
 	}
-	if (optind != argc)
-		usage();
-	ret = lbdev_freeze(d, flags, fault, cycle, hash, &f);
+	if (list) {
+		n = read_list(list, &set);
+		if (n < 0)
+			return fail(list, n);
+		hash = lbdev_set_hash(set, n);
+	}
+	ret = lbdev_freeze(d, none ? LUBENCH_FREEZE_NONE : 0, fault, cycle,
+			   hash, &f);
 	if (ret)
 		return fail("freeze", ret);
 	fprintf(stderr, "LUBENCH-FREEZE cycle=%" PRIu64 " tsc=%" PRIu64 "\n",
@@ -1216,7 +1200,7 @@ static int cmd_cycle_freeze(struct lbdev *d, int argc, char **argv)
 	read_tsc_env(&env);
 	row_begin(&r, "lubench-cycle-freeze");
 	res_add_u64(&r, "cycle", cycle);
-	res_add_str(&r, "mode", flags & LUBENCH_FREEZE_NONE ? "none" : "table");
+	res_add_str(&r, "mode", none ? "none" : "table");
 	res_add_str(&r, "fault", lbdev_fault_name(fault));
 	res_add_u64(&r, "listed", n);
 	res_add_str(&r, "user_hash", hex64(uh, hash));
@@ -1292,35 +1276,17 @@ struct restore {
 static void restore_args(int argc, char **argv, struct restore *rs,
 			 const char **list)
 {
-	static const struct option opts[] = {
-		{ "list", required_argument, NULL, 'l' },
-		{ "expect", required_argument, NULL, 'e' },
-		{ "cycle", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
+	const struct sub_opt opts[] = {
+		{ "list", SUB_STR, list },
+		{ "expect", SUB_STR, &rs->expect },
+		{ "cycle", SUB_NUM, &rs->cycle, 0, UINT32_MAX },
+		{ }
 	};
-	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			*list = optarg;
-			break;
-		case 'e':
-			rs->expect = optarg;
-			break;
-		case 'c':
-			rs->cycle = num_arg("--cycle", optarg, 0, UINT32_MAX);
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc ||
-	    (strcmp(rs->expect, "ok") && strcmp(rs->expect, "refused")))
+	sub_args(opts, argc, argv);
+	if (strcmp(rs->expect, "ok") && strcmp(rs->expect, "refused"))
 		usage();
 }
-
 /*
  * The blackout ends here: every listed device retrieved, then finish.
  * The console marker right after is the host's stamp of the end.
@@ -1597,36 +1563,19 @@ static int cmd_guest_info(int argc)
 }
 
 static void plan_args(int argc, char **argv, const char **plan,
-		      uint64_t *cycle, int *checks)
+		      uint64_t *cycle, uint64_t *checks)
 {
-	static const struct option opts[] = {
-		{ "plan", required_argument, NULL, 'p' },
-		{ "cycle", required_argument, NULL, 'c' },
-		{ "kexec-checks", required_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 },
+	const struct sub_opt opts[] = {
+		{ "plan", SUB_STR, plan },
+		{ "cycle", SUB_NUM, cycle, 1, CP_MAX_CYCLES },
+		{ "kexec-checks", SUB_NUM, checks, 0, 1 },
+		{ }
 	};
-	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			*plan = optarg;
-			break;
-		case 'c':
-			*cycle = num_arg("--cycle", optarg, 1, CP_MAX_CYCLES);
-			break;
-		case 'k':
-			*checks = num_arg("--kexec-checks", optarg, 0, 1);
-			break;
-		default:
-			usage();
-		}
-	}
-	if (!*plan || optind != argc)
+	sub_args(opts, argc, argv);
+	if (!*plan)
 		usage();
 }
-
 /*
  * cycle-plan: the plan line of stage 1 (how many jumps, the kernel);
  * cycle-step: jump K of the plan as shell assignments for the cycle job,
@@ -1640,11 +1589,12 @@ static int cmd_plan(int argc, char **argv, bool step)
 	struct cp_plan p;
 	struct utsname u;
 	struct res_row r;
-	int checks = -1, ret;
+	uint64_t checks = UINT64_MAX;	/* not given */
+	int ret;
 	char why[300];
 
 	plan_args(argc, argv, &plan, &cycle, &checks);
-	if (step ? checks >= 0 : cycle || checks < 0)
+	if (step ? checks != UINT64_MAX : cycle || checks == UINT64_MAX)
 		usage();
 	ret = cp_read(plan, &p, why, sizeof(why));
 	if (ret) {
