@@ -405,8 +405,8 @@ static u64 opt_dump(const struct jl_obj *o, const char *key, const char *where)
 /* ---- rows ---- */
 
 static const char *const csv_columns[] = {
-	"schema", "schema_version", "run_id", "metric", "variant", "op", "n",
-	"enumerated", "capacity", "share_pct", "seed", "population_hash",
+	"schema", "schema_version", "run_id", "metric", "variant", "rules", "op",
+	"n", "entries", "enumerated", "capacity", "share_pct", "seed", "population_hash",
 	"method", "ops", "ops_per_total", "lookups", "level_min", "level_max",
 	"instructions", "instructions_per_op", "instructions_per_total",
 	"dr_per_op", "dw_per_op", "overhead_instructions_per_op",
@@ -420,8 +420,8 @@ static const char *const csv_columns[] = {
 
 /* One point as the worker reported it, with its counts. */
 struct point {
-	const char *variant, *op, *method, *hash;
-	u64 n, enumerated, capacity, share_pct, seed, ops, ops_per_total;
+	const char *variant, *rules, *op, *method, *hash;
+	u64 n, entries, enumerated, capacity, share_pct, seed, ops, ops_per_total;
 	u64 lookups, level_min, level_max, checked;
 	u64 table_bytes, payload_bytes, blob_bytes;
 	bool extrapolated;
@@ -461,8 +461,10 @@ static void emit(struct res_writer *w, const struct count_cfg *cfg,
 	res_add_str(&r, "run_id", cfg->run_id);
 	res_add_str(&r, "metric", "instructions");
 	res_add_str(&r, "variant", p->variant);
+	res_add_str(&r, "rules", p->rules);
 	res_add_str(&r, "op", p->op);
 	res_add_u64(&r, "n", p->n);
+	res_add_u64(&r, "entries", p->entries);
 	res_add_u64(&r, "enumerated", p->enumerated);
 	res_add_u64(&r, "capacity", p->capacity);
 	res_add_u64(&r, "share_pct", p->share_pct);
@@ -552,10 +554,12 @@ static void read_point(const struct jl_obj *o, const char *dir,
 
 	*p = (struct point){
 		.variant = need_str(o, "variant", where),
+		.rules = need_str(o, "rules", where),
 		.op = need_str(o, "op", where),
 		.method = need_str(o, "method", where),
 		.hash = need_str(o, "population_hash", where),
 		.n = need_u64(o, "n", where),
+		.entries = need_u64(o, "entries", where),
 		.enumerated = need_u64(o, "enumerated", where),
 		.capacity = need_u64(o, "capacity", where),
 		.share_pct = need_u64(o, "share_pct", where),

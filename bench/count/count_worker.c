@@ -78,6 +78,9 @@ struct wctx {
 	size_t blob_len;
 	u64 table_bytes;
 	struct pci_ser_id *hit_keys;	/* the preserved, in lookup order */
+	bool counted;			/* refcounted rules: bridges along */
+	u32 entries;			/* the table's entries when full */
+	const u32 *prefix;		/* entries among the first i enumerated */
 	unsigned int dumps;		/* made by this process so far */
 };
 
@@ -156,8 +159,10 @@ static void find_point(struct wctx *c, struct wpoint *p)
 	struct lookups l = {
 		.find = c->ops->find,
 		.ser = &c->ser,
-		.key = hit ? c->hit_keys : pop->absent,
-		.nr_keys = hit ? pop->nr_preserved : pop->nr_absent,
+		.key = hit ? c->hit_keys : c->counted ? pop->absent_rc :
+		       pop->absent,
+		.nr_keys = hit ? pop->nr_preserved : c->counted ?
+			   pop->nr_absent_rc : pop->nr_absent,
 	};
 	struct lookups e = l;
 
@@ -173,6 +178,48 @@ static void find_point(struct wctx *c, struct wpoint *p)
 	e.find = empty_find;
 	time_lookups(&e, p->ops);
 	p->dump_empty = dump(c, name, "empty");
+}
+
+/* churn_point under refcounted rules: the front end, with paths. */
+static void churn_dev_point(struct wctx *c, struct wpoint *p, u32 k,
+			    u64 rounds)
+{
+	u32 n = c->pop->nr_preserved;
+	const char *name = bench_op_name(p->op);
+	u64 t = 0;
+	struct churn_dev ch = {
+		.unpreserve = fe_unpreserve,
+		.preserve = fe_preserve,
+		.ser = &c->ser,
+		.key = xcalloc(n, sizeof(struct pci_ser_dev)),
+		.nr_keys = n,
+		.k = k,
+		.capacity = c->pop->nr,
+	};
+
+	memcpy(ch.key, c->pop->preserved_dev, n * sizeof(*ch.key));
+	rng_seed(&ch.rng, c->cfg->seed ^ COUNT_CHURN_SEED);
+	p->method = "churn";
+	p->ops = rounds * k;
+	p->level_min = n - k;
+	p->level_max = n;
+	p->extrapolated = true;
+	if (p->op == OP_UNPRESERVE)
+		count_marks(0, 1);
+	else
+		count_marks(1, 2);
+	time_churn_dev(&ch, rounds, &t, &t);
+	p->dump_ops = dump(c, name, "ops");
+	if (ch.err)
+		die(EXIT_WRONG, "%s at N=%u: preserve/unpreserve failed (%d)",
+		    c->ops->name, n, ch.err);
+	if (c->ser.nr_devices != c->entries)
+		wrong(c, name, "entries left", c->ser.nr_devices, c->entries);
+	p->checked = 2 * p->ops;
+	ch.unpreserve = ch.preserve = empty_dev_update;
+	time_churn_dev(&ch, rounds, &t, &t);
+	p->dump_empty = dump(c, name, "empty");
+	free(ch.key);
 }
 
 /*
@@ -196,6 +243,11 @@ static void churn_point(struct wctx *c, struct wpoint *p)
 
 	memcpy(ch.key, c->pop->preserved, n * sizeof(*ch.key));
 	rng_seed(&ch.rng, c->cfg->seed ^ COUNT_CHURN_SEED);
+	if (c->counted) {
+		free(ch.key);
+		churn_dev_point(c, p, k, rounds);
+		return;
+	}
 	p->method = "churn";
 	p->ops = rounds * k;
 	p->level_min = n - k;
@@ -225,8 +277,8 @@ static void check_retrieved(const struct wctx *c, const struct pci_ser *s,
 	if (bad)
 		die(EXIT_WRONG, "%s at N=%u: %s: its own blob was refused",
 		    c->ops->name, c->pop->nr_preserved, op);
-	if (s->nr_devices != c->pop->nr_preserved || !s->priv)
-		wrong(c, op, "devices", s->nr_devices, c->pop->nr_preserved);
+	if (s->nr_devices != c->entries || !s->priv)
+		wrong(c, op, "entries", s->nr_devices, c->entries);
 }
 
 /* One whole retrieve of the blob the full table wrote. */
@@ -280,7 +332,7 @@ static void restore_point(struct wctx *c, struct wpoint *p)
 	p->ops = w;
 	p->lookups = w;
 	p->extrapolated = w < pop->nr;
-	want = pop->prefix[first + w] - pop->prefix[first];
+	want = c->prefix[first + w] - c->prefix[first];
 
 	count_marks(0, 1);
 	time_restore(&r, &in, first, w, &t, &t);
@@ -302,6 +354,111 @@ static void restore_point(struct wctx *c, struct wpoint *p)
 	count_marks(0, 2);
 	time_restore(&r, &in, first, w, &t, &t);
 	p->dump_empty = dump(c, "restore", "empty");
+}
+
+/* preserve-dup: K preserves of held devices, each -EBUSY. */
+static void dup_point(struct wctx *c, struct wpoint *p)
+{
+	const struct population *pop = c->pop;
+	struct pci_ser_dev *key = xcalloc(pop->nr_preserved, sizeof(*key));
+	struct dups d = {
+		.preserve = fe_preserve,
+		.ser = &c->ser,
+		.key = key,
+		.nr_keys = pop->nr_preserved,
+		.capacity = pop->nr,
+	};
+	struct dups e;
+	u32 i;
+
+	for (i = 0; i < pop->nr_preserved; i++) {
+		key[i].domain = c->hit_keys[i].domain;
+		key[i].bdf = c->hit_keys[i].bdf;
+	}
+	p->method = "batch";
+	p->ops = c->cfg->ops;
+	p->extrapolated = p->ops < d.nr_keys;
+	count_marks(0, 1);
+	time_dups(&d, p->ops);
+	p->dump_ops = dump(c, "preserve-dup", "ops");
+	if (d.busy != p->ops)
+		wrong(c, "preserve-dup", "-EBUSY answers", d.busy, p->ops);
+	if (c->ser.nr_devices != c->entries)
+		wrong(c, "preserve-dup", "entries", c->ser.nr_devices,
+		      c->entries);
+	p->checked = p->ops;
+	e = d;
+	e.preserve = empty_dev_update;
+	time_dups(&e, p->ops);
+	p->dump_empty = dump(c, "preserve-dup", "empty");
+	free(key);
+}
+
+/* fill and grow: one table prepared uncounted, its preserves counted. */
+static void fills_count(struct wctx *c, struct wpoint *p, struct fills *f,
+			const char *name, u32 want)
+{
+	struct pci_ser s;
+
+	if (fills_setup(f, &s, 1))
+		die(EXIT_SYSTEM, "%s: %s: its setup failed", c->ops->name,
+		    name);
+	count_marks(0, 1);
+	time_fills(f, &s, 1);
+	p->dump_ops = dump(c, name, "ops");
+	if (f->err)
+		die(EXIT_WRONG, "%s at N=%u: %s: a preserve failed (%d)",
+		    c->ops->name, c->pop->nr_preserved, name, f->err);
+	if (want && s.nr_devices != want)
+		wrong(c, name, "entries", s.nr_devices, want);
+	pci_ser_destroy(&s);
+	f->preserve = empty_dev_update;
+	if (fills_setup(f, &s, 1))
+		die(EXIT_SYSTEM, "%s: %s: its setup failed", c->ops->name,
+		    name);
+	time_fills(f, &s, 1);
+	p->dump_empty = dump(c, name, "empty");
+	pci_ser_destroy(&s);
+}
+
+/* fill: the N preserves into an empty table, one whole fill. */
+static void fill_point(struct wctx *c, struct wpoint *p)
+{
+	struct fills f = {
+		.preserve = fe_preserve,
+		.ops = c->ops,
+		.dev = c->pop->preserved_dev,
+		.last = c->pop->nr_preserved,
+		.capacity = c->pop->nr,
+	};
+
+	p->method = "full";
+	p->ops = c->pop->nr_preserved;
+	fills_count(c, p, &f, "fill", c->entries);
+	p->checked = 1;
+}
+
+/* grow: the preserve that adds a block (grow_at()), counted once. */
+static void grow_point(struct wctx *c, struct wpoint *p)
+{
+	bool grew;
+	u32 g = grow_at(c->ops, c->pop, &grew);
+	struct fills f = {
+		.preserve = fe_preserve,
+		.ops = c->ops,
+		.dev = c->pop->preserved_dev,
+		.first = g - 1,
+		.last = g,
+		.capacity = c->pop->nr,
+	};
+
+	if (!g)
+		die(EXIT_WRONG, "%s: grow: a preserve failed", c->ops->name);
+	p->method = grew ? "block" : "plain";
+	p->ops = 1;
+	p->level_min = p->level_max = g - 1;
+	fills_count(c, p, &f, "grow", 0);
+	p->checked = 1;
 }
 
 /* ---- output: one line per point, for the driver ---- */
@@ -326,8 +483,10 @@ static void report(const struct wctx *c, const struct wpoint *p)
 	json_str(&j, "schema", COUNT_PROTO_SCHEMA);
 	json_u64(&j, "schema_version", COUNT_PROTO_VERSION);
 	json_str(&j, "variant", c->ops->name);
+	json_str(&j, "rules", pci_ser_rules_name(c->ops->rules));
 	json_str(&j, "op", bench_op_name(p->op));
 	json_u64(&j, "n", pop->nr_preserved);
+	json_u64(&j, "entries", c->entries);
 	json_u64(&j, "enumerated", pop->nr);
 	json_u64(&j, "capacity", c->ser.capacity);
 	json_u64(&j, "share_pct", pop->share_pct);
@@ -377,9 +536,8 @@ static void build(struct wctx *c)
 		    c->ops->name, i < 0 ? "init" : "preserve of device",
 		    i, pop->nr_preserved, err);
 	c->table_bytes = heap_bytes() - heap0;
-	if (c->ser.nr_devices != pop->nr_preserved)
-		wrong(c, "preserve", "devices", c->ser.nr_devices,
-		      pop->nr_preserved);
+	if (c->ser.nr_devices != c->entries)
+		wrong(c, "preserve", "entries", c->ser.nr_devices, c->entries);
 	c->blob_len = pci_ser_blob_size(&c->ser);
 	c->blob = xcalloc(1, c->blob_len);
 	pci_ser_blob_write(&c->ser, c->blob, 0, 0);
@@ -396,14 +554,16 @@ static void (*const count_point[NR_OPS])(struct wctx *, struct wpoint *) = {
 	[OP_FIND_MISS]	= find_point,
 	[OP_RETRIEVE]	= retrieve_point,
 	[OP_RESTORE]	= restore_point,
+	[OP_PRESERVE_DUP] = dup_point,
+	[OP_FILL]	= fill_point,
+	[OP_GROW]	= grow_point,
 };
 
 static void run_op(struct wctx *c, enum bench_op_id op)
 {
 	struct wpoint p = { .op = op };
 
-	p.ops_per_total = bench_op_total(op) == TOTAL_ENUMERATED ?
-			  c->pop->nr : c->pop->nr_preserved;
+	p.ops_per_total = bench_total_of(op, c->pop);
 	count_point[op](c, &p);
 	report(c, &p);
 }
@@ -447,6 +607,9 @@ static void variant_child(void *arg, int v)
 	int op;
 
 	c->ops = c->cfg->variant[v];
+	c->counted = pci_ser_rules_refcounted(c->ops->rules);
+	c->entries = c->counted ? c->pop->nr_entries : c->pop->nr_preserved;
+	c->prefix = c->counted ? c->pop->entry_prefix : c->pop->prefix;
 	build(c);
 	for (op = 0; op < NR_OPS; op++)
 		if (c->cfg->op[op])

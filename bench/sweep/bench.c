@@ -201,6 +201,20 @@ struct ctx {
 	u32 restore_reps, restore_window;
 	struct pci_ser *sers;	/* scratch tables for retrieve and restore */
 	u32 nr_sers;
+	/* Refcounted rules: bridges along, churn and fill with paths. */
+	bool counted;
+	u32 entries;		/* the table's entries after the N preserves */
+	const u32 *prefix;	/* entries among the first i enumerated */
+	struct pci_ser_dev *churn_dev_keys;
+	struct churn_dev churn_dev, churn_dev_empty;
+	struct pci_ser_dev *dup_keys;
+	struct dups dup, dup_empty;
+	u64 dup_count;
+	struct fills fill, fill_empty;
+	u32 fill_k, fill_every;
+	struct fills grow, grow_empty;
+	u32 grow_k;
+	bool grew;		/* grow: that preserve added a block */
 };
 
 static u64 clamp_u64(double v, u64 lo, u64 hi)
@@ -232,8 +246,10 @@ static void find_prepare(struct ctx *c, int hit)
 	*l = (struct lookups){
 		.find = c->ops->find,
 		.ser = &c->ser,
-		.key = hit ? c->hit_keys : pop->absent,
-		.nr_keys = hit ? pop->nr_preserved : pop->nr_absent,
+		.key = hit ? c->hit_keys : c->counted ? pop->absent_rc :
+		       pop->absent,
+		.nr_keys = hit ? pop->nr_preserved : c->counted ?
+			   pop->nr_absent_rc : pop->nr_absent,
 	};
 	/* Double the batch until it is a quarter of a sample. */
 	while ((t = time_lookups(l, count)) < c->cfg->sample_ns / 4 &&
@@ -276,7 +292,20 @@ static void find_finish(struct ctx *c, int hit)
 	pt->checked = l->done;
 }
 
-/* preserve and unpreserve: one churn loop times both. */
+/*
+ * preserve and unpreserve: one churn loop times both: the layout's ops
+ * under v2's rules, the front end with paths under refcounted ones.
+ */
+static void churn_time(struct ctx *c, bool empty, u64 rounds, u64 *tu,
+		       u64 *tp)
+{
+	if (c->counted)
+		time_churn_dev(empty ? &c->churn_dev_empty : &c->churn_dev,
+			       rounds, tu, tp);
+	else
+		time_churn(empty ? &c->churn_empty : &c->churn, rounds, tu, tp);
+}
+
 static void churn_prepare(struct ctx *c, int arg)
 {
 	u32 n = c->pop->nr_preserved, i;
@@ -295,9 +324,20 @@ static void churn_prepare(struct ctx *c, int arg)
 		.k = max(1U, min(n / 4, 16U)),
 	};
 	rng_seed(&ch->rng, rng_next(&c->rng));
+	c->churn_dev = (struct churn_dev){
+		.unpreserve = fe_unpreserve,
+		.preserve = fe_preserve,
+		.ser = &c->ser,
+		.key = c->churn_dev_keys,
+		.nr_keys = n,
+		.k = ch->k,
+		.capacity = c->pop->nr,
+		.rng = ch->rng,
+	};
 	while (tu + tp < c->cfg->sample_ns / 2 && rounds < (1ULL << 30)) {
 		tu = tp = 0;
-		time_churn(ch, rounds, &tu, &tp);
+		c->churn_dev.k = ch->k;
+		churn_time(c, false, rounds, &tu, &tp);
 		rounds *= 2;
 	}
 	rounds /= 2;
@@ -309,6 +349,10 @@ static void churn_prepare(struct ctx *c, int arg)
 				    1, 1ULL << 30);
 	c->churn_empty = *ch;
 	c->churn_empty.unpreserve = c->churn_empty.preserve = empty_update;
+	c->churn_dev.k = ch->k;
+	c->churn_dev_empty = c->churn_dev;
+	c->churn_dev_empty.unpreserve = empty_dev_update;
+	c->churn_dev_empty.preserve = empty_dev_update;
 	for (i = OP_PRESERVE; i <= OP_UNPRESERVE; i++) {
 		struct point *pt = &c->pt[i];
 
@@ -326,8 +370,8 @@ static void churn_sample(struct ctx *c, int arg, int i)
 	u64 tu = 0, tp = 0, eu = 0, ep = 0;
 
 	(void)arg;
-	time_churn(&c->churn, c->churn_rounds, &tu, &tp);
-	time_churn(&c->churn_empty, c->churn_rounds, &eu, &ep);
+	churn_time(c, false, c->churn_rounds, &tu, &tp);
+	churn_time(c, true, c->churn_rounds, &eu, &ep);
 	if (i < 0)
 		return;
 	c->pt[OP_UNPRESERVE].ns[i] = tu / ops;
@@ -341,11 +385,12 @@ static void churn_finish(struct ctx *c, int arg)
 	u32 n = c->pop->nr_preserved;
 
 	(void)arg;
-	if (c->churn.err)
+	if (c->churn.err || c->churn_dev.err)
 		die(EXIT_WRONG, "%s at N=%u: preserve/unpreserve failed (%d)",
-		    c->ops->name, n, c->churn.err);
-	if (c->ser.nr_devices != n)
-		wrong(c, "churn", "devices left", c->ser.nr_devices, n);
+		    c->ops->name, n, c->churn.err | c->churn_dev.err);
+	if (c->ser.nr_devices != c->entries)
+		wrong(c, "churn", "entries left", c->ser.nr_devices,
+		      c->entries);
 	c->pt[OP_PRESERVE].checked = c->pt[OP_UNPRESERVE].checked =
 		c->pt[OP_PRESERVE].ops_per_sample * c->cfg->samples;
 }
@@ -367,9 +412,9 @@ static void check_retrieved(const struct ctx *c, const struct pci_ser *sers,
 	if (bad)
 		wrong(c, "retrieve", "refused blobs", bad, 0);
 	for (i = 0; i < k; i++)
-		if (sers[i].nr_devices != c->pop->nr_preserved || !sers[i].priv)
-			wrong(c, "retrieve", "devices", sers[i].nr_devices,
-			      c->pop->nr_preserved);
+		if (sers[i].nr_devices != c->entries || !sers[i].priv)
+			wrong(c, "retrieve", "entries", sers[i].nr_devices,
+			      c->entries);
 }
 
 /* @k retrieves timed as one, checked, freed untimed; ns per retrieve. */
@@ -440,8 +485,8 @@ static double restore_once(struct ctx *c, struct restore *r, u32 reps,
 		time_restore(r, &c->sers[i], first, window, &t_ret, &t_walk);
 	if (real) {
 		check_retrieved(c, c->sers, reps, r->bad);
-		want = (u64)reps * (pop->prefix[first + window] -
-				    pop->prefix[first]);
+		want = (u64)reps * (c->prefix[first + window] -
+				    c->prefix[first]);
 		if (r->hits - hits0 != want)
 			wrong(c, "restore", "hits", r->hits - hits0, want);
 	}
@@ -513,6 +558,207 @@ static void restore_finish(struct ctx *c, int arg)
 	c->pt[OP_RESTORE].checked = c->rs.hits;
 }
 
+/* preserve-dup: a preserve of a device the table holds, -EBUSY. */
+static void dup_prepare(struct ctx *c, int arg)
+{
+	struct point *pt = &c->pt[OP_PRESERVE_DUP];
+	struct dups *d = &c->dup;
+	u64 count = 1, t;
+
+	(void)arg;
+	*d = (struct dups){
+		.preserve = fe_preserve,
+		.ser = &c->ser,
+		.key = c->dup_keys,
+		.nr_keys = c->pop->nr_preserved,
+		.capacity = c->pop->nr,
+	};
+	while ((t = time_dups(d, count)) < c->cfg->sample_ns / 4 &&
+	       count < (1ULL << 32))
+		count *= 2;
+	count = clamp_u64(ceil((double)c->cfg->sample_ns * count /
+			       max(t, 1ULL)), 1, 1ULL << 34);
+	count = max(count, (u64)min(d->nr_keys, MIN_LOOKUPS));
+	c->dup_count = count;
+	c->dup_empty = *d;
+	c->dup_empty.preserve = empty_dev_update;
+	pt->method = "batch";
+	pt->ops_per_sample = count;
+	pt->extrapolated = count < d->nr_keys;
+}
+
+static void dup_sample(struct ctx *c, int arg, int i)
+{
+	struct point *pt = &c->pt[OP_PRESERVE_DUP];
+	u64 count = c->dup_count;
+	double a, b;
+
+	(void)arg;
+	a = (double)time_dups(&c->dup, count) / count;
+	b = (double)time_dups(&c->dup_empty, count) / count;
+	if (i >= 0) {
+		pt->ns[i] = a;
+		pt->empty[i] = b;
+	}
+}
+
+static void dup_finish(struct ctx *c, int arg)
+{
+	(void)arg;
+	if (c->dup.busy != c->dup.done)
+		wrong(c, "preserve-dup", "-EBUSY answers", c->dup.busy,
+		      c->dup.done);
+	if (c->ser.nr_devices != c->entries)
+		wrong(c, "preserve-dup", "entries", c->ser.nr_devices,
+		      c->entries);
+	c->pt[OP_PRESERVE_DUP].checked = c->dup.done;
+}
+
+/*
+ * fill and grow share this: @k fresh tables prepared untimed, the
+ * preserves of dev[first, last) into each timed, the tables checked and
+ * freed untimed; ns per table.
+ */
+static double fills_batch(struct ctx *c, struct fills *f, u32 k, u32 want,
+			  const char *op)
+{
+	u32 i;
+	u64 t;
+
+	if (fills_setup(f, c->sers, k))
+		die(EXIT_SYSTEM, "%s at N=%u: %s: its setup failed",
+		    c->ops->name, c->pop->nr_preserved, op);
+	t = time_fills(f, c->sers, k);
+	if (f->err)
+		die(EXIT_WRONG, "%s at N=%u: %s: a preserve failed (%d)",
+		    c->ops->name, c->pop->nr_preserved, op, f->err);
+	for (i = 0; want && i < k; i++)
+		if (c->sers[i].nr_devices != want)
+			wrong(c, op, "entries", c->sers[i].nr_devices, want);
+	destroy_all(c->sers, k);
+	return (double)t / k;
+}
+
+/* Work a fill or grow point may cost in all, beyond which it samples less. */
+#define FILL_BUDGET_NS	(4000 * 1000 * 1000ULL)
+#define FILL_MIN_SAMPLES 3
+
+/*
+ * fill: init, then the N preserves of the population's order (with
+ * paths), timed whole.  A fill of an O(N) preserve costs O(N^2): when
+ * cfg->samples of them would pass FILL_BUDGET_NS, only every
+ * fill_every-th sample is taken (at least FILL_MIN_SAMPLES) and warm-ups
+ * are skipped; the row's `samples` says how many.
+ */
+static void fill_prepare(struct ctx *c, int arg)
+{
+	struct point *pt = &c->pt[OP_FILL];
+	u32 n = c->pop->nr_preserved, k = 1, every;
+	double t;
+
+	(void)arg;
+	c->fill = (struct fills){
+		.preserve = fe_preserve,
+		.ops = c->ops,
+		.dev = c->pop->preserved_dev,
+		.first = 0,
+		.last = n,
+		.capacity = c->pop->nr,
+	};
+	c->fill_empty = c->fill;
+	c->fill_empty.preserve = empty_dev_update;
+	for (;;) {
+		t = fills_batch(c, &c->fill, k, c->entries, "fill") * k;
+		if (t >= c->cfg->sample_ns / 4 || k >= c->nr_sers)
+			break;
+		k = min(k * 2, c->nr_sers);
+	}
+	c->fill_k = clamp_u64(ceil(c->cfg->sample_ns * k / max(t, 1.0)), 1,
+			      c->nr_sers);
+	t = t / k * c->fill_k;
+	every = clamp_u64(ceil(t * c->cfg->samples / FILL_BUDGET_NS), 1,
+			  c->cfg->samples / FILL_MIN_SAMPLES);
+	c->fill_every = max(every, 1U);
+	pt->nr = DIV_ROUND_UP(c->cfg->samples, c->fill_every);
+	pt->method = "full";
+	pt->ops_per_sample = (u64)c->fill_k * n;
+}
+
+static void fill_sample(struct ctx *c, int arg, int i)
+{
+	struct point *pt = &c->pt[OP_FILL];
+	u32 n = c->pop->nr_preserved, k = c->fill_k;
+	double a, b;
+
+	(void)arg;
+	if (c->fill_every > 1 && (i < 0 || i % c->fill_every))
+		return;
+	a = fills_batch(c, &c->fill, k, c->entries, "fill") / n;
+	b = fills_batch(c, &c->fill_empty, k, 0, "fill") / n;
+	pt->checked += k;
+	if (i >= 0) {
+		pt->ns[i / c->fill_every] = a;
+		pt->empty[i / c->fill_every] = b;
+	}
+}
+
+#define GROW_MAX_TABLES	64
+
+/*
+ * grow: the preserve that adds a block.  The first preserve, in fill
+ * order among the first GROW_SCAN, after which the payload grew by more
+ * than the entries it added (a layout of blocks took a new one); a
+ * layout that does not grow there (a fixed array, a table sized at
+ * init) is measured at preserve min(N, GROW_PLAIN) instead, the same
+ * kind of preserve without growth (method "plain").  Each sample: fresh
+ * tables holding the devices before it, untimed, then that preserve
+ * into each, timed.
+ */
+static void grow_prepare(struct ctx *c, int arg)
+{
+	const struct population *pop = c->pop;
+	struct point *pt = &c->pt[OP_GROW];
+	u32 g, k;
+	double t;
+
+	(void)arg;
+	g = grow_at(c->ops, pop, &c->grew);
+	if (!g)
+		die(EXIT_WRONG, "%s: grow: a preserve failed", c->ops->name);
+	c->grow = (struct fills){
+		.preserve = fe_preserve,
+		.ops = c->ops,
+		.dev = pop->preserved_dev,
+		.first = g - 1,
+		.last = g,
+		.capacity = pop->nr,
+	};
+	c->grow_empty = c->grow;
+	c->grow_empty.preserve = empty_dev_update;
+	k = min(c->nr_sers, 8U);
+	t = fills_batch(c, &c->grow, k, 0, "grow");
+	c->grow_k = clamp_u64(ceil(c->cfg->sample_ns / max(t, 1.0)), 1,
+			      min(c->nr_sers, (u32)GROW_MAX_TABLES));
+	pt->method = c->grew ? "block" : "plain";
+	pt->ops_per_sample = c->grow_k;
+	pt->level_min = pt->level_max = g - 1;
+}
+
+static void grow_sample(struct ctx *c, int arg, int i)
+{
+	struct point *pt = &c->pt[OP_GROW];
+	double a, b;
+
+	(void)arg;
+	a = fills_batch(c, &c->grow, c->grow_k, 0, "grow");
+	b = fills_batch(c, &c->grow_empty, c->grow_k, 0, "grow");
+	pt->checked += c->grow_k;
+	if (i >= 0) {
+		pt->ns[i] = a;
+		pt->empty[i] = b;
+	}
+}
+
 /* ---- the ops: the one table that --op, --help and lubench-list read ---- */
 
 static const struct bench_loop loop_find_hit = {
@@ -529,6 +775,15 @@ static const struct bench_loop loop_retrieve = {
 };
 static const struct bench_loop loop_restore = {
 	restore_prepare, restore_sample, restore_finish,
+};
+static const struct bench_loop loop_dup = {
+	dup_prepare, dup_sample, dup_finish,
+};
+static const struct bench_loop loop_fill = {
+	fill_prepare, fill_sample, NULL,
+};
+static const struct bench_loop loop_grow = {
+	grow_prepare, grow_sample, NULL,
 };
 
 static const struct bench_op bench_ops[NR_OPS] = {
@@ -570,6 +825,27 @@ static const struct bench_op bench_ops[NR_OPS] = {
 		.loop	= &loop_restore,
 		.parts	= true,
 	},
+	[OP_PRESERVE_DUP] = {
+		.name	= "preserve-dup",
+		.what	= "a preserve of a device the table holds (-EBUSY),\n"
+			  "through the front end: the search for the duplicate",
+		.total	= TOTAL_N,
+		.loop	= &loop_dup,
+	},
+	[OP_FILL] = {
+		.name	= "fill",
+		.what	= "the N preserves that fill an empty table, through\n"
+			  "the front end (bridges too), per device",
+		.total	= TOTAL_N,
+		.loop	= &loop_fill,
+	},
+	[OP_GROW] = {
+		.name	= "grow",
+		.what	= "the preserve that adds a block (method block), or a\n"
+			  "preserve at min(N, 512) of a layout that adds none",
+		.total	= TOTAL_ONE,
+		.loop	= &loop_grow,
+	},
 };
 
 const char *bench_op_name(unsigned int i)
@@ -580,6 +856,19 @@ const char *bench_op_name(unsigned int i)
 enum bench_total bench_op_total(unsigned int i)
 {
 	return bench_ops[i].total;
+}
+
+unsigned long long bench_total_of(unsigned int i,
+				  const struct population *pop)
+{
+	switch (bench_ops[i].total) {
+	case TOTAL_ENUMERATED:
+		return pop->nr;
+	case TOTAL_ONE:
+		return 1;
+	default:
+		return pop->nr_preserved;
+	}
 }
 
 int bench_op_index(const char *name)
@@ -642,9 +931,8 @@ static void ctx_build(struct ctx *c)
 		    (pop->preserved[i].bdf >> 3) & 0x1f,
 		    pop->preserved[i].bdf & 7, err);
 	c->table_bytes = heap_bytes() - heap0;
-	if (c->ser.nr_devices != pop->nr_preserved)
-		wrong(c, "preserve", "devices", c->ser.nr_devices,
-		      pop->nr_preserved);
+	if (c->ser.nr_devices != c->entries)
+		wrong(c, "preserve", "entries", c->ser.nr_devices, c->entries);
 	c->blob_len = pci_ser_blob_size(&c->ser);
 	c->blob = xcalloc(1, c->blob_len);
 	pci_ser_blob_write(&c->ser, c->blob, 0, 0);
@@ -658,6 +946,9 @@ static void ctx_setup(struct ctx *c)
 	const struct population *pop = c->pop;
 	int op;
 
+	c->counted = pci_ser_rules_refcounted(c->ops->rules);
+	c->entries = c->counted ? pop->nr_entries : pop->nr_preserved;
+	c->prefix = c->counted ? pop->entry_prefix : pop->prefix;
 	/* Same key orders and windows for a variant in every run. */
 	rng_seed(&c->rng, c->cfg->p.seed * 0x9e3779b97f4a7c15ULL +
 		 pop->nr_preserved * 64 + c->variant);
@@ -684,14 +975,23 @@ static void ctx_setup(struct ctx *c)
 	c->churn_keys = xcalloc(pop->nr_preserved, sizeof(*c->churn_keys));
 	memcpy(c->churn_keys, pop->preserved,
 	       pop->nr_preserved * sizeof(*c->churn_keys));
+	c->churn_dev_keys = xcalloc(pop->nr_preserved,
+				   sizeof(*c->churn_dev_keys));
+	memcpy(c->churn_dev_keys, pop->preserved_dev,
+	       pop->nr_preserved * sizeof(*c->churn_dev_keys));
+	/* Duplicates: the preserved, in lookup order, each as an endpoint. */
+	c->dup_keys = xcalloc(pop->nr_preserved, sizeof(*c->dup_keys));
+	for (op = 0; op < (int)pop->nr_preserved; op++) {
+		c->dup_keys[op].domain = c->hit_keys[op].domain;
+		c->dup_keys[op].bdf = c->hit_keys[op].bdf;
+	}
 
 	for (op = 0; op < NR_OPS; op++) {
 		const struct bench_loop *l = bench_ops[op].loop;
 
 		if (runs_loop(c, op))
 			l->prepare(c, l->arg);
-		c->pt[op].ops_per_total = bench_ops[op].total ==
-			TOTAL_ENUMERATED ? pop->nr : pop->nr_preserved;
+		c->pt[op].ops_per_total = bench_total_of(op, pop);
 	}
 }
 
@@ -737,6 +1037,8 @@ static void ctx_teardown(struct ctx *c)
 	free(c->blob);
 	free(c->hit_keys);
 	free(c->churn_keys);
+	free(c->churn_dev_keys);
+	free(c->dup_keys);
 	free(c->sers);
 	for (op = 0; op < NR_OPS; op++) {
 		free(c->pt[op].ns);
@@ -749,8 +1051,9 @@ static void ctx_teardown(struct ctx *c)
 /* ---- output ---- */
 
 static const char *const csv_columns[] = {
-	"schema", "schema_version", "run_id", "variant", "op", "n",
-	"enumerated", "capacity", "share_pct", "seed", "population_hash",
+	"schema", "schema_version", "run_id", "variant", "rules", "op", "n",
+	"entries", "enumerated", "capacity", "share_pct", "seed", "population_hash",
+	"alias16", "alias16_false_hits",
 	"method", "samples", "visits", "ops_per_sample", "ops_per_total",
 	"level_min", "level_max",
 	"median_ns", "p99_ns", "min_ns", "max_ns", "mean_ns", "mad_ns",
@@ -781,13 +1084,17 @@ static void emit(struct res_writer *w, const struct ctx *c,
 	res_row_reset(&r);
 	res_add_str(&r, "run_id", c->cfg->run_id);
 	res_add_str(&r, "variant", c->ops->name);
+	res_add_str(&r, "rules", pci_ser_rules_name(c->ops->rules));
 	res_add_str(&r, "op", bench_ops[pt->op].name);
 	res_add_u64(&r, "n", pop->nr_preserved);
+	res_add_u64(&r, "entries", c->entries);
 	res_add_u64(&r, "enumerated", pop->nr);
 	res_add_u64(&r, "capacity", c->ser.capacity);
 	res_add_u64(&r, "share_pct", pop->share_pct);
 	res_add_u64(&r, "seed", c->cfg->p.seed);
 	res_add_str(&r, "population_hash", hash);
+	res_add_u64(&r, "alias16", pop->alias16);
+	res_add_u64(&r, "alias16_false_hits", pop->alias16_false_hits);
 	res_add_str(&r, "method", pt->method);
 	res_add_u64(&r, "samples", pt->nr);
 	res_add_u64(&r, "visits", c->cfg->visits);
@@ -1129,6 +1436,10 @@ static void meta_populations(struct json *j, const struct population *ps,
 		json_u64(j, "domains", p->nr_domains);
 		json_u64(j, "vmd_domains", p->nr_vmd_domains);
 		json_u64(j, "buses", p->nr_buses);
+		json_u64(j, "bridges", p->nr_bridges);
+		json_u64(j, "entries_refcounted", p->nr_entries);
+		json_u64(j, "alias16", p->alias16);
+		json_u64(j, "alias16_false_hits", p->alias16_false_hits);
 		json_u64(j, "multifunction_devices", p->nr_multifn);
 		json_u64(j, "max_functions", p->max_functions);
 		snprintf(dom, sizeof(dom), "%016llx",

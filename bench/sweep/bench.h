@@ -29,6 +29,9 @@ enum bench_op_id {
 	OP_FIND_MISS,
 	OP_RETRIEVE,
 	OP_RESTORE,
+	OP_PRESERVE_DUP,
+	OP_FILL,
+	OP_GROW,
 	NR_OPS,
 };
 
@@ -36,12 +39,16 @@ enum bench_op_id {
 enum bench_total {
 	TOTAL_N,		/* one per preserved device */
 	TOTAL_ENUMERATED,	/* one per device the next kernel enumerates */
+	TOTAL_ONE,		/* the op itself (grow) */
 };
 
 /* The name of op @i in bench_ops[] order, NULL past the last. */
 const char *bench_op_name(unsigned int i);
 /* What op @i's total counts (@i < NR_OPS). */
 enum bench_total bench_op_total(unsigned int i);
+/* How many ops that total counts for @pop. */
+struct population;
+unsigned long long bench_total_of(unsigned int i, const struct population *pop);
 /* The index of the op named @name, -1 if there is none. */
 int bench_op_index(const char *name);
 

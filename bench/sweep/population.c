@@ -18,6 +18,7 @@
  * driver enables them, after enumeration, and cannot be preserved.
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "population.h"
 
@@ -84,6 +85,38 @@ void rng_shuffle(struct rng *r, void *base, u32 nr, size_t size)
 	}
 }
 
+/*
+ * What the refcounted rules and the 16-bit alias count add to a
+ * population lives outside malloc's heap: a heap left as it was keeps
+ * the counted instructions of malloc inside the layouts (retrieve,
+ * restore) what they were before bridges were known, under v2's rules.
+ */
+#define POP_MAP_HDR	16
+
+static void *pop_zalloc(size_t n, size_t size)
+{
+	size_t len = POP_MAP_HDR + max(n, (size_t)1) * size;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memcpy(p, &len, sizeof(len));
+	return p + POP_MAP_HDR;
+}
+
+static void pop_zfree(void *ptr)
+{
+	char *p = ptr;
+	size_t len;
+
+	if (!p)
+		return;
+	p -= POP_MAP_HDR;
+	memcpy(&len, p, sizeof(len));
+	munmap(p, len);
+}
+
 /* ---- one domain ---- */
 
 struct pop_gen {
@@ -94,6 +127,7 @@ struct pop_gen {
 	u32 left;	/* devices this domain still has to hold */
 	u32 bus;	/* lowest free bus number */
 	u32 bus_end;	/* one past the domain's last bus */
+	u32 parent;	/* the bridge new devices sit below (generation index) */
 };
 
 /* Chipset devices on a segment's root bus, as devfn lists. */
@@ -138,7 +172,18 @@ static bool gen_emit(struct pop_gen *g, u32 bus, u32 devfn)
 	d->bdf = bus << 8 | devfn;
 	d->preserved = 0;
 	d->vmd = g->vmd;
+	g->p->bridge[g->p->nr - 1] = 0;
+	g->p->parent[g->p->nr - 1] = g->parent;
 	g->left--;
+	return true;
+}
+
+/* A bridge below the current one (as gen_emit). */
+static bool gen_bridge(struct pop_gen *g, u32 bus, u32 devfn)
+{
+	if (!gen_emit(g, bus, devfn))
+		return false;
+	g->p->bridge[g->p->nr - 1] = 1;
 	return true;
 }
 
@@ -218,13 +263,17 @@ static void gen_below_port(struct pop_gen *g, bool allow_switch);
 static void gen_switch(struct pop_gen *g, u32 bus)
 {
 	u32 ports = 2 + rng_below(g->rng, g->vmd ? 7 : 15), i;
+	u32 above = g->parent, up = g->p->nr;
 
-	gen_emit(g, bus, PCI_DEVFN(0, 0));
+	gen_bridge(g, bus, PCI_DEVFN(0, 0));
 	g->bus = bus + 2;
 	for (i = 0; i < ports && g->left && g->bus < g->bus_end; i++) {
-		gen_emit(g, bus + 1, PCI_DEVFN(i, 0));
+		g->parent = up;
+		gen_bridge(g, bus + 1, PCI_DEVFN(i, 0));
+		g->parent = g->p->nr - 1;
 		gen_below_port(g, false);
 	}
+	g->parent = above;
 }
 
 /* Whatever hangs below a root or downstream port, on bus g->bus. */
@@ -284,15 +333,19 @@ static void gen_domain(struct pop_gen *g, u32 root_bus)
 
 	g->bus = root_bus + 1;
 	g->bus_end = 256;
+	g->parent = POP_NO_PARENT;
 	if (!g->vmd)
 		gen_chipset(g, root_bus);
 	for (port = 0; port < POP_ROOT_PORTS && g->left; port++) {
 		if (g->bus >= g->bus_end)
 			break;
-		gen_emit(g, root_bus, PCI_DEVFN(root_port_slots[port / 8],
-						port % 8));
+		g->parent = POP_NO_PARENT;
+		gen_bridge(g, root_bus, PCI_DEVFN(root_port_slots[port / 8],
+						  port % 8));
+		g->parent = g->p->nr - 1;
 		gen_below_port(g, true);
 	}
+	g->parent = POP_NO_PARENT;
 }
 
 /* ---- the whole host ---- */
@@ -336,29 +389,160 @@ static int pop_order(struct population *p, struct rng *rng,
 		     struct pop_range *r, u32 nr_seg, u32 nr_vmd)
 {
 	struct pop_dev *out = calloc(p->nr, sizeof(*out));
-	u32 i, at = 0;
+	u32 *old_at = pop_zalloc(1 << 16, sizeof(*old_at));
+	u32 *new_at = pop_zalloc(1 << 16, sizeof(*new_at));
+	u32 *parent = pop_zalloc(p->nr, sizeof(*parent));
+	u8 *bridge = pop_zalloc(p->nr, sizeof(*bridge));
+	u32 i, j, at = 0, old;
+	int err = -ENOMEM;
 
-	if (!out)
-		return -ENOMEM;
+	if (!out || !old_at || !new_at || !parent || !bridge)
+		goto out;
 	if (nr_seg > 2)
 		rng_shuffle(rng, r + 1, nr_seg - 1, sizeof(*r));
 	p->nr_domains = nr_seg + nr_vmd;
 	p->domain = calloc(p->nr_domains, sizeof(*p->domain));
-	if (!p->domain) {
-		free(out);
-		return -ENOMEM;
-	}
+	if (!p->domain)
+		goto out;
 	for (i = 0; i < p->nr_domains; i++) {
 		u32 n = r[i].end - r[i].start;
 
 		p->domain[i] = r[i].domain;
 		memcpy(out + at, p->dev + r[i].start, n * sizeof(*out));
 		qsort(out + at, n, sizeof(*out), cmp_bdf);
+		/* Bridges and parents follow their devices (bdf is unique). */
+		for (j = r[i].start; j < r[i].end; j++)
+			old_at[p->dev[j].bdf] = j;
+		for (j = at; j < at + n; j++)
+			new_at[out[j].bdf] = j;
+		for (j = at; j < at + n; j++) {
+			old = old_at[out[j].bdf];
+			bridge[j] = p->bridge[old];
+			parent[j] = p->parent[old] == POP_NO_PARENT ?
+				    POP_NO_PARENT :
+				    new_at[p->dev[p->parent[old]].bdf];
+		}
 		at += n;
 	}
 	free(p->dev);
 	p->dev = out;
+	out = NULL;
+	pop_zfree(p->parent);
+	pop_zfree(p->bridge);
+	p->parent = parent;
+	p->bridge = bridge;
+	parent = NULL;
+	bridge = NULL;
+	err = 0;
+out:
+	free(out);
+	pop_zfree(old_at);
+	pop_zfree(new_at);
+	pop_zfree(parent);
+	pop_zfree(bridge);
+	return err;
+}
+
+/*
+ * The topology the refcounted rules need: which devices the table holds
+ * (the preserved ones and every bridge above one), each preserved
+ * device's path, and what a 16-bit domain would alias.  @idx[i] is the
+ * index in dev[] of preserved[i], then of absent[i - nr_preserved].
+ */
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int pop_alias16(struct population *p)
+{
+	u64 *k = pop_zalloc(p->nr, sizeof(*k));
+	u32 i, j, pres;
+
+	if (!k)
+		return -ENOMEM;
+	/* Key cut to 16 bits of domain, then bdf, then preserved last. */
+	for (i = 0; i < p->nr; i++)
+		k[i] = (u64)(p->dev[i].domain & 0xffff) << 17 |
+		       (u64)p->dev[i].bdf << 1 | p->dev[i].preserved;
+	qsort(k, p->nr, sizeof(*k), cmp_u64);
+	for (i = 0; i < p->nr; i = j) {
+		pres = 0;
+		for (j = i; j < p->nr && k[j] >> 1 == k[i] >> 1; j++)
+			pres += k[j] & 1;
+		if (j - i < 2)
+			continue;
+		p->alias16 += j - i;
+		if (pres)
+			p->alias16_false_hits += j - i - pres;
+	}
+	pop_zfree(k);
 	return 0;
+}
+
+static int pop_paths(struct population *p, const u32 *idx)
+{
+	u32 i, at, depth = 0, nr_abs = 0, x;
+
+	for (i = 0; i < p->nr; i++)
+		p->nr_bridges += p->bridge[i];
+	p->in_table = pop_zalloc(p->nr, sizeof(*p->in_table));
+	if (!p->in_table)
+		return -ENOMEM;
+	for (i = 0; i < p->nr_preserved; i++)
+		for (x = idx[i]; x != POP_NO_PARENT; x = p->parent[x]) {
+			depth += x != idx[i];
+			p->in_table[x] = 1;
+		}
+	p->preserved_dev = pop_zalloc(p->nr_preserved, sizeof(*p->preserved_dev));
+	p->path = pop_zalloc(depth, sizeof(*p->path));
+	p->entry_prefix = pop_zalloc((size_t)p->nr + 1, sizeof(*p->entry_prefix));
+	if (!p->preserved_dev || !p->path || !p->entry_prefix)
+		return -ENOMEM;
+	for (i = 0, at = 0; i < p->nr_preserved; i++) {
+		const struct pop_dev *d = &p->dev[idx[i]];
+		struct pci_ser_dev *pd = &p->preserved_dev[i];
+
+		*pd = (struct pci_ser_dev){
+			.domain = d->domain, .bdf = d->bdf,
+			.is_bridge = p->bridge[idx[i]], .path = p->path + at,
+		};
+		for (x = p->parent[idx[i]]; x != POP_NO_PARENT;
+		     x = p->parent[x]) {
+			p->path[at].domain = p->dev[x].domain;
+			p->path[at++].bdf = p->dev[x].bdf;
+			pd->nr_path++;
+		}
+		if (pd->nr_path > PCI_SER_MAX_PATH)
+			return -EINVAL;
+	}
+	for (i = 0; i < p->nr; i++) {
+		p->entry_prefix[i + 1] = p->entry_prefix[i] + p->in_table[i];
+		p->nr_bridges_in += p->in_table[i] && !p->dev[i].preserved;
+	}
+	p->nr_entries = p->entry_prefix[p->nr];
+	/* Misses: the devices that table lacks, in the draw's order. */
+	p->nr_absent_rc = p->nr - p->nr_entries;
+	if (!p->nr_absent_rc)
+		p->nr_absent_rc = p->nr_absent;
+	p->absent_rc = pop_zalloc(p->nr_absent_rc, sizeof(*p->absent_rc));
+	if (!p->absent_rc)
+		return -ENOMEM;
+	if (p->nr_entries == p->nr) {
+		memcpy(p->absent_rc, p->absent,
+		       p->nr_absent_rc * sizeof(*p->absent_rc));
+		for (i = 0; i < p->nr_absent_rc; i++)
+			p->absent_rc[i].domain |= 0x1000000;
+	} else {
+		for (i = p->nr_preserved; i < p->nr; i++)
+			if (!p->in_table[idx[i]]) {
+				p->absent_rc[nr_abs].domain = p->dev[idx[i]].domain;
+				p->absent_rc[nr_abs++].bdf = p->dev[idx[i]].bdf;
+			}
+	}
+	return pop_alias16(p);
 }
 
 /* Choose the preserved devices; list them and the absent ones. */
@@ -366,6 +550,7 @@ static int pop_preserve(struct population *p, struct rng *rng)
 {
 	u32 *idx = malloc((size_t)p->nr * sizeof(*idx));
 	u32 i, nr_absent = p->nr - p->nr_preserved;
+	int err;
 
 	p->preserved = calloc(max(p->nr_preserved, 1U), sizeof(*p->preserved));
 	p->nr_absent = nr_absent ? nr_absent : p->nr_preserved;
@@ -393,8 +578,9 @@ static int pop_preserve(struct population *p, struct rng *rng)
 		p->absent[i] = p->preserved[i];
 		p->absent[i].domain += 0x1000000;
 	}
+	err = pop_paths(p, idx);
 	free(idx);
-	return 0;
+	return err;
 }
 
 static void pop_summarise(struct population *p)
@@ -445,10 +631,12 @@ int population_make(struct population *p, u32 nr_preserved, u32 share_pct,
 	vmd_quota = min(POP_VMD_DEVICES, max(1U, total / 8 / nr_vmd));
 	p->dev = calloc(total, sizeof(*p->dev));
 	p->prefix = calloc((size_t)total + 1, sizeof(*p->prefix));
+	p->bridge = pop_zalloc(total, sizeof(*p->bridge));
+	p->parent = pop_zalloc(total, sizeof(*p->parent));
 	vmd = calloc(nr_vmd, sizeof(*vmd));
 	/* Room for the VMD domains after the segments, in the end. */
 	r = calloc(max_seg + nr_vmd, sizeof(*r));
-	if (!p->dev || !p->prefix || !vmd || !r)
+	if (!p->dev || !p->prefix || !vmd || !r || !p->bridge || !p->parent)
 		goto out;
 	g.rng = &rng;
 	g.p = p;
@@ -497,5 +685,12 @@ void population_free(struct population *p)
 	free(p->domain);
 	free(p->preserved);
 	free(p->absent);
+	pop_zfree(p->bridge);
+	pop_zfree(p->parent);
+	pop_zfree(p->in_table);
+	pop_zfree(p->preserved_dev);
+	pop_zfree(p->path);
+	pop_zfree(p->entry_prefix);
+	pop_zfree(p->absent_rc);
 	memset(p, 0, sizeof(*p));
 }

@@ -34,6 +34,9 @@ static inline double rng_unit(struct rng *r)
 /* Fisher-Yates over an array of @nr elements of @size bytes. */
 void rng_shuffle(struct rng *r, void *base, u32 nr, size_t size);
 
+/* No upstream bridge: the device sits on a root bus. */
+#define POP_NO_PARENT	0xffffffffU
+
 /* A device as the new kernel enumerates it. */
 struct pop_dev {
 	u32 domain;
@@ -49,6 +52,16 @@ struct population {
 	u32 nr_preserved;
 	/* Every device, in the order pci_setup_device() sees them. */
 	struct pop_dev *dev;
+	/*
+	 * Next to dev[i] (arrays of their own, so that struct pop_dev and the
+	 * heap stay as they were): bridge[i] for a root port or a switch's
+	 * upstream or downstream port; parent[i] the index of its upstream
+	 * bridge, or POP_NO_PARENT on a root bus; in_table[i] under
+	 * refcounted rules: preserved, or a bridge above a preserved device.
+	 */
+	u8 *bridge;
+	u32 *parent;
+	u8 *in_table;
 	/* prefix[i]: preserved devices among dev[0 .. i-1]; nr + 1 entries. */
 	u32 *prefix;
 	/* Domains in the order their host bridges appear. */
@@ -66,6 +79,30 @@ struct population {
 	 */
 	struct pci_ser_id *absent;
 	u32 nr_absent;
+	/*
+	 * Under refcounted rules (pci_ser_rules_refcounted()) the table also
+	 * holds every bridge above a preserved device: @nr_entries entries in
+	 * all, @nr_bridges_in of them bridges not preserved themselves.
+	 * @preserved_dev[i] is @preserved[i] as the front end takes it (its
+	 * path, nearest bridge first; a preserved bridge has is_bridge set).
+	 * @entry_prefix[i]: entries among dev[0 .. i-1]; @absent_rc: the
+	 * devices not in that table (made-up keys when there are none).
+	 */
+	u32 nr_bridges;		/* bridges enumerated */
+	u32 nr_entries;
+	u32 nr_bridges_in;
+	struct pci_ser_dev *preserved_dev;
+	struct pci_ser_id *path;	/* the paths preserved_dev[] point into */
+	u32 *entry_prefix;
+	struct pci_ser_id *absent_rc;
+	u32 nr_absent_rc;
+	/*
+	 * A 16-bit domain: @alias16 enumerated devices share (domain & 0xffff,
+	 * bdf) with another one; @alias16_false_hits of them are not preserved
+	 * but share it with a preserved device (a lookup would wrongly hit).
+	 */
+	u32 alias16;
+	u32 alias16_false_hits;
 	u64 hash;		/* FNV-1a of the list, to tell populations apart */
 };
 

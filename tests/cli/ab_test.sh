@@ -98,7 +98,7 @@ rc=0
 timeout 900 sh "$ab" "$A" "$A" "$small" >"$tmp/out" 2>"$tmp/err" || rc=$?
 check "A against A: exit 0" '[ "$rc" = 0 ]'
 check "A against A: no counted point marked" \
-	'counted | grep -q "0 regressions, 0 improvements, 72 unchanged" &&
+	'counted | grep -q "0 regressions, 0 improvements, [1-9][0-9]* unchanged$" &&
 	 ! counted | grep -q " [RI]  "'
 check "A against A: the verdict" 'grep -qx "verdict: no regression" "$tmp/out"'
 check "A against A: the wall clock was sampled, interleaved" \

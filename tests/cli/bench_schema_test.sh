@@ -110,8 +110,13 @@ BEGIN {
 	if (num("visits") != 2) fail(key ": visits is not 2")
 	if (get("population_hash") !~ /^[0-9a-f]+$/) fail(key ": population_hash")
 	m = get("method")
-	if (m != "batch" && m != "churn" && m != "full" && m != "window")
+	if (m != "batch" && m != "churn" && m != "full" && m != "window" &&
+	    !(op == "grow" && (m == "block" || m == "plain")))
 		fail(key ": method " m)
+	r = get("rules")
+	if (r != "v2" && r != "v6" && r != "kho-blocks") fail(key ": rules " r)
+	if (r == "v2" && num("entries") != 16) fail(key ": v2 entries is not n")
+	if (num("entries") < 16) fail(key ": entries < n")
 	if (get("run_id") == "") fail(key ": empty run_id")
 	med = num("median_ns"); mn = num("min_ns"); mx = num("max_ns")
 	p99 = num("p99_ns"); mean = num("mean_ns"); mad = num("mad_ns")
@@ -125,7 +130,7 @@ BEGIN {
 	if (num("overhead_p99_ns") < num("overhead_ns"))
 		fail(key ": overhead_p99_ns < overhead_ns")
 	ops_total = num("ops_per_total")
-	want = op == "restore" ? 32 : 16
+	want = op == "restore" ? 32 : op == "grow" ? 1 : 16
 	if (ops_total != want) fail(key ": ops_per_total " ops_total)
 	if (num("ops_per_sample") < 1) fail(key ": ops_per_sample < 1")
 	t = num("total_ms"); e = med * ops_total / 1e6
@@ -146,6 +151,9 @@ BEGIN {
 		if (num("level_max") != 16 || num("level_min") > 16 ||
 		    num("level_min") < 12)
 			fail(key ": level_min/level_max")
+	} else if (op == "grow") {
+		if (num("level_min") != num("level_max"))
+			fail(key ": grow level_min != level_max")
 	} else if (nullable("level_min") != "null") {
 		fail(key ": level_min set")
 	}
