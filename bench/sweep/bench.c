@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "findings.h"
 #include "numparse.h"
 #include "pci_ser.h"
 #include "pci_ser_blob.h"
@@ -1922,6 +1923,10 @@ int bench_main(int argc, char **argv)
 		die(EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
 	print_table(&cfg, &topo, elapsed);
 	print_restore_summary(&cfg);
+	printf("\n");
+	if (findings_print(stdout, "lubench-bench", cfg.out, NULL))
+		die(EXIT_SYSTEM, "%s: the findings could not read the rows",
+		    cfg.out);
 	if (canary_spread(&lo, &hi) > 3)
 		fprintf(stderr, "lubench-bench: warning: the machine's speed "
 			"changed by %.0f%% during the run (empty call %.2f..%.2f "

@@ -5,7 +5,8 @@
  * from bench/results.jsonl and bench/meta.json, read and checked in C;
  * the counted instructions from count/; the comparisons with the
  * baseline and the cycles' table are the lines compare and the cycle
- * report printed, and the verdict is run.sh's verdict.txt.  At most ~60
+ * report printed, and the verdict is run.sh's verdict.txt.  The findings are
+ * computed from the rows (findings.c).  At most ~60
  * lines: the full tables are in bench.txt, count.txt and cycle.txt (the
  * restore by wall clock and the cycle phases' legend too).
  *
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "findings.h"
 #include "input.h"
 #include "resultdir.h"
 
@@ -338,6 +340,14 @@ int main(int argc, char **argv)
 		ret = print_bench(dir);
 	if (!ret && non_empty(dir, "count/results.jsonl", path, sizeof(path)))
 		ret = print_count(dir);
+	if (!ret) {
+		char bench[PATH_MAX], count[PATH_MAX];
+
+		snprintf(bench, sizeof(bench), "%s/bench", dir);
+		snprintf(count, sizeof(count), "%s/count", dir);
+		printf("\n");
+		ret = findings_print(stdout, "lubench-summary", bench, count);
+	}
 	if (!ret && non_empty(dir, "cycle.txt", path, sizeof(path))) {
 		printf("\nLive update in the QEMU guest (kexec; blackout on the TSC):\n");
 		ret = print_lines(path, cycle_table, false, NULL, 0);
