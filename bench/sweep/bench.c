@@ -1924,7 +1924,7 @@ int bench_main(int argc, char **argv)
 	print_table(&cfg, &topo, elapsed);
 	print_restore_summary(&cfg);
 	printf("\n");
-	if (findings_print(stdout, "lubench-bench", cfg.out, NULL))
+	if (findings_print(stdout, "lubench-bench", cfg.out, NULL, 96))
 		die(EXIT_SYSTEM, "%s: the findings could not read the rows",
 		    cfg.out);
 	if (canary_spread(&lo, &hi) > 3)

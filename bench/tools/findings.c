@@ -283,21 +283,21 @@ bool fd_fit_power(const double *n, const double *t, unsigned int nr,
 
 /*
  * One finding's lines: the first starts with its letter, the others are
- * indented; items are wrapped at FD_COLS.
+ * indented; lines are wrapped at @cols.
  */
-#define FD_COLS	96
 
 struct fd_out {
 	FILE *f;
 	char tag;	/* the finding's letter until its first line */
 	int col;	/* 0: no line open */
 	int lines;
+	int cols;	/* the width lines are wrapped at */
 };
 
 /* Put one word (or an atomic item) on the current line, or on a new one. */
 static void fd_word(struct fd_out *o, bool newline, const char *w, int len)
 {
-	if (newline || !o->col || o->col + 1 + len > FD_COLS) {
+	if (newline || !o->col || o->col + 1 + len > o->cols) {
 		if (o->col)
 			fputc('\n', o->f);
 		if (o->tag)
@@ -631,10 +631,10 @@ static void fd_none(struct fd_out *o, unsigned int lines)
  * its counted fit next to it.
  */
 int findings_print(FILE *f, const char *prog, const char *bench_dir,
-		   const char *count_dir)
+		   const char *count_dir, int cols)
 {
 	struct fd_set s[FD_NR_CLOCKS] = { };
-	struct fd_out o = { .f = f };
+	struct fd_out o = { .f = f, .cols = cols };
 	unsigned int lines;
 	int err = 0, c;
 

@@ -11,6 +11,7 @@
  * restore by wall clock and the cycle phases' legend too).
  *
  * usage: lubench-summary RUN_DIR [CYCLE_NOTE]
+ *        lubench-summary --findings RUN_DIR
  * Exit: 0; 2 usage, or a result file that is not of a known schema and
  * version or is malformed (FILE[:LINE]: reason on stderr).
  */
@@ -322,6 +323,39 @@ static bool non_empty(const char *dir, const char *name, char *path,
 	return !stat(path, &st) && st.st_size > 0;
 }
 
+/*
+ * --findings RUN_DIR: the findings alone, 72 columns wide, for the
+ * report (run.sh writes them to RUN_DIR/findings.txt); without the
+ * heading, which the report gives them.
+ */
+static int only_findings(const char *dir)
+{
+	char bench[PATH_MAX], count[PATH_MAX], *buf = NULL, *body;
+	struct stat st;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "usage: lubench-summary --findings RUN_DIR\n");
+		return 2;
+	}
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		fprintf(stderr, "lubench-summary: out of memory\n");
+		return 2;
+	}
+	snprintf(bench, sizeof(bench), "%s/bench", dir);
+	snprintf(count, sizeof(count), "%s/count", dir);
+	ret = findings_print(f, "lubench-summary", bench, count, 72);
+	fclose(f);
+	body = buf ? strchr(buf, '\n') : NULL;
+	if (!ret && body)
+		fputs(body + 1, stdout);
+	free(buf);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	char path[PATH_MAX];
@@ -329,6 +363,8 @@ int main(int argc, char **argv)
 	struct stat st;
 	int ret = 0;
 
+	if (argc == 3 && !strcmp(argv[1], "--findings"))
+		return only_findings(argv[2]);
 	if (argc < 2 || argc > 3 || stat(argv[1], &st) || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "usage: lubench-summary RUN_DIR [CYCLE_NOTE]\n");
 		return 2;
@@ -346,7 +382,8 @@ int main(int argc, char **argv)
 		snprintf(bench, sizeof(bench), "%s/bench", dir);
 		snprintf(count, sizeof(count), "%s/count", dir);
 		printf("\n");
-		ret = findings_print(stdout, "lubench-summary", bench, count);
+		ret = findings_print(stdout, "lubench-summary", bench, count,
+				     96);
 	}
 	if (!ret && non_empty(dir, "cycle.txt", path, sizeof(path))) {
 		printf("\nLive update in the QEMU guest (kexec; blackout on the TSC):\n");

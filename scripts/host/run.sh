@@ -155,6 +155,7 @@ against cycle
 } >"$dir/verdict.txt"
 
 "$build/bench/lubench-summary" "$dir" "$cycle_note" >"$dir/summary.txt" || status=1
+"$build/bench/lubench-summary" --findings "$dir" >"$dir/findings.txt" || status=1
 cat "$dir/summary.txt"
 
 # The report for review: report.txt (72 columns) and report.html (the

@@ -117,7 +117,7 @@ static char *findings(const char *bench, const char *count, int *err)
 
 	if (!f)
 		abort();
-	*err = findings_print(f, "findings_test", bench, count);
+	*err = findings_print(f, "findings_test", bench, count, 96);
 	fclose(f);
 	return flatten(buf);
 }
