@@ -99,6 +99,8 @@ static const char *const op_names[TRACE_NR_OPS] = {
 	[TRACE_REFCOUNT]	= "refcount",
 	[TRACE_FREEZE]		= "freeze",
 	[TRACE_JUMP]		= "jump",
+	[TRACE_CAPACITY]	= "capacity",
+	[TRACE_FAULT]		= "fault",
 };
 
 const char *trace_op_name(enum trace_op op)
@@ -243,14 +245,14 @@ static int tokenize(char *line, char *tok[MAX_TOKENS + 1])
 }
 
 static const char *parse_capacity(struct trace *t, char **tok, int n,
-				  char *why, size_t len)
+				  unsigned int lineno, char *why, size_t len)
 {
 	unsigned long long v;
 	char *end;
 
-	if (t->has_capacity)
+	if (t->has_capacity && !t->nr)
 		return "capacity given twice";
-	if (t->nr)
+	if (!t->has_capacity && t->nr)
 		return "capacity must come before the first op";
 	if (n != 2)
 		return n < 2 ? "capacity needs a number" :
@@ -265,6 +267,13 @@ static const char *parse_capacity(struct trace *t, char **tok, int n,
 		snprintf(why, len, "capacity above the maximum of %u",
 			 PCI_SER_MAX_CAPACITY);
 		return why;
+	}
+	if (t->nr) {
+		/* Later ones size the tables made after them. */
+		struct trace_rec r = { .op = TRACE_CAPACITY, .line = lineno,
+				       .dev = TRACE_NO_DEV, .value = v };
+
+		return trace_push(t, &r) ? "out of memory" : NULL;
 	}
 	t->capacity = v;
 	t->has_capacity = true;
@@ -417,6 +426,30 @@ static const char *fix_path(struct trace *t, struct trace_dev *d,
 	return why;
 }
 
+/* `fault alloc N`: the Nth allocation of the next op fails (1..1000). */
+static const char *parse_fault(struct trace *t, char **tok, int n,
+			       unsigned int lineno)
+{
+	struct trace_rec r = { .op = TRACE_FAULT, .line = lineno,
+			       .dev = TRACE_NO_DEV };
+	unsigned long v;
+	char *end;
+
+	if (n < 2 || strcasecmp(tok[1], "alloc"))
+		return "fault needs a kind: fault alloc N";
+	if (n != 3)
+		return n < 3 ? "fault alloc needs N, the allocation to fail" :
+			       "unexpected text after the fault";
+	if (!isdigit((unsigned char)tok[2][0]))
+		return "fault alloc N: N must be a decimal number 1..1000";
+	errno = 0;
+	v = strtoul(tok[2], &end, 10);
+	if (*end || errno || v < 1 || v > 1000)
+		return "fault alloc N: N must be a decimal number 1..1000";
+	r.value = v;
+	return trace_push(t, &r) ? "out of memory" : NULL;
+}
+
 static const char *parse_line(struct trace *t, char *line, unsigned int lineno,
 			      char *why, size_t len)
 {
@@ -436,9 +469,11 @@ static const char *parse_line(struct trace *t, char *line, unsigned int lineno,
 	if (n > MAX_TOKENS)
 		return "too many words on the line";
 	if (!strcasecmp(tok[0], "capacity"))
-		return parse_capacity(t, tok, n, why, len);
+		return parse_capacity(t, tok, n, lineno, why, len);
 	if (!strcasecmp(tok[0], "rules"))
 		return parse_rules(t, tok, n, lineno, why, len);
+	if (!strcasecmp(tok[0], "fault"))
+		return parse_fault(t, tok, n, lineno);
 	if (!strcasecmp(tok[0], "bridge")) {
 		bridge_line = true;
 	} else {
@@ -597,14 +632,13 @@ static int jump(struct pci_ser *ser)
 	return 0;
 }
 
-int trace_run_op(struct pci_ser *ser, const struct trace *t,
-		 const struct trace_rec *r, u32 capacity)
+static int trace_run_dev_op(struct pci_ser *ser, const struct trace *t,
+			    const struct trace_rec *r, u32 capacity)
 {
 	struct pci_ser_id path[TRACE_MAX_PATH];
 	struct pci_ser_dev dev;
 
-	if (r->dev != TRACE_NO_DEV)
-		trace_to_dev(t, r, &dev, path);
+	trace_to_dev(t, r, &dev, path);
 	switch (r->op) {
 	case TRACE_PRESERVE:
 		return pci_ser_preserve_dev(ser, &dev, capacity);
@@ -613,18 +647,41 @@ int trace_run_op(struct pci_ser *ser, const struct trace *t,
 	case TRACE_FINISH:
 		return pci_ser_finish_dev(ser, &dev);
 	case TRACE_FIND:
-		return pci_ser_find(ser, r->domain, r->bdf) ? TRACE_RESULT_FOUND :
-							      TRACE_RESULT_ABSENT;
+		return pci_ser_find(ser, r->domain, r->bdf) ?
+		       TRACE_RESULT_FOUND : TRACE_RESULT_ABSENT;
 	case TRACE_REFCOUNT:
-		return TRACE_RESULT_REFCOUNT + pci_ser_refcount(ser, r->domain,
-							  r->bdf);
-	case TRACE_FREEZE:
-		pci_ser_freeze(ser);
+		return TRACE_RESULT_REFCOUNT +
+		       pci_ser_refcount(ser, r->domain, r->bdf);
+	default:
+		return -EINVAL;
+	}
+}
+
+int trace_run_op(struct pci_ser *ser, const struct trace *t,
+		 const struct trace_rec *r, struct trace_env *env)
+{
+	int ret;
+
+	switch (r->op) {
+	case TRACE_CAPACITY:
+		env->capacity = r->value;
 		return 0;
-	case TRACE_JUMP:
-		return jump(ser);
-	case TRACE_NR_OPS:
+	case TRACE_FAULT:
+		env->fault = r->value;
+		return 0;
+	default:
 		break;
 	}
-	return -EINVAL;
+	pci_ser_fail_alloc_in = env->fault;
+	if (r->op == TRACE_FREEZE) {
+		pci_ser_freeze(ser);
+		ret = 0;
+	} else if (r->op == TRACE_JUMP) {
+		ret = jump(ser);
+	} else {
+		ret = trace_run_dev_op(ser, t, r, env->capacity);
+	}
+	pci_ser_fail_alloc_in = 0;
+	env->fault = 0;
+	return ret;
 }

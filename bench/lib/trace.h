@@ -19,13 +19,15 @@ enum trace_op {
 	TRACE_REFCOUNT,
 	TRACE_FREEZE,
 	TRACE_JUMP,
+	TRACE_CAPACITY,		/* a later `capacity N`: tables made from here */
+	TRACE_FAULT,		/* `fault alloc N`: in the next op */
 	TRACE_NR_OPS,
 };
 
 /* Ops that name no device. */
 static inline bool trace_op_has_dev(enum trace_op op)
 {
-	return op != TRACE_FREEZE && op != TRACE_JUMP;
+	return op < TRACE_FREEZE;
 }
 
 #define TRACE_NO_DEV	UINT32_MAX
@@ -38,6 +40,7 @@ struct trace_rec {
 	bool via;		/* the line gave the path */
 	unsigned int line;
 	uint32_t dev;		/* index in trace.dev, or TRACE_NO_DEV */
+	uint32_t value;		/* capacity, fault: the number */
 };
 
 /*
@@ -107,11 +110,22 @@ int trace_parse(FILE *f, const char *name, struct trace *t, char *err,
 void trace_free(struct trace *t);
 
 /*
+ * What a trace has set so far in one table's run: the capacity tables
+ * are made with, and an allocation to fail in the next op (0: none).
+ */
+struct trace_env {
+	uint32_t capacity;
+	uint32_t fault;
+};
+
+/*
  * Run one op of @t on @ser (the rules are @ser->ops->rules): preserve,
  * unpreserve and finish return 0 or -errno; find TRACE_RESULT_FOUND or
  * TRACE_RESULT_ABSENT; refcount TRACE_RESULT_REFCOUNT + the count; freeze
  * 0; jump 0, or TRACE_RESULT_DEFECT_BASE - defect when the table's own
- * layout refuses its blob (a bug).  @capacity sizes a table made anew.
+ * layout refuses its blob (a bug); capacity and fault 0, setting @env.
+ * @env->capacity sizes a table made anew; @env->fault, when set, is the
+ * allocation of this op that fails (pci_ser_fail_alloc_in).
  */
 #define TRACE_RESULT_FOUND		1
 #define TRACE_RESULT_ABSENT		2
@@ -119,6 +133,6 @@ void trace_free(struct trace *t);
 #define TRACE_RESULT_DEFECT_BASE	(-0x1000)
 struct pci_ser;
 int trace_run_op(struct pci_ser *ser, const struct trace *t,
-		 const struct trace_rec *r, uint32_t capacity);
+		 const struct trace_rec *r, struct trace_env *env);
 
 #endif /* LUBENCH_TRACE_H */
