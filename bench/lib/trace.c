@@ -394,7 +394,7 @@ static int store_path(struct trace *t, struct trace_dev *d,
 	uint32_t i;
 
 	for (i = 0; i < nr; i++) {
-		if (grow((void **)&t->path, &t->alloc_path, t->nr_path,
+		if (grow((void **)&t->path, &t->alloc_path, t->nr_path + i,
 			 sizeof(*t->path), 64))
 			return -1;
 		t->path[t->nr_path + i] = ids[i];
@@ -684,4 +684,30 @@ int trace_run_op(struct pci_ser *ser, const struct trace *t,
 	pci_ser_fail_alloc_in = 0;
 	env->fault = 0;
 	return ret;
+}
+const char *trace_result_str(int r)
+{
+	static char other[64];
+
+	if (r >= TRACE_RESULT_REFCOUNT) {
+		snprintf(other, sizeof(other), "%d", r - TRACE_RESULT_REFCOUNT);
+		return other;
+	}
+	if (r <= TRACE_RESULT_DEFECT_BASE) {
+		snprintf(other, sizeof(other), "refused: %s",
+			 pci_ser_defect_str(TRACE_RESULT_DEFECT_BASE - r));
+		return other;
+	}
+	switch (r) {
+	case 0:			return "ok";
+	case TRACE_RESULT_FOUND:	return "found";
+	case TRACE_RESULT_ABSENT:	return "absent";
+	case -EINVAL:		return "EINVAL";
+	case -EBUSY:		return "EBUSY";
+	case -ENOSPC:		return "ENOSPC";
+	case -ENOENT:		return "ENOENT";
+	case -ENOMEM:		return "ENOMEM";
+	}
+	snprintf(other, sizeof(other), "E%d", -r);
+	return other;
 }

@@ -135,4 +135,7 @@ struct pci_ser;
 int trace_run_op(struct pci_ser *ser, const struct trace *t,
 		 const struct trace_rec *r, struct trace_env *env);
 
+/* A result of trace_run_op() as replay prints it (one static buffer). */
+const char *trace_result_str(int r);
+
 #endif /* LUBENCH_TRACE_H */

@@ -10,6 +10,7 @@
 #include "count_opts.h"
 #include "faults.h"
 #include "pci_ser.h"
+#include "stress.h"
 #include "workload_cycle.h"
 
 static void usage(FILE *f)
@@ -79,6 +80,7 @@ static int list_keys(void)
 {
 	static const struct lb_stage *const stages[] = {
 		&bench_stage, &cycle_stage, &count_stage, &ab_stage,
+		&stress_stage,
 	};
 	const struct lb_option *o;
 	unsigned int i;

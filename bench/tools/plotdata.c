@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 {
 	static const char *const kinds[] = {
 		"lubench-bench-meta", "lubench-count-meta",
-		"lubench-cycle-meta", NULL,
+		"lubench-cycle-meta", "lubench-stress-meta", NULL,
 	};
 	struct rdir p = { 0 };
 	const char *kind;
@@ -100,6 +100,8 @@ int main(int argc, char **argv)
 		return p.err;
 	if (!strcmp(kind, "lubench-cycle-meta"))
 		ret = pd_cycle(&p);
+	else if (!strcmp(kind, "lubench-stress-meta"))
+		ret = pd_stress(&p);
 	else
 		ret = pd_bench(&p, !strcmp(kind, "lubench-count-meta"));
 	if (!pd_close(&p, p.figures, "figures") && !ret)

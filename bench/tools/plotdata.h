@@ -29,5 +29,6 @@ const char *pd_colour(unsigned int i);
 /* A bench run, or with @counted a `lubench count` run. */
 int pd_bench(struct rdir *d, bool counted);
 int pd_cycle(struct rdir *d);
+int pd_stress(struct rdir *d);
 
 #endif /* LUBENCH_PLOTDATA_H */

@@ -26,33 +26,6 @@ struct lane {
 	struct trace_env env;
 };
 
-static const char *result_str(int r)
-{
-	static char other[64];
-
-	if (r >= TRACE_RESULT_REFCOUNT) {
-		snprintf(other, sizeof(other), "%d", r - TRACE_RESULT_REFCOUNT);
-		return other;
-	}
-	if (r <= TRACE_RESULT_DEFECT_BASE) {
-		snprintf(other, sizeof(other), "refused: %s",
-			 pci_ser_defect_str(TRACE_RESULT_DEFECT_BASE - r));
-		return other;
-	}
-	switch (r) {
-	case 0:			return "ok";
-	case TRACE_RESULT_FOUND:	return "found";
-	case TRACE_RESULT_ABSENT:	return "absent";
-	case -EINVAL:		return "EINVAL";
-	case -EBUSY:		return "EBUSY";
-	case -ENOSPC:		return "ENOSPC";
-	case -ENOENT:		return "ENOENT";
-	case -ENOMEM:		return "ENOMEM";
-	}
-	snprintf(other, sizeof(other), "E%d", -r);
-	return other;
-}
-
 
 /* A blob, bounded (LB_MAX_BLOB); NULL with the reason printed. */
 static void *read_blob(const char *path, size_t *len)
@@ -142,7 +115,7 @@ static int load_lanes(struct lane *lanes, int nr, const char *path,
 		}
 		if (ctx.err) {
 			fprintf(stderr, "%s: cannot load into %s: %s\n", path,
-				lanes[i].ops->name, result_str(ctx.err));
+				lanes[i].ops->name, trace_result_str(ctx.err));
 			free(buf);
 			pci_ser_destroy(&src);
 			return -1;
@@ -341,7 +314,7 @@ static void print_disagreement(FILE *f, const char *trace,
 	fprintf(f, "%s:%u: variants disagree on '%s':", trace, r->line, op);
 	for (i = 0; i < nr; i++) {
 		fprintf(f, " %s -> %s", lanes[i].ops->name,
-			result_str(out[i].res));
+			trace_result_str(out[i].res));
 		for (j = 0; j < out[i].nr; j++)
 			fprintf(f, "%s%u", j ? "/" : " refcounts ",
 				out[i].after[j]);
@@ -378,7 +351,7 @@ static int replay(struct lane *lanes, int nr, const struct trace *t,
 			print_disagreement(stderr, trace, r, op, lanes, out, nr);
 			return 1;
 		}
-		printf("%s -> %s\n", op, result_str(out[0].res));
+		printf("%s -> %s\n", op, trace_result_str(out[0].res));
 		for (j = 0; j < out[0].nr; j++) {
 			char dev[PCI_DEV_STR_LEN];
 
@@ -392,7 +365,7 @@ static int replay(struct lane *lanes, int nr, const struct trace *t,
 			/* Refusing its own handover, unprovoked, is a bug. */
 			fprintf(stderr, "%s:%u: %s: the handover was refused: %s\n",
 				trace, r->line, lanes[0].ops->name,
-				result_str(out[0].res));
+				trace_result_str(out[0].res));
 			return 1;
 		}
 	}

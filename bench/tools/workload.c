@@ -10,6 +10,7 @@
 
 #include "bench.h"
 #include "count_opts.h"
+#include "stress.h"
 #include "workload.h"
 #include "workload_cycle.h"
 
@@ -21,6 +22,7 @@ static const struct lb_stage *const all_stages[] = {
 	&cycle_stage,
 	&count_stage,
 	&ab_stage,
+	&stress_stage,
 	NULL,
 };
 

@@ -69,9 +69,9 @@ run=${1%/}
 plot_init
 if [ -f "$run/meta.json" ]; then
 	plot_one "$run"
-elif [ -d "$run/bench" ] || [ -d "$run/cycle" ]; then
+elif [ -d "$run/bench" ] || [ -d "$run/cycle" ] || [ -d "$run/stress" ]; then
 	# A `lubench run`: each stage that left results.
-	for stage in bench cycle; do
+	for stage in bench cycle stress; do
 		[ ! -f "$run/$stage/meta.json" ] || plot_one "$run/$stage"
 	done
 	[ "$n" -gt 0 ] || die "$run: neither bench/ nor cycle/ holds results"
