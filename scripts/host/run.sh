@@ -7,9 +7,9 @@
 #
 # usage: scripts/host/run.sh [WORKLOAD]
 #   WORKLOAD  a workload file (default workloads/default.conf); its
-#             [bench], [count] and [cycle] sections give the options of
+#             [bench], [count], [stress] and [cycle] sections give the options of
 #             each stage
-# Writes results/run-<time>-<host>/{bench,count,cycle,summary.txt,
+# Writes results/run-<time>-<host>/{bench,count,stress,cycle,summary.txt,
 # report.txt,report.html,plan} (under
 # $LUBENCH_RESULTS instead of results/ when set) and prints where
 # everything is.  Exit: 0, 1 a stage failed, 2 usage or a bad workload.
@@ -47,7 +47,7 @@ if [ -f "$build/CMakeCache.txt" ] &&
 else
 	"$top/lubench" build
 fi
-"$wl" check "$workload" bench count cycle || exit 2
+"$wl" check "$workload" bench count stress cycle || exit 2
 
 # Install what is missing and build everything first: each stage needs it.
 "$top/lubench" build
@@ -102,6 +102,19 @@ if opts count; then
 		count_pid=$!
 	else
 		count || status=1
+	fi
+fi
+
+if opts stress; then
+	echo "== stress ($(tr '\n' ' ' <"$dir/stress.opts"))" >&2
+	# shellcheck disable=SC2046 # one option or value per line, no spaces
+	if "$build/bench/lubench-stress" $(cat "$dir/stress.opts") \
+		--out "$dir/stress" >"$dir/stress.txt"; then
+		"$top/scripts/plot/plot.sh" "$dir/stress" >/dev/null ||
+			echo "run: plotting the stress run failed" >&2
+	else
+		echo "run: stress lost a device or failed (see $dir/stress.txt)" >&2
+		status=1
 	fi
 fi
 
@@ -177,8 +190,10 @@ fi
 	echo "  sweep results:  $dir/bench/results.jsonl (.csv, meta.json); table: $dir/bench.txt"
 	echo "  sweep plots:    $dir/bench/plots/"
 }
-[ -d "$dir/count" ] &&
-	echo "  counts:         $dir/count/results.jsonl (.csv, meta.json); table: $dir/count.txt"
+ && {
+	echo "  stress:         $dir/stress/results.jsonl (.csv, meta.json); table: $dir/stress.txt"
+	echo "  stress plot:    $dir/stress/plots/stress-scaling.png"
+}
 for c in "$dir"/compare-*.txt; do
 	[ -s "$c" ] && echo "  vs baseline:    $c"
 done
