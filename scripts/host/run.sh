@@ -190,7 +190,7 @@ fi
 	echo "  sweep results:  $dir/bench/results.jsonl (.csv, meta.json); table: $dir/bench.txt"
 	echo "  sweep plots:    $dir/bench/plots/"
 }
- && {
+[ -d "$dir/stress" ] && {
 	echo "  stress:         $dir/stress/results.jsonl (.csv, meta.json); table: $dir/stress.txt"
 	echo "  stress plot:    $dir/stress/plots/stress-scaling.png"
 }
