@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "die.h"
 #include "bench.h"
 #include "callgrind_out.h"
 #include "count_opts.h"
@@ -41,9 +42,6 @@
 #define COUNT_META_SCHEMA	"lubench-count-meta"
 #define COUNT_SCHEMA_VERSION	1
 
-#define EXIT_USAGE	1
-#define EXIT_WRONG	2
-#define EXIT_SYSTEM	3
 
 /*
  * The cache model callgrind simulates, the same on every machine (the
@@ -77,20 +75,6 @@ struct summary {
 
 static struct summary *summaries;
 static u32 nr_summaries, max_summaries;
-
-static void __attribute__((format(printf, 2, 3), noreturn))
-die(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "lubench-count: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(code);
-}
 
 static double now_s(void)
 {
@@ -212,24 +196,24 @@ static void probe_tools(struct env *e)
 	ssize_t n;
 
 	if (!find_valgrind(e->valgrind, sizeof(e->valgrind)))
-		die(EXIT_SYSTEM, "valgrind not found on PATH: install the "
+		lb_die(LB_EXIT_SYSTEM, "valgrind not found on PATH: install the "
 		    "Debian package valgrind (./lubench setup)");
 	snprintf(path, sizeof(path), "%s/valgrind-version", e->tmp);
 	if (run_clean(argv, e->tmp, NULL, path, NULL))
-		die(EXIT_SYSTEM, "%s --version failed", e->valgrind);
+		lb_die(LB_EXIT_SYSTEM, "%s --version failed", e->valgrind);
 	first_line(path, line, sizeof(line));
 	if (strncmp(line, "valgrind-", 9))
-		die(EXIT_SYSTEM, "%s --version said '%s'", e->valgrind, line);
+		lb_die(LB_EXIT_SYSTEM, "%s --version said '%s'", e->valgrind, line);
 	snprintf(e->valgrind_version, sizeof(e->valgrind_version), "%s",
 		 line + 9);
 	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
 	if (n <= 0)
-		die(EXIT_SYSTEM, "/proc/self/exe: %s", strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "/proc/self/exe: %s", strerror(errno));
 	path[n] = '\0';
 	*strrchr(path, '/') = '\0';
 	snprintf(e->worker, sizeof(e->worker), "%s/lubench-count-worker", path);
 	if (access(e->worker, X_OK))
-		die(EXIT_SYSTEM, "%s: %s", e->worker, strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "%s: %s", e->worker, strerror(errno));
 }
 
 /* Remove @dir and what it holds: files and directories of files. */
@@ -263,7 +247,7 @@ static void write_input(const struct count_cfg *cfg, u32 n, const char *path)
 	int op;
 
 	if (!f)
-		die(EXIT_SYSTEM, "%s: %s", path, strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "%s: %s", path, strerror(errno));
 	fprintf(f, "n=%u share=%u seed=%llu ops=%u variant=", n,
 		cfg->p.share_pct, (unsigned long long)cfg->p.seed, cfg->ops);
 	for (i = 0; i < cfg->p.nr_variants; i++)
@@ -274,7 +258,7 @@ static void write_input(const struct count_cfg *cfg, u32 n, const char *path)
 			fprintf(f, "%s%s", i++ ? "," : "", bench_op_name(op));
 	fputc('\n', f);
 	if (ferror(f) | fclose(f))
-		die(EXIT_SYSTEM, "%s: write error", path);
+		lb_die(LB_EXIT_SYSTEM, "%s: write error", path);
 }
 
 /*
@@ -307,13 +291,13 @@ static void run_worker(const struct env *e, const char *dir)
 	if (rc == 0)
 		return;
 	if (rc < 0)
-		die(EXIT_SYSTEM, "cannot run %s: %s", e->valgrind,
+		lb_die(LB_EXIT_SYSTEM, "cannot run %s: %s", e->valgrind,
 		    strerror(-rc));
 	fprintf(stderr, "lubench-count: the worker failed (exit %d) in %s:\n",
 		rc, dir);
 	show_tail(err, 10);
 	show_tail(log, 10);
-	exit(rc == EXIT_WRONG ? EXIT_WRONG : EXIT_SYSTEM);
+	exit(rc == LB_EXIT_WRONG ? LB_EXIT_WRONG : LB_EXIT_SYSTEM);
 }
 
 /* ---- reading the worker's points and their dumps ---- */
@@ -337,13 +321,13 @@ static void read_dump(const char *dir, u64 pid, u64 nr, const char *want,
 	snprintf(path, sizeof(path), "%s/cg.%llu.%llu", dir,
 		 (unsigned long long)pid, (unsigned long long)nr);
 	if (cg_read(path, &d, err, sizeof(err)))
-		die(EXIT_SYSTEM, "%s", err);
+		lb_die(LB_EXIT_SYSTEM, "%s", err);
 	if (strcmp(d.trigger, want))
-		die(EXIT_SYSTEM, "%s: dump of '%s', expected '%s'", path,
+		lb_die(LB_EXIT_SYSTEM, "%s: dump of '%s', expected '%s'", path,
 		    d.trigger, want);
 	for (i = 0; i < 9; i++)
 		if (!cg_total(&d, ev[i], &v[i]))
-			die(EXIT_SYSTEM, "%s: no %s event (is --cache-sim on?)",
+			lb_die(LB_EXIT_SYSTEM, "%s: no %s event (is --cache-sim on?)",
 			    path, ev[i]);
 	*k = (struct counts){
 		.ir = v[0], .dr = v[1], .dw = v[2], .i1_miss = v[3],
@@ -381,7 +365,7 @@ static u64 need_u64(const struct jl_obj *o, const char *key, const char *where)
 	int err = jl_u64(o, key, UINT64_MAX, &v);
 
 	if (err)
-		die(EXIT_SYSTEM, "%s: %s", where,
+		lb_die(LB_EXIT_SYSTEM, "%s: %s", where,
 		    jl_why(why, sizeof(why), o, key, err, "a count"));
 	return v;
 }
@@ -392,7 +376,7 @@ static const char *need_str(const struct jl_obj *o, const char *key,
 	const char *s;
 
 	if (jl_str(o, key, &s))
-		die(EXIT_SYSTEM, "%s: no \"%s\"", where, key);
+		lb_die(LB_EXIT_SYSTEM, "%s: no \"%s\"", where, key);
 	return s;
 }
 
@@ -517,7 +501,7 @@ static void emit(struct res_writer *w, const struct count_cfg *cfg,
 	res_add_str(&r, "cpu_model", e->topo.cpu_model);
 	res_add_str(&r, "compiler", e->topo.compiler);
 	if (res_write(w, &r))
-		die(EXIT_SYSTEM, "writing results: %s", strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "writing results: %s", strerror(errno));
 }
 
 static void remember(const struct count_cfg *cfg, const struct point *p,
@@ -530,7 +514,7 @@ static void remember(const struct count_cfg *cfg, const struct point *p,
 		max_summaries = max(64U, max_summaries * 2);
 		summaries = realloc(summaries, max_summaries * sizeof(*s));
 		if (!summaries)
-			die(EXIT_SYSTEM, "out of memory");
+			lb_die(LB_EXIT_SYSTEM, "out of memory");
 	}
 	for (v = 0; v < cfg->p.nr_variants; v++)
 		if (!strcmp(cfg->p.variant[v]->name, p->variant))
@@ -575,7 +559,7 @@ static void read_point(const struct jl_obj *o, const char *dir,
 		.blob_bytes = need_u64(o, "blob_bytes", where),
 	};
 	if (jl_bool(o, "extrapolated", &p->extrapolated) || !p->ops)
-		die(EXIT_SYSTEM, "%s: malformed point", where);
+		lb_die(LB_EXIT_SYSTEM, "%s: malformed point", where);
 	if ((d = opt_dump(o, "dump_ops", where))) {
 		snprintf(name, sizeof(name), "%s/%s/ops", p->variant, p->op);
 		read_dump(dir, pid, d, name, &p->main, e);
@@ -594,7 +578,7 @@ static void read_point(const struct jl_obj *o, const char *dir,
 	read_dump(dir, pid, need_u64(o, "dump_empty", where), name, &p->empty, e);
 	ok = !strcmp(p->op, "restore") ? p->lookups > 0 : p->main.ir > 0;
 	if (!ok)
-		die(EXIT_SYSTEM, "%s: %s %s counted nothing", where, p->variant,
+		lb_die(LB_EXIT_SYSTEM, "%s: %s %s counted nothing", where, p->variant,
 		    p->op);
 	derive(p);
 }
@@ -614,7 +598,7 @@ static u32 read_points(struct res_writer *w, const struct count_cfg *cfg,
 		lin[op] = NAN;
 	snprintf(path, sizeof(path), "%s/points.jsonl", dir);
 	if (lb_lines_open(&l, path))
-		die(EXIT_SYSTEM, "%s", l.err);
+		lb_die(LB_EXIT_SYSTEM, "%s", l.err);
 	while ((ret = lb_lines_next(&l)) > 0) {
 		struct point p;
 		const char *bad;
@@ -622,11 +606,11 @@ static u32 read_points(struct res_writer *w, const struct count_cfg *cfg,
 		snprintf(where, sizeof(where), "%s:%u", path, l.lineno);
 		bad = jl_parse_buf(l.line, l.len, &o);
 		if (bad)
-			die(EXIT_SYSTEM, "%s: %s", where, bad);
+			lb_die(LB_EXIT_SYSTEM, "%s: %s", where, bad);
 		bad = jl_check_schema(&o, COUNT_PROTO_SCHEMA,
 				      COUNT_PROTO_VERSION, why, sizeof(why));
 		if (bad)
-			die(EXIT_SYSTEM, "%s: %s", where, bad);
+			lb_die(LB_EXIT_SYSTEM, "%s: %s", where, bad);
 		if (jl_has(&o, "probe")) {
 			struct counts k;
 
@@ -640,7 +624,7 @@ static u32 read_points(struct res_writer *w, const struct count_cfg *cfg,
 		/* The worker is ours: its ops are the benchmark's. */
 		op = bench_op_index(p.op);
 		if (op >= NR_OPS)
-			die(EXIT_SYSTEM, "%s: unknown op \"%s\"", where, p.op);
+			lb_die(LB_EXIT_SYSTEM, "%s: unknown op \"%s\"", where, p.op);
 		if (!strcmp(p.variant, "linear"))
 			lin[op] = p.per_op;
 		emit(w, cfg, e, &p, lin[op]);
@@ -649,7 +633,7 @@ static u32 read_points(struct res_writer *w, const struct count_cfg *cfg,
 		nr++;
 	}
 	if (ret < 0)
-		die(EXIT_SYSTEM, "%s", l.err);
+		lb_die(LB_EXIT_SYSTEM, "%s", l.err);
 	lb_lines_close(&l);
 	return nr;
 }
@@ -797,9 +781,9 @@ static void parse_args(struct count_cfg *cfg, int argc, char **argv)
 	default:
 		if (!err[0]) {
 			usage(stderr);
-			exit(EXIT_USAGE);
+			exit(LB_EXIT_USAGE);
 		}
-		die(EXIT_USAGE, "%s", err);
+		lb_die(LB_EXIT_USAGE, "%s", err);
 	}
 }
 
@@ -811,7 +795,7 @@ static void make_tmp(struct env *e)
 		base = "/tmp";
 	snprintf(e->tmp, sizeof(e->tmp), "%s/lubench-count.XXXXXX", base);
 	if (!mkdtemp(e->tmp))
-		die(EXIT_SYSTEM, "%s: %s", e->tmp, strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "%s: %s", e->tmp, strerror(errno));
 }
 
 /* The worker under callgrind for one N, then its rows. */
@@ -827,16 +811,16 @@ static void count_n(struct res_writer *w, const struct count_cfg *cfg,
 		want += cfg->p.op[op] ? cfg->p.nr_variants : 0;
 	snprintf(dir, sizeof(dir), "%s/n%u", e->tmp, n);
 	if (mkdir(dir, 0755))
-		die(EXIT_SYSTEM, "%s: %s", dir, strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "%s: %s", dir, strerror(errno));
 	snprintf(path, sizeof(path), "%s/worker", dir);
 	if (symlink(e->worker, path))
-		die(EXIT_SYSTEM, "%s: %s", path, strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "%s: %s", path, strerror(errno));
 	snprintf(path, sizeof(path), "%s/input", dir);
 	write_input(cfg, n, path);
 	run_worker(e, dir);
 	nr = read_points(w, cfg, e, dir);
 	if (nr != want)
-		die(EXIT_SYSTEM, "N=%u: %u points counted, %u expected", n, nr,
+		lb_die(LB_EXIT_SYSTEM, "N=%u: %u points counted, %u expected", n, nr,
 		    want);
 	if (!cfg->keep)
 		rm_tree(dir);
@@ -854,13 +838,14 @@ int main(int argc, char **argv)
 	u32 i;
 	int err;
 
+	lb_die_setup("lubench-count", false);
 	count_cfg_init(&cfg);
 	parse_args(&cfg, argc, argv);
 	if (cfg.check)
 		return 0;
 	err = topology_probe(&e.topo, TOPO_CPU_NONE);
 	if (err)
-		die(EXIT_SYSTEM, "topology: %s", strerror(-err));
+		lb_die(LB_EXIT_SYSTEM, "topology: %s", strerror(-err));
 	make_tmp(&e);
 	probe_tools(&e);
 	bench_run_dir(cfg.run_id, sizeof(cfg.run_id), cfg.out, sizeof(cfg.out),
@@ -868,17 +853,17 @@ int main(int argc, char **argv)
 	err = res_open(&w, cfg.out, COUNT_SCHEMA, COUNT_SCHEMA_VERSION,
 		       csv_columns);
 	if (err)
-		die(EXIT_SYSTEM, "%s: %s", cfg.out, strerror(-err));
+		lb_die(LB_EXIT_SYSTEM, "%s: %s", cfg.out, strerror(-err));
 	if (write_meta(&cfg, &e, started, 0, false))
-		die(EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
 	fprintf(stderr, "count: run %s -> %s (valgrind %s)\n", cfg.run_id,
 		cfg.out, e.valgrind_version);
 	for (i = 0; i < cfg.p.nr_n; i++)
 		count_n(&w, &cfg, &e, cfg.p.n[i], t0);
 	if (res_close(&w))
-		die(EXIT_SYSTEM, "writing results in %s", cfg.out);
+		lb_die(LB_EXIT_SYSTEM, "writing results in %s", cfg.out);
 	if (write_meta(&cfg, &e, started, now_s() - t0, true))
-		die(EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
 	print_table(&cfg, &e, now_s() - t0);
 	if (cfg.keep)
 		fprintf(stderr, "count: callgrind's files kept in %s\n", e.tmp);

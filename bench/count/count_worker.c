@@ -28,6 +28,7 @@
 
 #include <valgrind/callgrind.h>
 
+#include "die.h"
 #include "bench.h"
 #include "count_proto.h"
 #include "numparse.h"
@@ -54,9 +55,6 @@ static inline u64 count_mark(int i)
 #define LOOP_MARK(i)	count_mark(i)
 #include "timed_loops.h"
 
-#define EXIT_USAGE	1
-#define EXIT_WRONG	2
-#define EXIT_SYSTEM	3
 
 struct wcfg {
 	u32 n;
@@ -97,34 +95,11 @@ struct wpoint {
 	int dump_ops, dump_retrieve, dump_lookups, dump_empty;
 };
 
-static void __attribute__((format(printf, 2, 3), noreturn))
-die(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "lubench-count-worker: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	_exit(code);
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p)
-		die(EXIT_SYSTEM, "out of memory (%zu x %zu bytes)", n, size);
-	return p;
-}
-
 static void __attribute__((noreturn))
 wrong(const struct wctx *c, const char *op, const char *what, u64 got,
       u64 want)
 {
-	die(EXIT_WRONG, "%s at N=%u: %s %s: got %llu, expected %llu",
+	lb_die(LB_EXIT_WRONG, "%s at N=%u: %s %s: got %llu, expected %llu",
 	    c->ops->name, c->pop->nr_preserved, op, what,
 	    (unsigned long long)got, (unsigned long long)want);
 }
@@ -191,7 +166,7 @@ static void churn_dev_point(struct wctx *c, struct wpoint *p, u32 k,
 		.unpreserve = fe_unpreserve,
 		.preserve = fe_preserve,
 		.ser = &c->ser,
-		.key = xcalloc(n, sizeof(struct pci_ser_dev)),
+		.key = lb_xcalloc(n, sizeof(struct pci_ser_dev)),
 		.nr_keys = n,
 		.k = k,
 		.capacity = c->pop->nr,
@@ -211,7 +186,7 @@ static void churn_dev_point(struct wctx *c, struct wpoint *p, u32 k,
 	time_churn_dev(&ch, rounds, &t, &t);
 	p->dump_ops = dump(c, name, "ops");
 	if (ch.err)
-		die(EXIT_WRONG, "%s at N=%u: preserve/unpreserve failed (%d)",
+		lb_die(LB_EXIT_WRONG, "%s at N=%u: preserve/unpreserve failed (%d)",
 		    c->ops->name, n, ch.err);
 	if (c->ser.nr_devices != c->entries)
 		wrong(c, name, "entries left", c->ser.nr_devices, c->entries);
@@ -236,7 +211,7 @@ static void churn_point(struct wctx *c, struct wpoint *p)
 		.unpreserve = c->ops->unpreserve,
 		.preserve = c->ops->preserve,
 		.ser = &c->ser,
-		.key = xcalloc(n, sizeof(struct pci_ser_id)),
+		.key = lb_xcalloc(n, sizeof(struct pci_ser_id)),
 		.nr_keys = n,
 		.k = k,
 	};
@@ -260,7 +235,7 @@ static void churn_point(struct wctx *c, struct wpoint *p)
 	time_churn(&ch, rounds, &t, &t);
 	p->dump_ops = dump(c, name, "ops");
 	if (ch.err)
-		die(EXIT_WRONG, "%s at N=%u: preserve/unpreserve failed (%d)",
+		lb_die(LB_EXIT_WRONG, "%s at N=%u: preserve/unpreserve failed (%d)",
 		    c->ops->name, n, ch.err);
 	if (c->ser.nr_devices != n)
 		wrong(c, name, "devices left", c->ser.nr_devices, n);
@@ -275,7 +250,7 @@ static void check_retrieved(const struct wctx *c, const struct pci_ser *s,
 			    u32 bad, const char *op)
 {
 	if (bad)
-		die(EXIT_WRONG, "%s at N=%u: %s: its own blob was refused",
+		lb_die(LB_EXIT_WRONG, "%s at N=%u: %s: its own blob was refused",
 		    c->ops->name, c->pop->nr_preserved, op);
 	if (s->nr_devices != c->entries || !s->priv)
 		wrong(c, op, "entries", s->nr_devices, c->entries);
@@ -360,7 +335,7 @@ static void restore_point(struct wctx *c, struct wpoint *p)
 static void dup_point(struct wctx *c, struct wpoint *p)
 {
 	const struct population *pop = c->pop;
-	struct pci_ser_dev *key = xcalloc(pop->nr_preserved, sizeof(*key));
+	struct pci_ser_dev *key = lb_xcalloc(pop->nr_preserved, sizeof(*key));
 	struct dups d = {
 		.preserve = fe_preserve,
 		.ser = &c->ser,
@@ -401,20 +376,20 @@ static void fills_count(struct wctx *c, struct wpoint *p, struct fills *f,
 	struct pci_ser s;
 
 	if (fills_setup(f, &s, 1))
-		die(EXIT_SYSTEM, "%s: %s: its setup failed", c->ops->name,
+		lb_die(LB_EXIT_SYSTEM, "%s: %s: its setup failed", c->ops->name,
 		    name);
 	count_marks(0, 1);
 	time_fills(f, &s, 1);
 	p->dump_ops = dump(c, name, "ops");
 	if (f->err)
-		die(EXIT_WRONG, "%s at N=%u: %s: a preserve failed (%d)",
+		lb_die(LB_EXIT_WRONG, "%s at N=%u: %s: a preserve failed (%d)",
 		    c->ops->name, c->pop->nr_preserved, name, f->err);
 	if (want && s.nr_devices != want)
 		wrong(c, name, "entries", s.nr_devices, want);
 	pci_ser_destroy(&s);
 	f->preserve = empty_dev_update;
 	if (fills_setup(f, &s, 1))
-		die(EXIT_SYSTEM, "%s: %s: its setup failed", c->ops->name,
+		lb_die(LB_EXIT_SYSTEM, "%s: %s: its setup failed", c->ops->name,
 		    name);
 	time_fills(f, &s, 1);
 	p->dump_empty = dump(c, name, "empty");
@@ -453,7 +428,7 @@ static void grow_point(struct wctx *c, struct wpoint *p)
 	};
 
 	if (!g)
-		die(EXIT_WRONG, "%s: grow: a preserve failed", c->ops->name);
+		lb_die(LB_EXIT_WRONG, "%s: grow: a preserve failed", c->ops->name);
 	p->method = grew ? "block" : "plain";
 	p->ops = 1;
 	p->level_min = p->level_max = g - 1;
@@ -511,7 +486,7 @@ static void report(const struct wctx *c, const struct wpoint *p)
 	json_dump(&j, "dump_empty", p->dump_empty);
 	json_obj_end(&j);
 	if (fflush(stdout))
-		die(EXIT_SYSTEM, "writing the report: %s", strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "writing the report: %s", strerror(errno));
 }
 
 /* ---- one layout: its table, then each op in a child of its own ---- */
@@ -532,14 +507,14 @@ static void build(struct wctx *c)
 
 	err = fill_table(&c->ser, c->ops, pop, &i);
 	if (err)
-		die(i < 0 ? EXIT_SYSTEM : EXIT_WRONG, "%s: %s %d of %u: %d",
+		lb_die(i < 0 ? LB_EXIT_SYSTEM : LB_EXIT_WRONG, "%s: %s %d of %u: %d",
 		    c->ops->name, i < 0 ? "init" : "preserve of device",
 		    i, pop->nr_preserved, err);
 	c->table_bytes = heap_bytes() - heap0;
 	if (c->ser.nr_devices != c->entries)
 		wrong(c, "preserve", "entries", c->ser.nr_devices, c->entries);
 	c->blob_len = pci_ser_blob_size(&c->ser);
-	c->blob = xcalloc(1, c->blob_len);
+	c->blob = lb_xcalloc(1, c->blob_len);
 	pci_ser_blob_write(&c->ser, c->blob, 0, 0);
 }
 
@@ -577,18 +552,18 @@ static void in_child(void (*fn)(void *, int), void *arg, int i)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		die(EXIT_SYSTEM, "fork: %s", strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "fork: %s", strerror(errno));
 	if (!pid) {
 		fn(arg, i);
 		fflush(NULL);
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) < 0)
-		die(EXIT_SYSTEM, "waitpid: %s", strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "waitpid: %s", strerror(errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return;
 	/* The child said why; pass its verdict on. */
-	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_SYSTEM);
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : LB_EXIT_SYSTEM);
 }
 
 static void op_child(void *arg, int op)
@@ -624,7 +599,7 @@ static void variant_child(void *arg, int v)
 static void probe_string_functions(struct wctx *c)
 {
 	static volatile size_t len = 4096;
-	char *a = xcalloc(1, 2 * len), *b = xcalloc(1, 2 * len);
+	char *a = lb_xcalloc(1, 2 * len), *b = lb_xcalloc(1, 2 * len);
 
 	CALLGRIND_START_INSTRUMENTATION;
 	CALLGRIND_TOGGLE_COLLECT;
@@ -653,15 +628,15 @@ static void add_list(struct wcfg *cfg, const char *key, char *list)
 		if (!strcmp(key, "variant")) {
 			if (cfg->nr_variants == COUNT_MAX_VARIANTS ||
 			    !pci_ser_variant(tok))
-				die(EXIT_USAGE, "bad variant '%s'", tok);
+				lb_die(LB_EXIT_USAGE, "bad variant '%s'", tok);
 			cfg->variant[cfg->nr_variants++] = pci_ser_variant(tok);
 			continue;
 		}
 		i = bench_op_index(tok);
 		if (i < 0)
-			die(EXIT_USAGE, "bad op '%s'", tok);
+			lb_die(LB_EXIT_USAGE, "bad op '%s'", tok);
 		if (!count_point[i])
-			die(EXIT_USAGE, "op '%s' has no counted loop "
+			lb_die(LB_EXIT_USAGE, "op '%s' has no counted loop "
 			    "(count_worker.c: count_point[])", tok);
 		cfg->op[i] = true;
 	}
@@ -673,14 +648,14 @@ static void parse_word(struct wcfg *cfg, char *word)
 	u64 x;
 
 	if (!v)
-		die(EXIT_USAGE, "bad input word '%s'", word);
+		lb_die(LB_EXIT_USAGE, "bad input word '%s'", word);
 	*v++ = '\0';
 	if (!strcmp(word, "variant") || !strcmp(word, "op")) {
 		add_list(cfg, word, v);
 		return;
 	}
 	if (lb_parse_u64(v, 1, UINT32_MAX, &x))
-		die(EXIT_USAGE, "bad %s '%s'", word, v);
+		lb_die(LB_EXIT_USAGE, "bad %s '%s'", word, v);
 	if (!strcmp(word, "n"))
 		cfg->n = x;
 	else if (!strcmp(word, "share"))
@@ -690,7 +665,7 @@ static void parse_word(struct wcfg *cfg, char *word)
 	else if (!strcmp(word, "ops"))
 		cfg->ops = x;
 	else
-		die(EXIT_USAGE, "unknown input word '%s'", word);
+		lb_die(LB_EXIT_USAGE, "unknown input word '%s'", word);
 }
 
 static void read_cfg(struct wcfg *cfg)
@@ -698,13 +673,13 @@ static void read_cfg(struct wcfg *cfg)
 	char line[4096], *save = NULL, *w;
 
 	if (!fgets(line, sizeof(line), stdin) || !strchr(line, '\n'))
-		die(EXIT_USAGE, "no input line on stdin (see the header)");
+		lb_die(LB_EXIT_USAGE, "no input line on stdin (see the header)");
 	line[strcspn(line, "\n")] = '\0';
 	for (w = strtok_r(line, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		parse_word(cfg, w);
 	if (!cfg->n || !cfg->share_pct || cfg->share_pct > 100 || !cfg->ops ||
 	    !cfg->nr_variants)
-		die(EXIT_USAGE, "input needs n, share (1..100), ops, variant");
+		lb_die(LB_EXIT_USAGE, "input needs n, share (1..100), ops, variant");
 }
 
 int main(void)
@@ -717,12 +692,13 @@ int main(void)
 	u32 v;
 	int err;
 
+	lb_die_setup("lubench-count-worker", true);
 	read_cfg(&cfg);
 	err = population_make(&pop, cfg.n, cfg.share_pct, cfg.seed);
 	if (err)
-		die(EXIT_SYSTEM, "population of %u: %s", cfg.n, strerror(-err));
+		lb_die(LB_EXIT_SYSTEM, "population of %u: %s", cfg.n, strerror(-err));
 	/* One lookup order for every layout, whichever were asked for. */
-	keys = xcalloc(pop.nr_preserved, sizeof(*keys));
+	keys = lb_xcalloc(pop.nr_preserved, sizeof(*keys));
 	memcpy(keys, pop.preserved, pop.nr_preserved * sizeof(*keys));
 	rng_seed(&rng, cfg.seed ^ COUNT_KEYS_SEED);
 	rng_shuffle(&rng, keys, pop.nr_preserved, sizeof(*keys));

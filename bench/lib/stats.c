@@ -5,12 +5,15 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stats.h"
 
-static int cmp_double(const void *a, const void *b)
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+int stats_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
@@ -41,6 +44,28 @@ static double median_sorted(const double *s, size_t n)
 	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+double stats_median(const double *v, size_t n)
+{
+	double small[64], *s = small, m;
+
+	if (!n)
+		return NAN;
+	if (n > ARRAY_LEN(small)) {
+		s = malloc(n * sizeof(*s));
+		if (!s) {
+			fprintf(stderr, "stats_median: out of memory (%zu "
+				"values)\n", n);
+			abort();
+		}
+	}
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), stats_cmp_double);
+	m = median_sorted(s, n);
+	if (s != small)
+		free(s);
+	return m;
+}
+
 int stats_compute(const double *v, size_t n, struct stats *st)
 {
 	double *s, sum = 0;
@@ -57,7 +82,7 @@ int stats_compute(const double *v, size_t n, struct stats *st)
 	if (!s)
 		return -ENOMEM;
 	memcpy(s, v, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
+	qsort(s, n, sizeof(*s), stats_cmp_double);
 	for (i = 0; i < n; i++)
 		sum += s[i];
 	st->min = s[0];
@@ -67,7 +92,7 @@ int stats_compute(const double *v, size_t n, struct stats *st)
 	st->p99 = stats_quantile_sorted(s, n, 0.99);
 	for (i = 0; i < n; i++)
 		s[i] = fabs(v[i] - st->median);
-	qsort(s, n, sizeof(*s), cmp_double);
+	qsort(s, n, sizeof(*s), stats_cmp_double);
 	st->mad = median_sorted(s, n);
 	free(s);
 	return 0;

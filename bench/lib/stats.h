@@ -22,6 +22,15 @@ struct stats {
 /* Fill @st from @n samples; @v is left untouched.  0 or -ENOMEM. */
 int stats_compute(const double *v, size_t n, struct stats *st);
 
+/* Ascending order of doubles, for qsort(). */
+int stats_cmp_double(const void *a, const void *b);
+
+/*
+ * The median of @n values: the mean of the two middle ones for even @n,
+ * NAN for none.  @v is left untouched.  Out of memory is fatal.
+ */
+double stats_median(const double *v, size_t n);
+
 /* The @q quantile (0..1) of @n sorted values, by nearest rank. */
 double stats_quantile_sorted(const double *sorted, size_t n, double q);
 

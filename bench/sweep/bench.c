@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "die.h"
 #include "bench.h"
 #include "findings.h"
 #include "numparse.h"
@@ -43,9 +44,6 @@
 #define BENCH_SCHEMA_VERSION	1
 
 /* Exit codes, as `lubench bench --help` lists them. */
-#define EXIT_USAGE	1
-#define EXIT_WRONG	2	/* a layout gave a wrong answer */
-#define EXIT_SYSTEM	3	/* memory, files, pinning */
 
 /* Tables alive at once in one retrieve or restore sample. */
 #define MAX_TABLES	4096
@@ -124,29 +122,6 @@ struct point {
 	u64 checked;		/* answers checked against the population */
 	struct stats st, st_empty;
 };
-
-static void __attribute__((format(printf, 2, 3), noreturn))
-die(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "lubench-bench: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(code);
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p)
-		die(EXIT_SYSTEM, "out of memory (%zu x %zu bytes)", n, size);
-	return p;
-}
 
 static inline u64 now_ns(void)
 {
@@ -231,7 +206,7 @@ static void __attribute__((noreturn))
 wrong(const struct ctx *c, const char *op, const char *what, u64 got,
       u64 want)
 {
-	die(EXIT_WRONG, "%s at N=%u: %s %s: got %llu, expected %llu",
+	lb_die(LB_EXIT_WRONG, "%s at N=%u: %s %s: got %llu, expected %llu",
 	    c->ops->name, c->pop->nr_preserved, op, what,
 	    (unsigned long long)got, (unsigned long long)want);
 }
@@ -387,7 +362,7 @@ static void churn_finish(struct ctx *c, int arg)
 
 	(void)arg;
 	if (c->churn.err || c->churn_dev.err)
-		die(EXIT_WRONG, "%s at N=%u: preserve/unpreserve failed (%d)",
+		lb_die(LB_EXIT_WRONG, "%s at N=%u: preserve/unpreserve failed (%d)",
 		    c->ops->name, n, c->churn.err | c->churn_dev.err);
 	if (c->ser.nr_devices != c->entries)
 		wrong(c, "churn", "entries left", c->ser.nr_devices,
@@ -627,11 +602,11 @@ static double fills_batch(struct ctx *c, struct fills *f, u32 k, u32 want,
 	u64 t;
 
 	if (fills_setup(f, c->sers, k))
-		die(EXIT_SYSTEM, "%s at N=%u: %s: its setup failed",
+		lb_die(LB_EXIT_SYSTEM, "%s at N=%u: %s: its setup failed",
 		    c->ops->name, c->pop->nr_preserved, op);
 	t = time_fills(f, c->sers, k);
 	if (f->err)
-		die(EXIT_WRONG, "%s at N=%u: %s: a preserve failed (%d)",
+		lb_die(LB_EXIT_WRONG, "%s at N=%u: %s: a preserve failed (%d)",
 		    c->ops->name, c->pop->nr_preserved, op, f->err);
 	for (i = 0; want && i < k; i++)
 		if (c->sers[i].nr_devices != want)
@@ -725,7 +700,7 @@ static void grow_prepare(struct ctx *c, int arg)
 	(void)arg;
 	g = grow_at(c->ops, pop, &c->grew);
 	if (!g)
-		die(EXIT_WRONG, "%s: grow: a preserve failed", c->ops->name);
+		lb_die(LB_EXIT_WRONG, "%s: grow: a preserve failed", c->ops->name);
 	c->grow = (struct fills){
 		.preserve = fe_preserve,
 		.ops = c->ops,
@@ -923,10 +898,10 @@ static void ctx_build(struct ctx *c)
 	/* In the random order user space preserved them in. */
 	err = fill_table(&c->ser, c->ops, pop, &i);
 	if (err && i < 0)
-		die(EXIT_SYSTEM, "%s: init for %u devices: %d", c->ops->name,
+		lb_die(LB_EXIT_SYSTEM, "%s: init for %u devices: %d", c->ops->name,
 		    pop->nr, err);
 	if (err)
-		die(EXIT_WRONG, "%s: preserve %05x:%02x:%02x.%u: %d",
+		lb_die(LB_EXIT_WRONG, "%s: preserve %05x:%02x:%02x.%u: %d",
 		    c->ops->name, pop->preserved[i].domain,
 		    pop->preserved[i].bdf >> 8,
 		    (pop->preserved[i].bdf >> 3) & 0x1f,
@@ -935,10 +910,10 @@ static void ctx_build(struct ctx *c)
 	if (c->ser.nr_devices != c->entries)
 		wrong(c, "preserve", "entries", c->ser.nr_devices, c->entries);
 	c->blob_len = pci_ser_blob_size(&c->ser);
-	c->blob = xcalloc(1, c->blob_len);
+	c->blob = lb_xcalloc(1, c->blob_len);
 	pci_ser_blob_write(&c->ser, c->blob, 0, 0);
 	if (pci_ser_blob_check(c->blob, c->blob_len, c->ops, NULL))
-		die(EXIT_WRONG, "%s: its own blob does not check",
+		lb_die(LB_EXIT_WRONG, "%s: its own blob does not check",
 		    c->ops->name);
 }
 
@@ -959,29 +934,29 @@ static void ctx_setup(struct ctx *c)
 		pt->op = op;
 		pt->on = c->cfg->p.op[op];
 		pt->nr = c->cfg->samples;
-		pt->ns = xcalloc(pt->nr, sizeof(double));
-		pt->empty = xcalloc(pt->nr, sizeof(double));
-		pt->part_a = xcalloc(pt->nr, sizeof(double));
-		pt->part_b = xcalloc(pt->nr, sizeof(double));
+		pt->ns = lb_xcalloc(pt->nr, sizeof(double));
+		pt->empty = lb_xcalloc(pt->nr, sizeof(double));
+		pt->part_a = lb_xcalloc(pt->nr, sizeof(double));
+		pt->part_b = lb_xcalloc(pt->nr, sizeof(double));
 	}
 	ctx_build(c);
 	c->nr_sers = max_tables(c);
-	c->sers = xcalloc(c->nr_sers, sizeof(*c->sers));
+	c->sers = lb_xcalloc(c->nr_sers, sizeof(*c->sers));
 	/* Lookups in an order unrelated to the order of preservation. */
-	c->hit_keys = xcalloc(pop->nr_preserved, sizeof(*c->hit_keys));
+	c->hit_keys = lb_xcalloc(pop->nr_preserved, sizeof(*c->hit_keys));
 	memcpy(c->hit_keys, pop->preserved,
 	       pop->nr_preserved * sizeof(*c->hit_keys));
 	rng_shuffle(&c->rng, c->hit_keys, pop->nr_preserved,
 		    sizeof(*c->hit_keys));
-	c->churn_keys = xcalloc(pop->nr_preserved, sizeof(*c->churn_keys));
+	c->churn_keys = lb_xcalloc(pop->nr_preserved, sizeof(*c->churn_keys));
 	memcpy(c->churn_keys, pop->preserved,
 	       pop->nr_preserved * sizeof(*c->churn_keys));
-	c->churn_dev_keys = xcalloc(pop->nr_preserved,
+	c->churn_dev_keys = lb_xcalloc(pop->nr_preserved,
 				   sizeof(*c->churn_dev_keys));
 	memcpy(c->churn_dev_keys, pop->preserved_dev,
 	       pop->nr_preserved * sizeof(*c->churn_dev_keys));
 	/* Duplicates: the preserved, in lookup order, each as an endpoint. */
-	c->dup_keys = xcalloc(pop->nr_preserved, sizeof(*c->dup_keys));
+	c->dup_keys = lb_xcalloc(pop->nr_preserved, sizeof(*c->dup_keys));
 	for (op = 0; op < (int)pop->nr_preserved; op++) {
 		c->dup_keys[op].domain = c->hit_keys[op].domain;
 		c->dup_keys[op].bdf = c->hit_keys[op].bdf;
@@ -1026,7 +1001,7 @@ static void ctx_finish(struct ctx *c)
 			continue;
 		if (stats_compute(pt->ns, pt->nr, &pt->st) ||
 		    stats_compute(pt->empty, pt->nr, &pt->st_empty))
-			die(EXIT_SYSTEM, "out of memory");
+			lb_die(LB_EXIT_SYSTEM, "out of memory");
 	}
 }
 
@@ -1069,7 +1044,7 @@ static double median_of(const double *v, u32 n)
 	struct stats st;
 
 	if (stats_compute(v, n, &st))
-		die(EXIT_SYSTEM, "out of memory");
+		lb_die(LB_EXIT_SYSTEM, "out of memory");
 	return st.median;
 }
 
@@ -1135,7 +1110,7 @@ static void emit(struct res_writer *w, const struct ctx *c,
 	res_add_i64(&r, "cpu", cpu);
 	res_add_f64_array(&r, "samples_ns", pt->ns, pt->nr);
 	if (res_write(w, &r))
-		die(EXIT_SYSTEM, "writing results: %s", strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "writing results: %s", strerror(errno));
 }
 
 static struct summary *summaries;
@@ -1151,7 +1126,7 @@ static void remember(const struct ctx *c, const struct point *pt,
 		max_summaries = max(64U, max_summaries * 2);
 		summaries = realloc(summaries, max_summaries * sizeof(*s));
 		if (!summaries)
-			die(EXIT_SYSTEM, "out of memory");
+			lb_die(LB_EXIT_SYSTEM, "out of memory");
 	}
 	s = &summaries[nr_summaries++];
 	s->n = c->pop->nr_preserved;
@@ -1227,16 +1202,16 @@ static void run_setup(struct run *run)
 	u32 i, v;
 	int err;
 
-	run->pop = xcalloc(cfg->p.nr_n, sizeof(*run->pop));
+	run->pop = lb_xcalloc(cfg->p.nr_n, sizeof(*run->pop));
 	run->nr_ctx = cfg->p.nr_n * cfg->p.nr_variants;
-	run->ctx = xcalloc(run->nr_ctx, sizeof(*run->ctx));
+	run->ctx = lb_xcalloc(run->nr_ctx, sizeof(*run->ctx));
 	for (i = 0; i < cfg->p.nr_n; i++) {
 		struct population *pop = &run->pop[i];
 
 		err = population_make(pop, cfg->p.n[i], cfg->p.share_pct,
 				      cfg->p.seed);
 		if (err)
-			die(EXIT_SYSTEM, "population of %u: %s", cfg->p.n[i],
+			lb_die(LB_EXIT_SYSTEM, "population of %u: %s", cfg->p.n[i],
 			    strerror(-err));
 		fprintf(stderr, "bench: N=%u: %u devices enumerated in %u "
 			"domains, %u buses\n", cfg->p.n[i], pop->nr,
@@ -1267,11 +1242,11 @@ static void run_setup(struct run *run)
 static void run_visits(struct run *run)
 {
 	const struct cfg *cfg = run->cfg;
-	u32 *order = xcalloc(run->nr_ctx, sizeof(*order));
+	u32 *order = lb_xcalloc(run->nr_ctx, sizeof(*order));
 	u32 visit, i, s, lo, hi;
 	struct rng rng;
 
-	canary_ns = xcalloc(cfg->visits + 1, sizeof(*canary_ns));
+	canary_ns = lb_xcalloc(cfg->visits + 1, sizeof(*canary_ns));
 	rng_seed(&rng, cfg->p.seed ^ 0x5ca1ab1e);
 	for (i = 0; i < run->nr_ctx; i++)
 		order[i] = i;
@@ -1833,9 +1808,9 @@ static void parse_args(struct cfg *cfg, int argc, char **argv)
 	default:
 		if (!err[0]) {
 			usage(stderr);
-			exit(EXIT_USAGE);
+			exit(LB_EXIT_USAGE);
 		}
-		die(EXIT_USAGE, "%s", err);
+		lb_die(LB_EXIT_USAGE, "%s", err);
 	}
 	if (cfg->samples < 15)
 		fprintf(stderr, "lubench-bench: warning: %u samples: p99 and "
@@ -1877,10 +1852,12 @@ int bench_main(int argc, char **argv)
 	double elapsed, lo, hi;
 	int err;
 
+	lb_die_setup("lubench-bench", false);
+
 	parse_args(&cfg, argc, argv);
 	err = topology_probe(&topo, cfg.cpu);
 	if (err)
-		die(EXIT_SYSTEM, "topology / pinning to cpu %d: %s%s%s",
+		lb_die(LB_EXIT_SYSTEM, "topology / pinning to cpu %d: %s%s%s",
 		    cfg.cpu, strerror(-err), topo.pin_note[0] ? ": " : "",
 		    topo.pin_note);
 	if (topo.pinned_pu < 0 && cfg.cpu != TOPO_CPU_NONE)
@@ -1899,14 +1876,14 @@ int bench_main(int argc, char **argv)
 	err = res_open(&run.w, cfg.out, BENCH_SCHEMA, BENCH_SCHEMA_VERSION,
 		       csv_columns);
 	if (err)
-		die(EXIT_SYSTEM, "%s: %s", cfg.out, strerror(-err));
+		lb_die(LB_EXIT_SYSTEM, "%s: %s", cfg.out, strerror(-err));
 	measure_clock();
 	noise_read(&n0, topo.pinned_pu);
 	if (n0.loadavg >= 0.5)
 		fprintf(stderr, "lubench-bench: warning: load average %.2f: "
 			"other work is running, expect noise\n", n0.loadavg);
 	if (write_meta(&cfg, &topo, NULL, 0, started, 0, &n0, NULL))
-		die(EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
 	fprintf(stderr, "bench: run %s -> %s (cpu %d)\n", cfg.run_id, cfg.out,
 		topo.pinned_pu);
 	spin_up();
@@ -1917,15 +1894,15 @@ int bench_main(int argc, char **argv)
 	elapsed = since(&run);
 	noise_read(&n1, topo.pinned_pu);
 	if (res_close(&run.w))
-		die(EXIT_SYSTEM, "writing results in %s", cfg.out);
+		lb_die(LB_EXIT_SYSTEM, "writing results in %s", cfg.out);
 	if (write_meta(&cfg, &topo, run.pop, cfg.p.nr_n, started, elapsed, &n0,
 		       &n1))
-		die(EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
+		lb_die(LB_EXIT_SYSTEM, "%s/meta.json: %s", cfg.out, strerror(errno));
 	print_table(&cfg, &topo, elapsed);
 	print_restore_summary(&cfg);
 	printf("\n");
 	if (findings_print(stdout, "lubench-bench", cfg.out, NULL, 96))
-		die(EXIT_SYSTEM, "%s: the findings could not read the rows",
+		lb_die(LB_EXIT_SYSTEM, "%s: the findings could not read the rows",
 		    cfg.out);
 	if (canary_spread(&lo, &hi) > 3)
 		fprintf(stderr, "lubench-bench: warning: the machine's speed "

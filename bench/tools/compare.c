@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
 #include "compare.h"
 #include "numparse.h"
 
@@ -51,12 +52,6 @@ struct tally {
 	unsigned int worse, better, same, missing, added, no_ref;
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /*
  * Two-sided p-value of the Mann-Whitney U test, normal approximation
@@ -76,10 +71,10 @@ static double mann_whitney_p(const double *a, size_t na, const double *b,
 	}
 	memcpy(all, a, na * sizeof(*a));
 	memcpy(all + na, b, nb * sizeof(*b));
-	qsort(all, n, sizeof(*all), cmp_double);
+	qsort(all, n, sizeof(*all), stats_cmp_double);
 	/* Rank of each value of a: the mean rank of its run of ties. */
 	memcpy(sa, a, na * sizeof(*a));
-	qsort(sa, na, sizeof(*sa), cmp_double);
+	qsort(sa, na, sizeof(*sa), stats_cmp_double);
 	for (i = 0, j = 0; i < n; ) {
 		size_t k = i + 1;
 

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
 #include "cycle_report.h"
 #include "faults.h"
 #include "pci_ser.h"
@@ -506,12 +507,6 @@ static int write_meta(const struct run *r, const char *out)
 
 /* ---- the table ---- */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* Median of a field over the cycles of @idx that have it; NAN if none. */
 static double median(const struct run *r, const unsigned int *idx,
@@ -528,7 +523,7 @@ static double median(const struct run *r, const unsigned int *idx,
 	}
 	if (!m)
 		return NAN;
-	qsort(v, m, sizeof(*v), cmp_double);
+	qsort(v, m, sizeof(*v), stats_cmp_double);
 	return m & 1 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
 #include "plan_fit.h"
 
 #define PF_MAX_POINTS	4096
@@ -263,12 +264,6 @@ double pf_nmax(const double *c, double budget, double cap)
 	return nm > cap ? cap + 1 : nm;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 double pf_quantile(double *v, unsigned int n, double q)
 {
@@ -277,7 +272,7 @@ double pf_quantile(double *v, unsigned int n, double q)
 
 	if (!n)
 		return NAN;
-	qsort(v, n, sizeof(*v), cmp_double);
+	qsort(v, n, sizeof(*v), stats_cmp_double);
 	h = (n - 1) * q;
 	lo = floor(h);
 	i = (unsigned int)lo;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
 #include "plotdata.h"
 
 #define PC_MAX_GROUPS	256
@@ -132,21 +133,7 @@ static bool cycle_row(struct rdir *p, const struct jl_obj *o, const char *where,
 	return true;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
 
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, unsigned int n)
-{
-	double s[PC_MAX_REPS];
-
-	memcpy(s, v, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
-	return n & 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 /*
  * phases-N.dat: variant M reps, the eight phases, blackout (columns 1 to
@@ -170,8 +157,8 @@ static bool write_phases(struct rdir *p, const struct pc *c, uint64_t n)
 		fprintf(f, "%s %llu %u", g->variant, (unsigned long long)g->m,
 			g->reps);
 		for (k = 0; k < PC_PHASES; k++)
-			fprintf(f, " %.9g", median(g->ph[k], g->reps));
-		fprintf(f, " %.9g\n", median(g->blackout, g->reps));
+			fprintf(f, " %.9g", stats_median(g->ph[k], g->reps));
+		fprintf(f, " %.9g\n", stats_median(g->blackout, g->reps));
 	}
 	return pd_close(p, f, name);
 }
@@ -201,7 +188,7 @@ static bool write_share(struct rdir *p, const struct pc *c, const char *v)
 		return false;
 	for (i = 0; i < k; i++)
 		fprintf(f, "%llu %.9g\n", (unsigned long long)g[i]->n,
-			median(g[i]->share, g[i]->reps));
+			stats_median(g[i]->share, g[i]->reps));
 	return pd_close(p, f, name);
 }
 
@@ -236,9 +223,9 @@ static void at_n(const struct pc *c, uint64_t n, uint64_t *m,
 		if (!*m && strcmp(g->variant, "none"))
 			*m = g->m;
 		*reps = g->reps > *reps ? g->reps : *reps;
-		*top = fmax(*top, median(g->blackout, g->reps));
-		own = median(g->ph[PH_RETRIEVE], g->reps) +
-		      median(g->ph[PH_LOOKUP], g->reps);
+		*top = fmax(*top, stats_median(g->blackout, g->reps));
+		own = stats_median(g->ph[PH_RETRIEVE], g->reps) +
+		      stats_median(g->ph[PH_LOOKUP], g->reps);
 		*ltop = fmax(*ltop, own);
 	}
 }

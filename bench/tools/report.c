@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "stats.h"
 #include "input.h"
 #include "resultdir.h"
 
@@ -424,21 +425,7 @@ static bool cycle_row(struct rdir *d, const struct jl_obj *o,
 	return true;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
 
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, unsigned int n)
-{
-	double s[RP_MAX_REPS];
-
-	memcpy(s, v, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
-	return n & 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 static int cmp_group(const void *a, const void *b)
 {
@@ -493,7 +480,7 @@ static int setup_cycle(bool machine)
 
 		for (k = 0; k < RP_COLS; k++)
 			num(cells[k], sizeof(cells[k]),
-			    median(g->v[k], g->reps));
+			    stats_median(g->v[k], g->reps));
 		emit("%-9s %6llu %2u %9s %7s %7s %7s %7s %7s", g->variant,
 		     (unsigned long long)g->n, g->reps, cells[0], cells[1],
 		     cells[2], cells[3], cells[4], cells[5]);
