@@ -15,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cycle_plan.h"
+#include "dev_stress.h"
 #include "guest_paths.h"
 #include "lubench_dev.h"
 #include "lubench_version.h"
@@ -79,6 +81,17 @@ static void usage(void)
 "        check the plan; its line for the results (JSON)\n"
 "  cycle-step --plan FILE [--cycle K]\n"
 "        jump K of the plan as shell assignments (plan_variant=...)\n"
+"  soak-stress --variant NAME --list FILE [--threads T] [--ops K] [--seed S]\n"
+"        [--cycle K]  T threads on their own endpoints by ioctl, batch,\n"
+"        uring_cmd and uring batch at once, K ops each, checked against\n"
+"        their models, then the whole table; the table to hand over to\n"
+"        FILE (JSON)\n"
+"  soak-clock --start FILE [--limit-ms MS] [--stage S]\n"
+"        ms on the TSC since FILE was written (written when missing);\n"
+"        exit 3 once past MS (JSON)\n"
+"  dmesg-check [--where TEXT] [--cycle K] [--stage S]\n"
+"        this kernel's log: exit 1 on WARNING, BUG, Oops, KASAN,\n"
+"        UBSAN or \"cut here\" (JSON)\n"
 "Every JSON line is one object of results/GUEST-PROTOCOL.md.\n"
 "FAULT:");
 	for (i = 0; (f = lbdev_fault_name(i)); i++)
@@ -1524,6 +1537,317 @@ static int cmd_cycle_restore(struct lbdev *d, int argc, char **argv)
 	return ret;
 }
 
+/* --- the soak: a stress scenario between jumps, dmesg, the deadline ---- */
+
+static int find_ref(struct lbdev *d, const struct lubench_devid *id,
+		    uint32_t *ref)
+{
+	struct lubench_dev dev;
+	int ret;
+
+	LBDEV_INIT(&dev);
+	dev.domain = id->domain;
+	dev.bdf = id->bdf;
+	dev.flags = LUBENCH_DEV_REFCOUNT;
+	ret = lbdev_ioctl(d, LUBENCH_IOC_FIND, &dev);
+	*ref = dev.found;
+	return ret;
+}
+
+/*
+ * After the threads: every device of the module (endpoints and bridges)
+ * has the refcount the models say, and the table holds exactly the
+ * expected entries.  "" when all hold, else the first difference.
+ */
+static void soak_check_table(struct lbdev *d, const struct lubench_devid *all,
+			     uint32_t nall, const struct lubench_devid *table,
+			     const uint16_t *refs, uint32_t n, char *why,
+			     size_t len)
+{
+	struct lubench_info in;
+	uint32_t i, got, want;
+	char name[32];
+	int ret;
+
+	for (i = 0; i < nall; i++) {
+		const struct lubench_devid *e;
+
+		if (all[i].flags & LUBENCH_DEVF_VF)
+			continue;
+		e = bsearch(&all[i], table, n, sizeof(*table), cmp_devid);
+		want = e ? refs[e - table] : 0;
+		ret = find_ref(d, &all[i], &got);
+		lbdev_format_bdf(name, sizeof(name), all[i].domain, all[i].bdf);
+		if (ret) {
+			snprintf(why, len, "find %s: %s", name, strerror(-ret));
+			return;
+		}
+		if (got != want) {
+			snprintf(why, len, "%s %s has refcount %u in the table, "
+				 "the models say %u", all[i].flags &
+				 LUBENCH_DEVF_BRIDGE ? "bridge" : "endpoint",
+				 name, got, want);
+			return;
+		}
+	}
+	ret = lbdev_info(d, &in);
+	if (ret)
+		snprintf(why, len, "info: %s", strerror(-ret));
+	else if (n && in.nr_preserved != n)
+		snprintf(why, len, "the table holds %u entries, the models "
+			 "say %u", in.nr_preserved, n);
+}
+
+/*
+ * soak-stress: the guest's stress scenario on the table of one layout
+ * (dev_stress.c), then the check of the whole table against the
+ * threads' models, and the table to hand over written to --list (as
+ * cycle-preserve writes it).  Exit 1 on a violation.
+ */
+static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
+{
+	const char *variant = NULL, *list = NULL;
+	uint64_t threads = 4, ops = 2000, seed = 1, cycle = 0;
+	const struct sub_opt opts[] = {
+		{ "variant", SUB_STR, &variant },
+		{ "threads", SUB_NUM, &threads, 1, DS_MAX_THREADS },
+		{ "ops", SUB_NUM, &ops, 1, 100000000 },
+		{ "seed", SUB_NUM, &seed, 0, UINT32_MAX },
+		{ "cycle", SUB_NUM, &cycle, 0, UINT32_MAX },
+		{ "list", SUB_STR, &list },
+		{ }
+	};
+	struct lubench_devid *all, *ep, *vfs, *table = NULL;
+	struct ds_cfg cfg = { .dev = LUBENCH_DEV_PATH };
+	struct ds_result res;
+	struct lubench_variant v;
+	uint32_t i, nep = 0, nvf = 0, bridges = 0;
+	uint16_t *refs = NULL;
+	char why[256] = "", hash[17], keys[DS_NR_PATHS][32];
+	struct res_row r;
+	int n, idx, ret;
+
+	sub_args(opts, argc, argv);
+	if (!variant || !list)
+		usage();
+	idx = lbdev_variant_set(d, variant);
+	if (idx < 0)
+		return fail(variant, idx);
+	ret = lbdev_variant_get(d, idx, &v);
+	if (ret)
+		return fail("variant", ret);
+	n = lbdev_list(d, LUBENCH_LIST_OWN, &all);
+	if (n < 0)
+		return fail("list", n);
+	ep = calloc(n ? n : 1, sizeof(*ep));
+	vfs = calloc(n ? n : 1, sizeof(*vfs));
+	if (!ep || !vfs)
+		return fail("soak-stress", -ENOMEM);
+	for (i = 0; i < (uint32_t)n; i++) {
+		if (all[i].flags & LUBENCH_DEVF_VF)
+			vfs[nvf++] = all[i];
+		else if (!(all[i].flags & LUBENCH_DEVF_BRIDGE))
+			ep[nep++] = all[i];
+	}
+	if (nep < threads) {
+		fprintf(stderr, "lubench-dev: %u endpoints for %" PRIu64
+			" threads\n", nep, threads);
+		return 1;
+	}
+	cfg.threads = threads;
+	cfg.ops = ops;
+	cfg.seed = seed;
+	cfg.endpoints = ep;
+	cfg.nr_endpoints = nep;
+	cfg.vfs = vfs;
+	cfg.nr_vfs = nvf;
+	ret = ds_run(&cfg, &res);
+	if (ret)
+		return fail("soak-stress", ret);
+	if (res.lost)
+		snprintf(why, sizeof(why), "%s", res.why);
+	if (!why[0]) {
+		int k = expected_table(res.preserved, res.nr_preserved,
+				       v.rules != LUBENCH_RULES_V2, &table,
+				       &refs, &bridges);
+
+		if (k < 0)
+			return fail("the bridges in sysfs", k);
+		soak_check_table(d, all, n, table, refs, k, why, sizeof(why));
+		if (!why[0]) {
+			ret = write_list(list, table, refs, k);
+			if (ret)
+				return fail(list, ret);
+		}
+		row_begin(&r, "lubench-soak-stress");
+		res_add_str(&r, "set_hash", hex64(hash, lbdev_set_hash(table, k)));
+		res_add_u64(&r, "entries", k);
+	} else {
+		row_begin(&r, "lubench-soak-stress");
+		res_add_str(&r, "set_hash", "");
+		res_add_u64(&r, "entries", 0);
+	}
+	res_add_u64(&r, "cycle", cycle);
+	res_add_str(&r, "variant", variant);
+	res_add_str(&r, "rules", rules_name(v.rules));
+	res_add_u64(&r, "threads", threads);
+	res_add_u64(&r, "endpoints", nep);
+	res_add_u64(&r, "vfs", nvf);
+	res_add_u64(&r, "ops", res.ops);
+	for (i = 0; i < DS_NR_PATHS; i++) {
+		size_t j;
+
+		snprintf(keys[i], sizeof(keys[i]), "ops_%s", ds_path_name(i));
+		for (j = 0; keys[i][j]; j++)
+			if (keys[i][j] == '-')
+				keys[i][j] = '_';
+		res_add_u64(&r, keys[i], res.path_ops[i]);
+	}
+	res_add_u64(&r, "observed", res.observed);
+	res_add_u64(&r, "refused", res.refused);
+	res_add_u64(&r, "refused_ebusy", res.refused_busy);
+	res_add_u64(&r, "refused_enoent", res.refused_noent);
+	res_add_u64(&r, "refused_einval", res.refused_inval);
+	res_add_u64(&r, "refused_enodev", res.refused_nodev);
+	res_add_u64(&r, "preserved", res.nr_preserved);
+	res_add_u64(&r, "bridges", bridges);
+	res_add_u64(&r, "wall_ns", res.wall_ns);
+	res_add_u64(&r, "seed", seed);
+	res_add_u64(&r, "lost", why[0] ? 1 : 0);
+	res_add_str(&r, "why", why);
+	emit(&r);
+	if (why[0])
+		fprintf(stderr, "lubench-dev: soak-stress: LOST: %s\n", why);
+	free(table);
+	free(refs);
+	free(res.preserved);
+	free(all);
+	free(ep);
+	free(vfs);
+	return why[0] ? 1 : 0;
+}
+
+/* What a clean kernel log never holds (an oops panics: oops=panic). */
+static const char *const dmesg_bad[] = {
+	"WARNING:", "BUG:", "kernel BUG", "Oops", "KASAN", "UBSAN:",
+	"cut here", "general protection fault", NULL,
+};
+
+/*
+ * dmesg-check: the whole kernel log of this kernel so far; a row saying
+ * whether it is clean and the first line that is not.  Exit 1 if not.
+ */
+static int cmd_dmesg_check(int argc, char **argv)
+{
+	const char *where = "";
+	uint64_t cycle = 0, stage = 0;
+	const struct sub_opt opts[] = {
+		{ "where", SUB_STR, &where },
+		{ "cycle", SUB_NUM, &cycle, 0, UINT32_MAX },
+		{ "stage", SUB_NUM, &stage, 0, UINT32_MAX },
+		{ }
+	};
+	uint32_t lines = 0, bad = 0;
+	char first[200] = "", *buf, *p, *nl;
+	struct res_row r;
+	int size, n, i;
+
+	sub_args(opts, argc, argv);
+	size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	if (size <= 0)
+		return fail("klogctl size", size < 0 ? -errno : -EIO);
+	buf = malloc(size + 1);
+	if (!buf)
+		return fail("dmesg-check", -ENOMEM);
+	n = klogctl(3, buf, size);	/* SYSLOG_ACTION_READ_ALL */
+	if (n < 0)
+		return fail("klogctl read", -errno);
+	buf[n] = '\0';
+	for (p = buf; *p; p = nl ? nl + 1 : p + strlen(p)) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		lines++;
+		for (i = 0; dmesg_bad[i]; i++)
+			if (strstr(p, dmesg_bad[i]))
+				break;
+		if (dmesg_bad[i] && !bad++)
+			snprintf(first, sizeof(first), "%s", p);
+	}
+	row_begin(&r, "lubench-dmesg");
+	res_add_u64(&r, "cycle", cycle);
+	res_add_u64(&r, "stage", stage);
+	res_add_str(&r, "where", where);
+	res_add_u64(&r, "bytes", n);
+	res_add_u64(&r, "lines", lines);
+	res_add_bool(&r, "clean", !bad);
+	res_add_u64(&r, "matches", bad);
+	res_add_str(&r, "first", first);
+	emit(&r);
+	if (bad)
+		fprintf(stderr, "lubench-dev: dmesg: %u suspect lines, the "
+			"first: %s\n", bad, first);
+	free(buf);
+	return bad ? 1 : 0;
+}
+
+/*
+ * soak-clock: the guest's clock since the soak began, on the TSC (which
+ * kexec does not reset): when --start FILE is empty or missing, write
+ * the TSC and its rate there (the file must exist at boot to cross a
+ * jump: the next kernel gets the files the first one booted with).
+ * Exit 0 while under --limit-ms (0: no limit), 3 once past.
+ */
+static int cmd_soak_clock(struct lbdev *d, int argc, char **argv)
+{
+	const char *start = NULL;
+	uint64_t limit = 0, stage = 0, t0 = 0, khz = 0, now, ms;
+	const struct sub_opt opts[] = {
+		{ "start", SUB_STR, &start },
+		{ "limit-ms", SUB_NUM, &limit, 0, UINT32_MAX },
+		{ "stage", SUB_NUM, &stage, 0, UINT32_MAX },
+		{ }
+	};
+	struct lubench_info in;
+	struct res_row r;
+	FILE *f;
+	int ret;
+
+	sub_args(opts, argc, argv);
+	if (!start)
+		usage();
+	now = __builtin_ia32_rdtsc();
+	f = fopen(start, "r");
+	ret = f ? fscanf(f, "%" SCNu64 " %" SCNu64, &t0, &khz) : EOF;
+	if (f)
+		fclose(f);
+	if (ret != EOF) {
+		if (ret != 2 || !khz || t0 > now) {
+			fprintf(stderr, "lubench-dev: %s: not a start stamp\n",
+				start);
+			return 1;
+		}
+	} else {
+		ret = lbdev_info(d, &in);
+		if (ret)
+			return fail("info", ret);
+		t0 = now;
+		khz = in.tsc_khz;
+		f = fopen(start, "w");
+		if (!f || fprintf(f, "%" PRIu64 " %" PRIu64 "\n", t0, khz) < 0 ||
+		    fclose(f))
+			return fail(start, -errno);
+	}
+	ms = (now - t0) / khz;
+	row_begin(&r, "lubench-soak-clock");
+	res_add_u64(&r, "stage", stage);
+	res_add_u64(&r, "elapsed_ms", ms);
+	res_add_u64(&r, "limit_ms", limit);
+	res_add_bool(&r, "due", !limit || ms < limit);
+	emit(&r);
+	return !limit || ms < limit ? 0 : 3;
+}
+
 /* --- what needs no /dev/lubench ---------------------------------------- */
 
 /* "model name" of the boot CPU, as /proc/cpuinfo gives it. */
@@ -1654,6 +1978,8 @@ int main(int argc, char **argv)
 		return cmd_plan(argc - 1, argv + 1, false);
 	if (!strcmp(argv[1], "cycle-step"))
 		return cmd_plan(argc - 1, argv + 1, true);
+	if (!strcmp(argv[1], "dmesg-check"))
+		return cmd_dmesg_check(argc - 1, argv + 1);
 	ret = lbdev_open(&d, path);
 	if (ret)
 		return fail(path, ret);
@@ -1686,6 +2012,10 @@ int main(int argc, char **argv)
 		ret = cmd_cycle_freeze(&d, argc, argv);
 	else if (!strcmp(argv[0], "cycle-restore"))
 		ret = cmd_cycle_restore(&d, argc, argv);
+	else if (!strcmp(argv[0], "soak-stress"))
+		ret = cmd_soak_stress(&d, argc, argv);
+	else if (!strcmp(argv[0], "soak-clock"))
+		ret = cmd_soak_clock(&d, argc, argv);
 	else
 		usage();
 	lbdev_close(&d);

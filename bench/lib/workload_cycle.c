@@ -268,3 +268,220 @@ const struct lb_stage cycle_stage = {
 	.finish		= cycle_finish,
 	.ctx_free	= free,
 };
+
+/* --- the soak (`./lubench soak`, scripts/host/soak.sh) ------------------ */
+
+static void layout_choices(FILE *f)
+{
+	const struct pci_ser_ops *const *v;
+
+	for (v = pci_ser_variants; *v; v++)
+		fprintf(f, " %s", (*v)->name);
+}
+
+#define SOAK_MAX_JUMPS		1000	/* CP_MAX_CYCLES: the longest plan */
+#define SOAK_MAX_THREADS	16	/* lubench-dev soak-stress */
+#define SOAK_MAX_OPS		1000000
+#define SOAK_MAX_DURATION_MS	(24ULL * 3600 * 1000)
+
+struct soak_cfg {
+	u32 devices;
+	u32 threads;
+	bool icount;
+	u32 smp;
+};
+
+static int soak_variant_item(void *ctx, const char *v, char *err, size_t len)
+{
+	(void)ctx;
+	if (!strcmp(v, "none"))
+		return CY_ERR(err, len, "--variant: none hands no table over; "
+			      "a soak needs layouts");
+	if (pci_ser_variant(v))
+		return 0;
+	snprintf(err, len, "--variant: no layout '%s' (all, or", v);
+	return choices_err(err, len, layout_choices);
+}
+
+static int soak_set_variant(void *ctx, const char *val, char *err, size_t len)
+{
+	if (!strcmp(val, "all"))
+		return 0;
+	return lb_opt_items(ctx, "--variant", val, soak_variant_item, err, len);
+}
+
+static int soak_set_devices(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 n;
+
+	if (lb_opt_num("--devices", val, CYCLE_MIN_DEVICES, CYCLE_MAX_DEVICES,
+		       &n, err, len))
+		return -1;
+	((struct soak_cfg *)ctx)->devices = n;
+	return 0;
+}
+
+static int soak_set_jumps(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 n;
+
+	(void)ctx;
+	return lb_opt_num("--jumps", val, 1, SOAK_MAX_JUMPS, &n, err, len);
+}
+
+/* A number with ms, s, m or h; at most a day. */
+static int soak_set_duration(void *ctx, const char *val, char *err, size_t len)
+{
+	size_t n = strlen(val), k = 1;
+	u64 unit = 0, v;
+	char num[32];
+
+	(void)ctx;
+	if (n > 2 && !strcmp(val + n - 2, "ms")) {
+		unit = 1;
+		k = 2;
+	} else if (n > 1 && val[n - 1] == 's') {
+		unit = 1000;
+	} else if (n > 1 && val[n - 1] == 'm') {
+		unit = 60000;
+	} else if (n > 1 && val[n - 1] == 'h') {
+		unit = 3600000;
+	}
+	if (!unit || n - k >= sizeof(num))
+		return CY_ERR(err, len, "--duration: '%.40s' is not a number "
+			      "with ms, s, m or h (at most 24h)", val);
+	memcpy(num, val, n - k);
+	num[n - k] = '\0';
+	return lb_opt_num("--duration", num, 1, SOAK_MAX_DURATION_MS / unit,
+			  &v, err, len);
+}
+
+static int soak_set_threads(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 n;
+
+	if (lb_opt_num("--threads", val, 1, SOAK_MAX_THREADS, &n, err, len))
+		return -1;
+	((struct soak_cfg *)ctx)->threads = n;
+	return 0;
+}
+
+static int soak_set_ops(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 n;
+
+	(void)ctx;
+	return lb_opt_num("--ops", val, 1, SOAK_MAX_OPS, &n, err, len);
+}
+
+static int soak_set_faults(void *ctx, const char *val, char *err, size_t len)
+{
+	if (!strcmp(val, "none"))
+		return 0;
+	return set_faults(ctx, val, err, len);
+}
+
+static int soak_set_fault_every(void *ctx, const char *val, char *err,
+				size_t len)
+{
+	u64 n;
+
+	(void)ctx;
+	return lb_opt_num("--fault-every", val, 1, SOAK_MAX_JUMPS, &n, err, len);
+}
+
+static int soak_set_seed(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 n;
+
+	(void)ctx;
+	return lb_opt_num("--seed", val, 0, UINT32_MAX, &n, err, len);
+}
+
+static int soak_set_clock(void *ctx, const char *val, char *err, size_t len)
+{
+	struct soak_cfg *c = ctx;
+
+	if (strcmp(val, "real") && strcmp(val, "icount"))
+		return CY_ERR(err, len, "--clock: '%s' is not real or icount",
+			      val);
+	c->icount = !strcmp(val, "icount");
+	return 0;
+}
+
+static int soak_set_smp(void *ctx, const char *val, char *err, size_t len)
+{
+	u64 n;
+
+	if (lb_opt_num("--smp", val, 1, CYCLE_MAX_SMP, &n, err, len))
+		return -1;
+	((struct soak_cfg *)ctx)->smp = n;
+	return 0;
+}
+
+static const struct lb_option soak_options[] = {
+	{ "variant", "LIST", "layouts, one per jump in turn, or all:",
+	  layout_choices, .set = soak_set_variant },
+	{ "devices", "N", "PCI functions the module creates (default 256)",
+	  .set = soak_set_devices },
+	{ "jumps", "J", "kexec jumps (default 20, or up to 1000 with "
+	  "--duration)", .set = soak_set_jumps },
+	{ "duration", "D", "stop jumping once D passed on the guest's TSC\n"
+	  "(500ms, 90s, 10m, 2h)", .set = soak_set_duration },
+	{ "threads", "T", "stress threads between jumps (default 4)",
+	  .set = soak_set_threads },
+	{ "ops", "K", "ops per thread between jumps (default 2000)",
+	  .set = soak_set_ops },
+	{ "faults", "LIST", "handover faults, in turn, or all (default) or "
+	  "none:", fault_choices, .set = soak_set_faults },
+	{ "fault-every", "K", "every K-th jump carries a fault (default 4)",
+	  .set = soak_set_fault_every },
+	{ "topology", "NAME", "the population (default switches):",
+	  topology_choices, .set = set_topology },
+	{ "seed", "S", "the stress's seed (default 1; jump k uses S + k)",
+	  .set = soak_set_seed },
+	{ "clock", "real|icount", "TCG on the host's clock, or exact "
+	  "virtual time", .set = soak_set_clock },
+	{ "smp", "N", "guest vCPUs (default 2; icount 1)", .set = soak_set_smp },
+	{ "out", "DIR", "result directory", .set = set_out },
+	{ "timeout", "SECS", "wall-clock limit of the guest run",
+	  .set = set_timeout },
+	{ "no-plot", NULL, "accepted for symmetry with cycle (a soak has no "
+	  "plot)", .set = lb_opt_any },
+	{ "verbose", NULL, "show the guest's console", .set = lb_opt_any,
+	  .alias = "-v" },
+	{ }
+};
+
+static int soak_finish(void *ctx, char *err, size_t len)
+{
+	struct soak_cfg *c = ctx;
+
+	if (c->icount && c->smp > 1)
+		return CY_ERR(err, len, "--clock icount runs one vCPU (--smp 1), "
+			      "not %u", c->smp);
+	if (c->threads > non_vfs(c->devices))
+		return CY_ERR(err, len, "--threads %u is more than the %u "
+			      "functions that are not VFs at --devices %u",
+			      c->threads, non_vfs(c->devices), c->devices);
+	return 0;
+}
+
+static void *soak_ctx_new(void)
+{
+	struct soak_cfg *c = calloc(1, sizeof(*c));
+
+	if (c) {
+		c->devices = SOAK_DEFAULT_DEVICES;
+		c->threads = SOAK_DEFAULT_THREADS;
+	}
+	return c;
+}
+
+const struct lb_stage soak_stage = {
+	.name		= "soak",
+	.opts		= soak_options,
+	.ctx_new	= soak_ctx_new,
+	.finish		= soak_finish,
+	.ctx_free	= free,
+};

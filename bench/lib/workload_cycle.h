@@ -10,6 +10,11 @@
 
 extern const struct lb_stage cycle_stage;
 
+/* `./lubench soak` (scripts/host/soak.sh), and its defaults. */
+#define SOAK_DEFAULT_DEVICES	256
+#define SOAK_DEFAULT_THREADS	4
+extern const struct lb_stage soak_stage;
+
 /* The [ab] section of `./lubench ab` workloads (workload_ab.c). */
 extern const struct lb_stage ab_stage;
 

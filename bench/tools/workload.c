@@ -26,6 +26,12 @@ static const struct lb_stage *const all_stages[] = {
 	NULL,
 };
 
+/* Commands with an option table and no workload section. */
+static const struct lb_stage *const command_stages[] = {
+	&soak_stage,
+	NULL,
+};
+
 static int usage(FILE *f)
 {
 	fprintf(f,
@@ -37,7 +43,8 @@ static int usage(FILE *f)
 "         bench cycle)\n"
 "  opts   check FILE, then print SECTION's options, one word a line\n"
 "         (--key, then its value with words joined by commas)\n"
-"  args   check ARGS as a command line of SECTION's stage\n"
+"  args   check ARGS as a command line of SECTION's stage (or of\n"
+"         soak, a command with no section)\n"
 "Exit: 0; 1 FILE has no SECTION (opts); 2 a bad file, a bad command\n"
 "line, or usage (the reason on stderr).\n");
 	return f == stdout ? 0 : 2;
@@ -125,12 +132,16 @@ static int cmd_opts(int argc, char **argv)
 
 static int cmd_args(int argc, char **argv)
 {
+	const struct lb_stage *const *c;
 	const struct lb_stage *st;
 	char err[512];
 
 	if (argc < 2)
 		return usage(stderr);
 	st = stage_named(argv[1]);
+	for (c = command_stages; !st && *c; c++)
+		if (!strcmp((*c)->name, argv[1]))
+			st = *c;
 	if (!st) {
 		fprintf(stderr, "lubench-workload: no stage '%s'\n", argv[1]);
 		return 2;

@@ -32,6 +32,14 @@ PATH=$dir:$PATH
 
 KEXEC_CHECKS=0
 TOPOLOGY=flat
+# A soak (scripts/host/soak.sh): a stress scenario instead of
+# cycle-preserve before every freeze, the kernel log checked after every
+# restore and every freeze, and a deadline on the guest's TSC.
+SOAK=0
+SOAK_THREADS=4
+SOAK_OPS=2000
+SOAK_SEED=1
+SOAK_LIMIT_MS=0
 # shellcheck source=/dev/null
 . "$dir/cycle.conf"
 
@@ -52,6 +60,17 @@ nr=$plan_cycles
 fail() {
 	echo "cycle-job: stage $stage: $*"
 	echo "stage $stage: $*" >>"$failures"
+}
+
+# The end of the run: exit 1 when any cycle failed.
+summary() {
+	if [ -s "$failures" ]; then
+		echo "cycle-job: $(grep -c . "$failures") failures in $nr cycles:"
+		cat "$failures"
+		exit 1
+	fi
+	echo "cycle-job: all $nr cycles verified"
+	exit 0
 }
 
 loaded_n=""
@@ -93,6 +112,11 @@ if [ "$stage" -gt 1 ]; then
 	lubench-dev cycle-restore --cycle "$prev" --list "$list" \
 		--expect "$expect" >"$res" ||
 		fail "cycle $prev ($pv, fault $pf) failed verification"
+	if [ "$SOAK" = 1 ]; then
+		lubench-dev dmesg-check --where after-restore --cycle "$prev" \
+			--stage "$stage" >"$res" ||
+			fail "cycle $prev: the new kernel's log is not clean"
+	fi
 fi
 
 # --- freeze the next cycle and jump --------------------------------------------
@@ -105,8 +129,34 @@ if [ "$stage" -le "$nr" ]; then
 		loaded_n=""
 	fi
 	[ -n "$loaded_n" ] || load "$n"
+fi
+
+# The soak's clock, in every kernel (the last one's is its length).
+crc=0
+[ "$SOAK" = 0 ] || lubench-dev soak-clock --start "$dir/state/soak.start" \
+	--limit-ms "$SOAK_LIMIT_MS" --stage "$stage" >"$res" || crc=$?
+case "$crc" in
+0) ;;
+3) if [ "$stage" -le "$nr" ]; then
+	nr=$((stage - 1))
+	echo "cycle-job: stage $stage: the soak's time is up after $nr jumps"
+   fi ;;
+*) [ "$stage" -le "$nr" ] && nr=$((stage - 1))
+   fail "the soak's clock failed" ;;
+esac
+
+if [ "$stage" -le "$nr" ]; then
 	if [ "$v" = none ]; then
 		: >"$list"
+	elif [ "$SOAK" = 1 ]; then
+		lubench-dev soak-stress --variant "$v" --threads "$SOAK_THREADS" \
+			--ops "$SOAK_OPS" --seed "$((SOAK_SEED + stage))" \
+			--cycle "$stage" --list "$list" >"$res" || {
+			# No jump with a table the models do not know.
+			fail "cycle $stage ($v): the stress scenario lost"
+			nr=$((stage - 1))
+			summary
+		}
 	else
 		lubench-dev cycle-preserve --variant "$v" --n "$m" \
 			--seed "$stage" --list "$list" >"$res"
@@ -123,15 +173,14 @@ if [ "$stage" -le "$nr" ]; then
 		lubench-dev cycle-freeze --cycle "$stage" --fault "$f" \
 			--list "$list" >"$res"
 	fi
+	if [ "$SOAK" = 1 ]; then
+		lubench-dev dmesg-check --where after-freeze --cycle "$stage" \
+			--stage "$stage" >"$res" ||
+			fail "cycle $stage: the old kernel's log is not clean"
+	fi
 	/init kexec-exec
 	echo "cycle-job: kexec -e returned"
 	exit 1
 fi
 
-if [ -s "$failures" ]; then
-	echo "cycle-job: $(grep -c . "$failures") of $nr cycles failed:"
-	cat "$failures"
-	exit 1
-fi
-echo "cycle-job: all $nr cycles verified"
-exit 0
+summary

@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's stress scenario (dev_stress.h).  Each writer thread owns a
+ * disjoint share of the endpoints (a seeded shuffle dealt round), so its
+ * model of them (preserved or not) is exact whatever the others do; in
+ * one group of ops (a batch, or one io_uring submission, whose commands
+ * may run in any order once one is punted to io-wq) no device appears
+ * twice, so the expected results do not depend on the order either.
+ * Besides its own endpoints a thread preserves VFs (always -EINVAL) and
+ * names a device that does not exist (always -ENODEV).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dev_stress.h"
+#include "lubench_dev.h"
+
+/* A domain no module or firmware makes: every op on it is -ENODEV. */
+#define DS_NO_DOMAIN	0xfffffff0u
+
+#define DS_PATH_NAME(e, name) [e] = name,
+static const char *const path_names[] = { DS_FOR_EACH_PATH(DS_PATH_NAME) };
+#undef DS_PATH_NAME
+
+const char *ds_path_name(enum ds_path p)
+{
+	return p < DS_NR_PATHS ? path_names[p] : "?";
+}
+
+static const char *const op_names[] = {
+	[LUBENCH_OP_PRESERVE] = "preserve",
+	[LUBENCH_OP_UNPRESERVE] = "unpreserve",
+	[LUBENCH_OP_FIND] = "find",
+};
+
+/* What one op of a group is about, to check its result. */
+enum ds_target { T_OWN, T_VF, T_NODEV };
+
+struct ds_shared {
+	const struct ds_cfg *cfg;
+	atomic_bool stop;		/* a thread found a violation */
+	atomic_uint writers_left;
+	pthread_mutex_t why_lock;
+	struct ds_result *res;
+};
+
+struct ds_thread {
+	struct ds_shared *sh;
+	unsigned int idx;
+	pthread_t tid;
+	struct lubench_devid *own;
+	uint32_t nr_own;
+	uint8_t *preserved;		/* the model: one flag per own device */
+	uint64_t rng;
+	uint64_t ops, path_ops[DS_NR_PATHS];
+	uint64_t busy, noent, inval, nodev, observed;
+	int err;			/* -errno: could not run */
+};
+
+static uint64_t rnd(uint64_t *s)
+{
+	/* xorshift64*: any non-zero state. */
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* The first violation wins; the others only stop. */
+static void violation(struct ds_thread *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void violation(struct ds_thread *t, const char *fmt, ...)
+{
+	struct ds_result *res = t->sh->res;
+	va_list ap;
+
+	pthread_mutex_lock(&t->sh->why_lock);
+	if (!res->lost) {
+		res->lost = true;
+		va_start(ap, fmt);
+		vsnprintf(res->why, sizeof(res->why), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&t->sh->why_lock);
+	atomic_store(&t->sh->stop, true);
+}
+
+static void count_refusal(struct ds_thread *t, int r)
+{
+	switch (r) {
+	case -EBUSY: t->busy++; break;
+	case -ENOENT: t->noent++; break;
+	case -EINVAL: t->inval++; break;
+	case -ENODEV: t->nodev++; break;
+	}
+}
+
+/*
+ * Fill @ops with @g ops on distinct devices, their expected results in
+ * @want, and move the model on as if they ran.
+ */
+static void make_group(struct ds_thread *t, struct lubench_op *ops,
+		       int *want, uint32_t *who, unsigned int g)
+{
+	const struct ds_cfg *c = t->sh->cfg;
+	uint32_t picked[DS_MAX_GROUP];
+	unsigned int i, k, np = 0;
+
+	for (i = 0; i < g; i++) {
+		unsigned int w = rnd(&t->rng) % 100;
+		struct lubench_op *o = &ops[i];
+
+		memset(o, 0, sizeof(*o));
+		who[i] = UINT32_MAX;
+		if (w < 5 && c->nr_vfs) {
+			const struct lubench_devid *v =
+				&c->vfs[rnd(&t->rng) % c->nr_vfs];
+
+			o->domain = v->domain;
+			o->bdf = v->bdf;
+			o->op = LUBENCH_OP_PRESERVE;
+			want[i] = -EINVAL;
+			continue;
+		}
+		if (w < 10) {
+			o->domain = DS_NO_DOMAIN;
+			o->bdf = rnd(&t->rng) & 0xffff;
+			o->op = 1 + rnd(&t->rng) % LUBENCH_NR_TABLE_OPS;
+			want[i] = -ENODEV;
+			continue;
+		}
+		/* An own device not yet in this group (g <= nr_own). */
+		for (;;) {
+			uint32_t d = rnd(&t->rng) % t->nr_own;
+
+			for (k = 0; k < np && picked[k] != d; k++)
+				;
+			if (k == np) {
+				picked[np++] = d;
+				who[i] = d;
+				break;
+			}
+		}
+		o->domain = t->own[who[i]].domain;
+		o->bdf = t->own[who[i]].bdf;
+		if (w < 50) {
+			o->op = LUBENCH_OP_PRESERVE;
+			want[i] = t->preserved[who[i]] ? -EBUSY : 0;
+			t->preserved[who[i]] = 1;
+		} else if (w < 80) {
+			o->op = LUBENCH_OP_UNPRESERVE;
+			want[i] = t->preserved[who[i]] ? 0 : -ENOENT;
+			t->preserved[who[i]] = 0;
+		} else {
+			o->op = LUBENCH_OP_FIND;
+			want[i] = t->preserved[who[i]];
+		}
+	}
+}
+
+static int run_group(struct ds_thread *t, enum ds_path p,
+		     struct lubench_op *ops, unsigned int g, struct lbdev *d)
+{
+	struct lubench_batch out;
+	int ret;
+
+	switch (p) {
+	case DS_IOCTL:
+		ops[0].result = lbdev_dev_op(d, ops[0].op, ops[0].domain,
+					     ops[0].bdf, NULL);
+		return 0;
+	case DS_BATCH:
+		ret = lbdev_batch(d, ops, g, 0, &out);
+		break;
+	case DS_URING:
+		return lbdev_uring_ops(d, ops, g);
+	case DS_URING_BATCH:
+		ret = lbdev_uring_batch(d, ops, g, 0, &out);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (!ret && out.nr_done != g)
+		ret = -EIO;
+	(void)t;
+	return ret;
+}
+
+static void *writer(void *arg)
+{
+	struct ds_thread *t = arg;
+	struct lubench_op ops[DS_MAX_GROUP];
+	int want[DS_MAX_GROUP];
+	uint32_t who[DS_MAX_GROUP];
+	char name[32];
+	struct lbdev d;
+	unsigned int g, i, maxg;
+	enum ds_path p;
+	int ret;
+
+	ret = lbdev_open(&d, t->sh->cfg->dev);
+	if (!ret)
+		ret = lbdev_uring_init(&d, DS_MAX_GROUP);
+	if (ret) {
+		t->err = ret;
+		atomic_store(&t->sh->stop, true);
+		goto out;
+	}
+	maxg = t->nr_own < DS_MAX_GROUP ? t->nr_own : DS_MAX_GROUP;
+	while (t->ops < t->sh->cfg->ops && !atomic_load(&t->sh->stop)) {
+		p = rnd(&t->rng) % DS_NR_PATHS;
+		g = p == DS_IOCTL ? 1 : 1 + rnd(&t->rng) % maxg;
+		if (g > t->sh->cfg->ops - t->ops)
+			g = t->sh->cfg->ops - t->ops;
+		make_group(t, ops, want, who, g);
+		ret = run_group(t, p, ops, g, &d);
+		if (ret) {
+			violation(t, "thread %u: %s of %u ops failed: %s",
+				  t->idx, ds_path_name(p), g, strerror(-ret));
+			break;
+		}
+		t->ops += g;
+		t->path_ops[p] += g;
+		for (i = 0; i < g; i++) {
+			if (ops[i].result < 0)
+				count_refusal(t, ops[i].result);
+			if (ops[i].result == want[i])
+				continue;
+			lbdev_format_bdf(name, sizeof(name), ops[i].domain,
+					 ops[i].bdf);
+			violation(t, "thread %u, %s, op %u of %u: %s %s gave "
+				  "%d, the model says %d", t->idx,
+				  ds_path_name(p), i + 1, g,
+				  op_names[ops[i].op], name, ops[i].result,
+				  want[i]);
+			break;
+		}
+	}
+out:
+	lbdev_close(&d);
+	atomic_fetch_sub(&t->sh->writers_left, 1);
+	return NULL;
+}
+
+/*
+ * The observer: the table's state read while the writers change it.
+ * What must hold at any instant: the module's own devices do not change
+ * in number, and a table never holds more than its capacity.
+ */
+static void *observer(void *arg)
+{
+	struct ds_thread *t = arg;
+	struct lubench_devid *ids;
+	struct lubench_stats st;
+	struct lubench_info in;
+	struct lbdev d;
+	int n0 = -1, n, ret;
+
+	ret = lbdev_open(&d, t->sh->cfg->dev);
+	if (ret) {
+		t->err = ret;
+		atomic_store(&t->sh->stop, true);
+		return NULL;
+	}
+	while (atomic_load(&t->sh->writers_left) && !atomic_load(&t->sh->stop)) {
+		ret = lbdev_info(&d, &in);
+		if (!ret && in.capacity && in.nr_preserved > in.capacity) {
+			violation(t, "observer: %u entries in a table of %u",
+				  in.nr_preserved, in.capacity);
+			break;
+		}
+		n = ret ? ret : lbdev_list(&d, LUBENCH_LIST_OWN, &ids);
+		if (n >= 0) {
+			free(ids);
+			if (n0 < 0)
+				n0 = n;
+			if (n != n0) {
+				violation(t, "observer: the module's devices "
+					  "went from %d to %d", n0, n);
+				break;
+			}
+		}
+		if (n >= 0)
+			ret = lbdev_stats(&d, &st, false);
+		if (n < 0 || ret) {
+			violation(t, "observer: %s", strerror(-(n < 0 ? n : ret)));
+			break;
+		}
+		t->observed += 3;
+	}
+	lbdev_close(&d);
+	return NULL;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct lubench_devid *x = a, *y = b;
+
+	if (x->domain != y->domain)
+		return x->domain < y->domain ? -1 : 1;
+	return (x->bdf > y->bdf) - (x->bdf < y->bdf);
+}
+
+int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
+{
+	struct ds_shared sh = { .cfg = cfg, .res = res };
+	struct ds_thread th[DS_MAX_THREADS + 1], *obs;
+	uint32_t *order = NULL, i, k;
+	uint64_t seed = cfg->seed * 0x9e3779b97f4a7c15ULL + 1, t0;
+	unsigned int T = cfg->threads, started = 0;
+	int ret = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(th, 0, sizeof(th));
+	if (!T || T > DS_MAX_THREADS || cfg->nr_endpoints < T)
+		return -EINVAL;
+	pthread_mutex_init(&sh.why_lock, NULL);
+	order = calloc(cfg->nr_endpoints, sizeof(*order));
+	res->preserved = calloc(cfg->nr_endpoints, sizeof(*res->preserved));
+	if (!order || !res->preserved) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* Deal a seeded shuffle of the endpoints round the threads. */
+	for (i = 0; i < cfg->nr_endpoints; i++)
+		order[i] = i;
+	for (i = cfg->nr_endpoints - 1; i > 0; i--) {
+		uint32_t j = rnd(&seed) % (i + 1), x = order[i];
+
+		order[i] = order[j];
+		order[j] = x;
+	}
+	for (k = 0; k < T; k++) {
+		uint32_t n = cfg->nr_endpoints / T +
+			     (k < cfg->nr_endpoints % T);
+
+		th[k].own = calloc(n, sizeof(*th[k].own));
+		th[k].preserved = calloc(n, 1);
+		if (!th[k].own || !th[k].preserved) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		th[k].nr_own = 0;
+	}
+	for (i = 0; i < cfg->nr_endpoints; i++) {
+		struct ds_thread *t = &th[i % T];
+
+		t->own[t->nr_own++] = cfg->endpoints[order[i]];
+	}
+	atomic_init(&sh.stop, false);
+	atomic_init(&sh.writers_left, T);
+	t0 = now_ns();
+	for (k = 0; k < T; k++) {
+		th[k].sh = &sh;
+		th[k].idx = k;
+		th[k].rng = rnd(&seed) | 1;
+		if (pthread_create(&th[k].tid, NULL, writer, &th[k])) {
+			atomic_store(&sh.stop, true);
+			atomic_fetch_sub(&sh.writers_left, T - k);
+			ret = -EAGAIN;
+			break;
+		}
+		started++;
+	}
+	obs = &th[T];
+	obs->sh = &sh;
+	obs->idx = T;
+	if (!ret && pthread_create(&obs->tid, NULL, observer, obs))
+		ret = -EAGAIN;
+	else if (!ret)
+		started++;
+	for (k = 0; k < started; k++)
+		pthread_join(th[k].tid, NULL);
+	res->wall_ns = now_ns() - t0;
+	for (k = 0; k <= T; k++) {
+		unsigned int p;
+
+		if (th[k].err && !ret)
+			ret = th[k].err;
+		res->ops += th[k].ops;
+		for (p = 0; p < DS_NR_PATHS; p++)
+			res->path_ops[p] += th[k].path_ops[p];
+		res->refused_busy += th[k].busy;
+		res->refused_noent += th[k].noent;
+		res->refused_inval += th[k].inval;
+		res->refused_nodev += th[k].nodev;
+		res->observed += th[k].observed;
+		for (i = 0; k < T && i < th[k].nr_own; i++)
+			if (th[k].preserved[i])
+				res->preserved[res->nr_preserved++] =
+					th[k].own[i];
+	}
+	res->refused = res->refused_busy + res->refused_noent +
+		       res->refused_inval + res->refused_nodev;
+	if (res->nr_preserved)
+		qsort(res->preserved, res->nr_preserved,
+		      sizeof(*res->preserved), cmp_id);
+out:
+	for (k = 0; k <= T && k <= DS_MAX_THREADS; k++) {
+		free(th[k].own);
+		free(th[k].preserved);
+	}
+	free(order);
+	pthread_mutex_destroy(&sh.why_lock);
+	if (ret) {
+		free(res->preserved);
+		res->preserved = NULL;
+		res->nr_preserved = 0;
+	}
+	return ret;
+}

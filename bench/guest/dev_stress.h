@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest's stress scenario (lubench-dev soak-stress): T threads drive
+ * the module's table at once through /dev/lubench, each by every path
+ * (single ioctls, batched ioctls, single uring_cmds and a batch as one
+ * uring_cmd), on endpoints of its own, so that each thread's model of
+ * its devices stays exact however the threads interleave; an observer
+ * thread reads the table's state (INFO, LIST, STATS) all along.  Every
+ * result is checked against the model as it comes back.
+ */
+#ifndef LUBENCH_DEV_STRESS_H
+#define LUBENCH_DEV_STRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lubench_uapi.h"
+
+#define DS_MAX_THREADS	16
+#define DS_MAX_GROUP	32	/* ops in one batch or one uring submission */
+
+/* The paths an op group takes (every thread uses all four). */
+#define DS_FOR_EACH_PATH(X)		\
+	X(DS_IOCTL, "ioctl")		\
+	X(DS_BATCH, "batch")		\
+	X(DS_URING, "uring")		\
+	X(DS_URING_BATCH, "uring-batch")
+
+#define DS_PATH_ENUM(e, name) e,
+enum ds_path { DS_FOR_EACH_PATH(DS_PATH_ENUM) DS_NR_PATHS };
+#undef DS_PATH_ENUM
+
+struct ds_cfg {
+	const char *dev;		/* /dev/lubench */
+	unsigned int threads;		/* 1..DS_MAX_THREADS */
+	uint64_t ops;			/* per thread */
+	uint64_t seed;
+	/* Endpoints (neither VF nor bridge) and VFs the module made. */
+	const struct lubench_devid *endpoints;
+	uint32_t nr_endpoints;
+	const struct lubench_devid *vfs;
+	uint32_t nr_vfs;
+};
+
+struct ds_result {
+	uint64_t ops;			/* table ops issued, every thread */
+	uint64_t path_ops[DS_NR_PATHS];
+	uint64_t refused;		/* errors the model expected */
+	uint64_t refused_busy, refused_noent, refused_inval, refused_nodev;
+	uint64_t observed;		/* INFO / LIST / STATS by the observer */
+	uint64_t wall_ns;
+	bool lost;			/* a result the model did not expect */
+	char why[256];			/* the first one */
+	/* The endpoints preserved at the end, sorted (malloc'd). */
+	struct lubench_devid *preserved;
+	uint32_t nr_preserved;
+};
+
+/* Run the scenario; 0 (check @res->lost), or -errno when it could not run. */
+int ds_run(const struct ds_cfg *cfg, struct ds_result *res);
+
+const char *ds_path_name(enum ds_path p);
+
+#endif /* LUBENCH_DEV_STRESS_H */
