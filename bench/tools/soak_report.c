@@ -331,6 +331,17 @@ static const char *jump_fail(const struct jump *j, char *buf, size_t len)
 	return NULL;
 }
 
+static void soak_free(struct soak *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_meta; i++) {
+		free(s->meta_key[i]);
+		free(s->meta_val[i]);
+	}
+	free(s->j);
+}
+
 static const char *const columns[] = {
 	"schema", "schema_version", "run_id", "row", "jump", "variant", "fault",
 	"threads", "ops", "refused", "preserved", "bridges", "entries",
@@ -374,6 +385,7 @@ int main(int argc, char **argv)
 	if (read_lines(&s, "cycle.meta", false, err, sizeof(err)) ||
 	    read_lines(&s, "results.txt", true, err, sizeof(err))) {
 		fprintf(stderr, "lubench-soak-report: %s\n", err);
+		soak_free(&s);
 		return 2;
 	}
 	run_id = meta(&s, "run_id");
@@ -500,10 +512,6 @@ int main(int argc, char **argv)
 			putchar(c);
 		fclose(txt);
 	}
-	for (i = 0; i < s.nr_meta; i++) {
-		free(s.meta_key[i]);
-		free(s.meta_val[i]);
-	}
-	free(s.j);
+	soak_free(&s);
 	return failed || (s.has_run && s.exit_rc) ? 1 : 0;
 }

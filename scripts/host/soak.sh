@@ -89,7 +89,6 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2; shift ;;
 	--no-plot) ;;
 	-v | --verbose) verbose=-v ;;
-	--*=*) echo "soak: write ${1%%=*} VALUE, not ${1}" >&2; exit 2 ;;
 	*) usage ;;
 	esac
 	shift

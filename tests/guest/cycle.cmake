@@ -19,3 +19,11 @@ add_test(NAME cycle_report_test
 # It keeps what it reads until it exits, on purpose: no leak check.
 set_tests_properties(cycle_report_test PROPERTIES TIMEOUT 60
   ENVIRONMENT ASAN_OPTIONS=detect_leaks=0)
+
+# A short soak (3 jumps, a stress between them, a fault): ~2 min under TCG.
+add_test(NAME soak_short
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/soak_guest_test.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(soak_short PROPERTIES
+  SKIP_RETURN_CODE 4
+  TIMEOUT 600
+  RUN_SERIAL TRUE)

@@ -1,0 +1,123 @@
+#!/bin/sh
+# `lubench soak` without a guest: every malformed option is refused with
+# exit 2 and its reason before anything is written or booted (a fake QEMU
+# records any boot), and lubench-soak-report on recorded guest runs
+# (tests/data/soak-fixture: 3 jumps, the 2nd faulted; soak-fixture-
+# duration: stopped by --duration after 2 of 5) and on copies broken on
+# purpose: a stress that lost, a dirty kernel log, a faulted handover
+# accepted, a jump missing each fail the verdict; a malformed line is
+# refused with exit 2.
+#
+# usage: tests/cli/soak_test.sh SOURCE_DIR BUILD_DIR LUBENCH_SOAK_REPORT
+set -eu
+
+[ $# -eq 3 ] || { echo "usage: $0 SOURCE_DIR BUILD_DIR LUBENCH_SOAK_REPORT" >&2; exit 2; }
+top=$1
+build=$2
+report=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/tap.sh
+. "$top/tests/tap.sh"
+
+# --- the options, before any boot ------------------------------------------
+
+fake_qemu
+runs_before=$(ls -d "$build"/runs/soak-* 2>/dev/null | wc -l)
+soak() {
+	run env PATH="$tmp/bin:$PATH" LUBENCH_BUILD="$build" \
+		sh "$top/scripts/host/soak.sh" --out "$tmp/never" "$@"
+}
+soak --jumps 0
+refused "--jumps 0" 2 "soak: --jumps: 0 is out of range (1..1000)"
+soak --jumps 3x
+refused "--jumps 3x" 2 "soak: --jumps: '3x' is not a number"
+soak --duration 10
+refused "--duration 10" 2 "soak: --duration: '10' is not a number with ms, s, m or h (at most 24h)"
+soak --duration 25h
+refused "--duration 25h" 2 "soak: --duration: 25 is out of range (1..24)"
+soak --duration 0s
+refused "--duration 0s" 2 "soak: --duration: 0 is out of range (1..86400)"
+soak --variant none
+refused "--variant none" 2 "soak: --variant: none hands no table over; a soak needs layouts"
+soak --threads 17
+refused "--threads 17" 2 "soak: --threads: 17 is out of range (1..16)"
+soak --ops 0
+refused "--ops 0" 2 "soak: --ops: 0 is out of range (1..1000000)"
+soak --fault-every 0
+refused "--fault-every 0" 2 "soak: --fault-every: 0 is out of range (1..1000)"
+soak --faults nofault
+check "--faults nofault: exit 2" '[ "$rc" = 2 ]'
+check "--faults nofault: says why" 'grep -q "^soak: --faults: no fault .nofault." "$tmp/err"'
+soak --clock icount --smp 2
+refused "icount with 2 vCPUs" 2 "soak: --clock icount runs one vCPU (--smp 1), not 2"
+soak --devices 8
+refused "--devices 8" 2 "soak: --devices: 8 is out of range (16..65536)"
+soak --jumps=3
+refused "--jumps=3" 2 "soak: unknown option '--jumps=3'"
+soak extra
+refused "a stray argument" 2 "soak: unknown option 'extra'"
+check "no refusal booted QEMU" '[ ! -e "$tmp/qemu-called" ]'
+absent "the refusals" "$tmp/never"
+runs_after=$(ls -d "$build"/runs/soak-* 2>/dev/null | wc -l)
+check "no refusal made a guest run" '[ "$runs_before" = "$runs_after" ]'
+
+# --- the report ----------------------------------------------------------------
+
+n=0
+copy() {
+	n=$((n + 1))
+	run=$tmp/run$n
+	out=$tmp/out$n
+	cp -r "$top/tests/data/$1" "$run"
+}
+total() {
+	grep '"row":"total"' "$out/results.jsonl"
+}
+
+copy soak-fixture
+run "$report" "$run" "$out"
+check "fixture: passes" '[ "$rc" = 0 ] && grep -q "^verdict: pass" "$tmp/out"'
+check "fixture: 3 jump rows" '[ "$(grep -c "\"row\":\"jump\"" "$out/results.jsonl")" = 3 ]'
+check "fixture: the totals" 'total | grep -q "\"jumps\":3,\"planned\":3,\"stopped\":\"jumps\",\"ops\":3000,\"refused\":1323,\"faults_injected\":1,\"handovers_refused\":1,\"lost\":0,\"dmesg_dirty\":0,\"verdict\":\"pass\""'
+check "fixture: CSV has the rows" '[ "$(grep -c . "$out/results.csv")" = 5 ]'
+check "fixture: meta.json" 'grep -q "\"schema\": \"lubench-soak-meta\"" "$out/meta.json"'
+
+copy soak-fixture-duration
+run "$report" "$run" "$out"
+check "duration: passes after 2 of 5" '[ "$rc" = 0 ] && total | grep -q "\"jumps\":2,\"planned\":5,\"stopped\":\"duration\""'
+
+copy soak-fixture
+sed -i '/"lubench-soak-stress"/{/"cycle":3,/s/"lost":0,"why":""/"lost":1,"why":"thread 1 saw it"/}' "$run/results.txt"
+run "$report" "$run" "$out"
+check "a stress that lost: fails" '[ "$rc" = 1 ] && total | grep -q "\"lost\":1,"'
+check "a stress that lost: says why" 'grep -q "FAIL: the stress lost: thread 1 saw it" "$tmp/out"'
+
+copy soak-fixture
+sed -i '/"where":"after-restore"/{/"cycle":1,/s/"clean":true,"matches":0,"first":""/"clean":false,"matches":1,"first":"WARNING: CPU: 0 PID: 1 at x"/}' "$run/results.txt"
+run "$report" "$run" "$out"
+check "a dirty log: fails" '[ "$rc" = 1 ] && total | grep -q "\"dmesg_dirty\":1,"'
+check "a dirty log: names the line" 'grep -q "WARNING: CPU: 0 PID: 1 at x" "$tmp/out"'
+
+copy soak-fixture
+sed -i '/"lubench-cycle-restore"/{/"cycle":2,/s/"refused":true/"refused":false/}' "$run/results.txt"
+run "$report" "$run" "$out"
+check "a faulted handover accepted: fails" '[ "$rc" = 1 ] && grep -q "a faulted handover was accepted" "$tmp/out"'
+
+copy soak-fixture
+sed -i '/"cycle":3,/d' "$run/results.txt"
+run "$report" "$run" "$out"
+check "a jump missing: fails" '[ "$rc" = 1 ] && total | grep -q "\"jumps\":2,\"planned\":3,\"stopped\":\"failure\""'
+
+copy soak-fixture
+sed -i '/"lubench-soak-stress"/{/"cycle":2,/s/"ops":1000,/"ops":-1,/}' "$run/results.txt"
+run "$report" "$run" "$out"
+check "a malformed line: exit 2" '[ "$rc" = 2 ]'
+check "a malformed line: FILE:LINE" 'grep -q "results.txt:[0-9]*: " "$tmp/err"'
+
+copy soak-fixture
+sed -i '/"lubench-dmesg"/{/"cycle":2,/s/"cycle":2,/"cycle":9,/}' "$run/results.txt"
+run "$report" "$run" "$out"
+check "a jump not in the plan: exit 2" '[ "$rc" = 2 ] && grep -q "is not a jump of the plan (1..3)" "$tmp/err"'
+
+tap_done

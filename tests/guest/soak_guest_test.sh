@@ -1,0 +1,56 @@
+#!/bin/sh
+# A short soak in the QEMU guest as a ctest test (tests/guest/cycle.cmake):
+# 3 kexec jumps at N=64 through the first three layouts of the registry,
+# the second carrying the first handover fault, 2 threads x 300 ops of
+# stress between jumps.  Passes when lubench soak exits 0, its totals say
+# 3 jumps, lost 0, a clean kernel log after every freeze and restore, one
+# fault injected and one handover refused, and every stress between
+# jumps went through all four paths (ioctl, batch, uring, uring-batch)
+# and met the refusals the model expects (VFs: EINVAL, a missing
+# device: ENODEV).
+#
+# usage: tests/guest/soak_guest_test.sh BUILD_DIR
+# Prints KTAP. Exit: 0 pass, 1 fail, 4 skip ("1..0 # SKIP reason").
+set -eu
+
+[ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "$1" && pwd)
+LUBENCH_BUILD=$build
+export LUBENCH_BUILD
+out=$build/soak-tests/short
+rm -rf "$out"
+mkdir -p "$build/soak-tests"
+
+rc=0
+"$top/scripts/host/soak.sh" --jumps 3 --devices 64 --threads 2 --ops 300 \
+	--fault-every 2 --timeout 540 --out "$out" >"$out.log" 2>&1 || rc=$?
+if [ "$rc" = 4 ]; then
+	echo "1..0 # SKIP $(sed -n 's/^soak: SKIP: //p' "$out.log" | tail -n 1)"
+	exit 4
+fi
+echo "TAP version 13"
+echo "1..1"
+sed 's/^/# /' "$out.log"
+fail=""
+[ "$rc" = 0 ] || fail="lubench soak exited with $rc"
+total=$(grep '"row":"total"' "$out/results.jsonl" 2>/dev/null || true)
+for want in '"jumps":3,"planned":3,' '"faults_injected":1,"handovers_refused":1,"lost":0,"dmesg_dirty":0,"verdict":"pass"'; do
+	[ -n "$fail" ] || case "$total" in
+	*"$want"*) ;;
+	*) fail="the totals lack $want: $total" ;;
+	esac
+done
+guest=$(sed -n 's/^guest run: \([^ ]*\) .*/\1/p' "$out.log")
+stress=$(grep -o '"type":"lubench-soak-stress"[^}]*' "$guest/results.txt" 2>/dev/null || true)
+[ -n "$fail" ] || [ "$(printf '%s\n' "$stress" | grep -c .)" = 3 ] ||
+	fail="$(printf '%s\n' "$stress" | grep -c .) stress rows, 3 expected"
+for key in ops_ioctl ops_batch ops_uring ops_uring_batch refused_einval refused_enodev; do
+	[ -n "$fail" ] || ! printf '%s\n' "$stress" | grep -q "\"$key\":0," ||
+		fail="a stress between jumps had no $key"
+done
+if [ -n "$fail" ]; then
+	echo "not ok 1 soak_short # $fail"
+	exit 1
+fi
+echo "ok 1 soak_short"
