@@ -31,8 +31,8 @@ static inline u64 pci_ser_key(u32 domain, u16 bdf)
 
 /*
  * An entry as it is laid out in the handover payload, little-endian.  The
- * 16-bit tail is a reference count in the blockset layout and must be zero
- * in the others.
+ * 16-bit tail is a reference count in the layouts of refcounted rules and
+ * in blockset (0: a free slot), and must be zero in the others.
  */
 struct pci_ser_entry {
 	__le32 domain;
@@ -91,7 +91,7 @@ typedef void (*pci_ser_visit_t)(void *arg, u32 domain, u16 bdf);
 /*
  * The shape of a layout's payload, as far as the tests need it to make
  * every payload defect without knowing the layout by name
- * (tests/unit/pci_ser_blob_test.c).  The payload starts with , a few
+ * (tests/unit/pci_ser_blob_test.c).  The payload starts with a few
  * __le32 words (for a layout made of blocks: the first block's), then
  * struct pci_ser_entry after struct pci_ser_entry.
  */
@@ -99,16 +99,21 @@ enum pci_ser_head_word {
 	PCI_SER_HEAD_END = 0,
 	PCI_SER_HEAD_COUNT,	/* the number of used entries that follow */
 	PCI_SER_HEAD_ZERO,	/* reserved: must be zero */
+	PCI_SER_HEAD_SLOTS,	/* the number of slots that follow (the capacity) */
 };
 
 #define PCI_SER_HEAD_MAX	4
 
 /*
  * @head:	the words before the entries, PCI_SER_HEAD_END-terminated;
- *		a wrong count or a reserved word not zero is a malformed entry.
+ *		a wrong count (of entries or of slots) or a reserved word not
+ *		zero is a malformed entry.
  * @used_tail:	the tail of a used entry, any other is a malformed entry.
  *		0: the entries are packed, nr_devices of them; otherwise
  *		they are slots, a free slot has tail 0 and is all zero.
+ * @refcounted: a used entry's tail is a refcount: any tail from
+ *		@used_tail up is valid, and a tail of 0 under a device (a
+ *		free slot not all zero) is the malformed one.
  * @placed:	where an entry is follows from its key (an order, a hash):
  *		an entry moved elsewhere is PCI_SER_ORDER.
  * @block:	bytes of one block, head included, when the payload is a
@@ -118,6 +123,7 @@ struct pci_ser_payload_desc {
 	u8 head[PCI_SER_HEAD_MAX];
 	u32 block;
 	u16 used_tail;
+	bool refcounted;
 	bool placed;
 };
 

@@ -94,6 +94,26 @@ static size_t pci_ser_payload_size(const struct pci_ser *ser)
 	return size;
 }
 
+/*
+ * No table yet: what an empty one of this capacity writes (a layout may
+ * carry words that are not zero, such as its size).  Zeros if even that
+ * cannot be allocated, as pci_ser_payload_size() then said 0 bytes.
+ */
+static void pci_ser_serialize_empty(const struct pci_ser *ser, void *payload,
+				    size_t size)
+{
+	struct pci_ser empty = { .ops = ser->ops, .capacity = ser->capacity };
+
+	if (!size)
+		return;
+	if (ser->ops->init(&empty)) {
+		memset(payload, 0, size);
+		return;
+	}
+	ser->ops->serialize(&empty, payload);
+	ser->ops->free(&empty);
+}
+
 size_t pci_ser_blob_size(const struct pci_ser *ser)
 {
 	return sizeof(struct pci_ser_blob_hdr) + pci_ser_payload_size(ser);
@@ -117,7 +137,7 @@ void pci_ser_blob_write(const struct pci_ser *ser, void *buf,
 	if (ser->priv)
 		ser->ops->serialize(ser, hdr + 1);
 	else
-		memset(hdr + 1, 0, payload);
+		pci_ser_serialize_empty(ser, hdr + 1, payload);
 	pci_ser_blob_stamp(buf, freeze_tsc, tsc_khz);
 }
 

@@ -287,13 +287,22 @@ TEST_F(pser, payload_defects)
 		break;
 	}
 
-	/* A used entry with another tail. */
+	/*
+	 * A used entry with another tail; where the tail is a refcount, every
+	 * tail from used_tail up is one, and 0 under a device is the bad one.
+	 */
 	memcpy(c, b, len);
 	i = next_used(&v, 5);
 	ASSERT_GE(i, 0);
-	v.e[i].tail = cpu_to_le16(desc->used_tail + 1);
+	v.e[i].tail = cpu_to_le16(desc->refcounted ? 0 : desc->used_tail + 1);
 	pci_ser_blob_seal(c);
 	EXPECT_DEFECT(PCI_SER_BAD_ENTRY, c, len);
+	if (desc->refcounted) {
+		memcpy(c, b, len);
+		v.e[i].tail = cpu_to_le16(U16_MAX);
+		pci_ser_blob_seal(c);
+		EXPECT_EQ(PCI_SER_OK, layout_verdict(c, len));
+	}
 
 	/* A free slot that is not all zero. */
 	if (desc->used_tail) {
@@ -305,10 +314,13 @@ TEST_F(pser, payload_defects)
 		EXPECT_DEFECT(PCI_SER_BAD_ENTRY, c, len);
 	}
 
-	/* Each head word wrong: one entry fewer counted, a reserved 1. */
+	/*
+	 * Each head word wrong: one entry or slot fewer counted, a reserved 1.
+	 */
 	for (w = 0; w < v.nr_head; w++) {
 		memcpy(c, b, len);
-		if (desc->head[w] == PCI_SER_HEAD_COUNT)
+		if (desc->head[w] == PCI_SER_HEAD_COUNT ||
+		    desc->head[w] == PCI_SER_HEAD_SLOTS)
 			v.head[w] = cpu_to_le32(le32_to_cpu(v.head[w]) - 1);
 		else
 			v.head[w] = cpu_to_le32(1);

@@ -83,7 +83,8 @@ TEST_F(pser, vf_and_endpoint_twice)
 TEST_F(pser, bridges_along_the_path)
 {
 	struct pci_ser *ser = &self->ser;
-	u32 entries = counted(ser) ? 5 : 1;
+	/* E0 and, under refcounted rules, D0, U and R. */
+	u32 entries = counted(ser) ? 4 : 1;
 
 	ASSERT_EQ(0, pci_ser_preserve_dev(ser, &E0, 16));
 	EXPECT_EQ(entries, ser->nr_devices);
@@ -162,11 +163,15 @@ TEST_F(pser, frozen)
 TEST_F(pser, full_table)
 {
 	struct pci_ser *ser = &self->ser;
-	u32 cap = counted(ser) ? 5 : 1, i;
+	u32 cap = counted(ser) ? 5 : 1, i, nr;
 	int ret;
 
 	ASSERT_EQ(0, pci_ser_preserve_dev(ser, &E0, cap));
-	/* E1 needs D1 too: past the capacity for fixed tables. */
+	nr = ser->nr_devices;
+	/*
+	 * E1 needs D1 too: past the capacity for fixed tables (refcounted:
+	 * E1 takes the last slot, D1 finds none).
+	 */
 	ret = pci_ser_preserve_dev(ser, &E1, cap);
 	if (ser->ops->rules == PCI_SER_RULES_KHO) {
 		/* The newest revision grows: no capacity to run out of. */
@@ -185,7 +190,7 @@ TEST_F(pser, full_table)
 	EXPECT_EQ(0, ref(ser, (struct pci_ser_id){ 0, 4 << 8 }));
 	EXPECT_EQ(0, ref(ser, D1));
 	EXPECT_EQ(counted(ser) ? 1 : 0, ref(ser, U));
-	EXPECT_EQ(cap, ser->nr_devices);
+	EXPECT_EQ(nr, ser->nr_devices);
 }
 
 /* Every (device, refcount) of a table, sorted, for comparing states. */
@@ -259,6 +264,60 @@ TEST_F(pser, failure_partway_leaves_nothing)
 	}
 	/* At least creating the table can fail. */
 	EXPECT_GT(fails, 0);
+}
+
+/*
+ * A full table halfway up a path: a device under a second root port,
+ * with two slots left for the three entries it needs.  It and its
+ * nearest bridge go in, the root port finds no slot: both come out
+ * again, every refcount as it was.  Once on the table as preserved, once
+ * on the one the next kernel retrieved (whose lookups may differ).
+ */
+TEST_F(pser, full_midway_up_the_path)
+{
+	static const struct pci_ser_id path_e9[] = { ID(0, 8, 0, 0),
+						     ID(0, 0, 2, 0) };
+	struct pci_ser_dev e9 = endpoint(9, 0, path_e9, 2);
+	struct pci_ser *ser = &self->ser;
+	struct pci_ser in = { .ops = ser->ops };
+	struct snap before, after;
+	size_t len;
+	int round, ret;
+	u8 *buf;
+
+	ASSERT_EQ(0, pci_ser_preserve_dev(ser, &E0, 6));
+	for (round = 0; round < 2; round++) {
+		snap_take(ser, &before);
+		ret = pci_ser_preserve_dev(ser, &e9, 6);
+		if (ser->ops->rules != PCI_SER_RULES_V6) {
+			/* v2 takes e9 alone, the newest revision grows. */
+			ASSERT_EQ(0, ret);
+			return;
+		}
+		ASSERT_EQ(-ENOSPC, ret);
+		snap_take(ser, &after);
+		ASSERT_EQ(before.nr, after.nr);
+		ASSERT_EQ(0, memcmp(before.e, after.e, sizeof(before.e))) {
+			TH_LOG("round %d: a refcount was left behind", round);
+		}
+		EXPECT_FALSE(pci_ser_find(ser, 0, 9 << 8));
+		EXPECT_FALSE(pci_ser_find(ser, 0, 8 << 8));
+		EXPECT_EQ(0, ref(ser, path_e9[1]));
+		if (round)
+			break;
+		buf = blob_of(ser, &len);
+		ASSERT_NE(NULL, buf);
+		ASSERT_EQ(PCI_SER_OK, pci_ser_blob_retrieve(&in, buf, len,
+							    ser->ops));
+		free(buf);
+		pci_ser_destroy(ser);
+		*ser = in;
+	}
+	/* The slots the refused preserve took are free again. */
+	ASSERT_EQ(0, pci_ser_preserve_dev(ser, &E2, 6));
+	EXPECT_EQ(5, ser->nr_devices);
+	EXPECT_EQ(2, ref(ser, R));
+	EXPECT_EQ(2, ref(ser, D0));
 }
 
 /* The handover keeps every entry and refcount; finish drops them. */
