@@ -2,7 +2,9 @@
 /*
  * Writes the blob target's seed corpus at build time: a few tables of
  * every registered layout (empty, small, domains above 0xffff, full,
- * after unpreserves, more than one blockset block), as handover blobs.
+ * after unpreserves, more than one blockset block; under refcounted rules
+ * endpoints behind shared bridges, so refcounts above 1), as handover
+ * blobs.
  *
  * usage: fuzz-blob-seeds OUT_DIR MAX_BYTES
  */
@@ -100,6 +102,43 @@ out:
 	return ret;
 }
 
+/*
+ * Under refcounted rules: 12 endpoints behind one root port, each four
+ * behind a port of their own, and the last port preserved itself: the
+ * ports end at 4, 4 and 5, the root port at 13.
+ */
+static int make_bridges(const char *dir, const struct pci_ser_ops *ops,
+			size_t max)
+{
+	struct pci_ser ser = { .ops = ops };
+	struct pci_ser_id path[2] = { { 0x10000, 0 }, { 0x10000, 0x0008 } };
+	struct pci_ser_dev dev = { .domain = 0x10000, .nr_path = 2,
+				   .path = path };
+	u32 i;
+	int ret = 0;
+
+	for (i = 0; i < 12 && !ret; i++) {
+		path[0].bdf = (u16)((1 + i / 4) << 8);
+		dev.bdf = (u16)((4 + i / 4) << 8 | (i % 4));
+		ret = pci_ser_preserve_dev(&ser, &dev, 32);
+	}
+	if (!ret) {
+		struct pci_ser_dev port = { .domain = 0x10000,
+					    .bdf = path[0].bdf,
+					    .is_bridge = true, .nr_path = 1,
+					    .path = &path[1] };
+
+		ret = pci_ser_preserve_dev(&ser, &port, 32);
+	}
+	if (!ret)
+		ret = write_blob(dir, &ser, "bridges", max);
+	else
+		fprintf(stderr, "fuzz-blob-seeds: %s bridges: %d\n", ops->name,
+			ret);
+	pci_ser_destroy(&ser);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const struct pci_ser_ops *const *v;
@@ -114,5 +153,9 @@ int main(int argc, char **argv)
 		for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
 			if (make(argv[1], *v, &shapes[i], max))
 				return 1;
+	for (v = pci_ser_variants; *v; v++)
+		if (pci_ser_rules_refcounted((*v)->rules) &&
+		    make_bridges(argv[1], *v, max))
+			return 1;
 	return 0;
 }
