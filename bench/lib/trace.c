@@ -625,8 +625,14 @@ static int jump(struct pci_ser *ser)
 	pci_ser_blob_write(ser, buf, 0, 0);
 	d = pci_ser_blob_retrieve(&next, buf, len, ser->ops);
 	free(buf);
-	if (d)
+	if (d) {
+		/*
+		 * No jump: the old table stays and the update is off, so it
+		 * is no longer frozen (as lubench stress has it).
+		 */
+		ser->frozen = false;
 		return TRACE_RESULT_DEFECT_BASE - (int)d;
+	}
 	pci_ser_destroy(ser);
 	*ser = next;
 	return 0;

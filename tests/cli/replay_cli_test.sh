@@ -98,6 +98,18 @@ while read -r rules members; do
 		expect_no_stdout "bridges --rules $rules --variant $v: nothing ran"
 	done
 done <"$tmp/rules"
+# A jump whose retrieve fails: the old table stays, no longer frozen.
+printf 'rules v6\ncapacity 4\npreserve 0000:01:00.0\nfreeze\nfault alloc 1\njump\nunpreserve 0000:01:00.0\n' \
+	>"$tmp/nojump.trace"
+for v in $("$3" rules | awk '$1 == "v6" { $1 = ""; print }'); do
+	expect_rc 0 "refused jump, $v" "$R" --variant "$v" "$tmp/nojump.trace"
+	if tail -n 2 "$tmp/out" | tr '\n' ';' |
+	   grep -qx 'jump -> refused: out of memory;unpreserve 0000:01:00.0 -> ok;'; then
+		ok "refused jump, $v: the table is kept, not frozen"
+	else
+		not_ok "refused jump, $v: the table is kept, not frozen"
+	fi
+done
 printf 'rules v6\ncapacity 4\nfind 0000:00:01.0\n' >"$tmp/r6.trace"
 expect_rc 2 "--rules against the trace's rules" "$R" --rules v2 "$tmp/r6.trace"
 expect_err "$tmp/r6.trace:1: rules v6, but --rules v2" \
