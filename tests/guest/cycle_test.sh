@@ -132,7 +132,7 @@ icount_check() {
 
 rc=0
 "$top/scripts/host/cycle.sh" "$@" --devices 256 --preserve 100 --no-warmup \
-	--no-plot --timeout 540 --out "$out" >"$out.log" 2>&1 || rc=$?
+	--no-plot --timeout 900 --out "$out" >"$out.log" 2>&1 || rc=$?
 if [ "$rc" = 4 ]; then
 	echo "1..0 # SKIP $(sed -n 's/^cycle: SKIP: //p' "$out.log" | tail -n 1)"
 	exit 4
@@ -192,7 +192,7 @@ fi
 if [ -z "$fail" ] && [ "$mode" = icount_exact ]; then
 	rc=0
 	"$top/scripts/host/cycle.sh" --clock icount --variant none,cursor,linear \
-		--devices 256 --preserve 100 --no-warmup --no-plot --timeout 540 \
+		--devices 256 --preserve 100 --no-warmup --no-plot --timeout 900 \
 		--out "$out-repeat" >"$out-repeat.log" 2>&1 || rc=$?
 	sed 's/^/# repeat: /' "$out-repeat.log"
 	crc=0

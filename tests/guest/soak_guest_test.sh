@@ -24,7 +24,7 @@ mkdir -p "$build/soak-tests"
 
 rc=0
 "$top/scripts/host/soak.sh" --jumps 3 --devices 64 --threads 2 --ops 300 \
-	--fault-every 2 --timeout 540 --out "$out" >"$out.log" 2>&1 || rc=$?
+	--fault-every 2 --timeout 900 --out "$out" >"$out.log" 2>&1 || rc=$?
 if [ "$rc" = 4 ]; then
 	echo "1..0 # SKIP $(sed -n 's/^soak: SKIP: //p' "$out.log" | tail -n 1)"
 	exit 4
