@@ -1620,7 +1620,7 @@ TEST_F_TIMEOUT(module, switches_bridge_refcounts, 300)
 	struct lubench_info info;
 	struct lubench_freeze fz;
 	unsigned int nr_param, vi, bridges = 0, counted_seen = 0;
-	int n_own, i, np[3] = { 0 }, ret, k = 0;
+	int n_own, i, ret, k = 0;
 	struct lbdev d;
 	char params[64];
 	FILE *f;
@@ -1668,7 +1668,7 @@ TEST_F_TIMEOUT(module, switches_bridge_refcounts, 300)
 		e[k] = own[i];
 		e[k].flags = 0;
 		memcpy(p[k], path, sizeof(path));
-		np[k++] = depth;
+		k++;
 	}
 	for (; i < n_own; i++)
 		bridges += !!(own[i].flags & LUBENCH_DEVF_BRIDGE);
