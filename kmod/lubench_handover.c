@@ -21,6 +21,9 @@
 #include <asm/tsc.h>
 
 #include "lubench.h"
+/* The countdown only: this file's own allocations are not wrapped. */
+#define LUBENCH_FAILALLOC_IMPL
+#include "lubench_failalloc.h"
 #include "lubench_uapi.h"
 #include "pci_ser.h"
 #include "pci_ser_blob.h"
@@ -359,11 +362,16 @@ void lubench_ho_restore(const struct pci_ser_ops *want)
 	ho.used = ho.cyc.mode == LUBENCH_MODE_NONE ? sizeof(*rec) :
 		  le64_to_cpu(rec->blob_offset) + ho.cyc.blob_size;
 	if (ho.cyc.mode == LUBENCH_MODE_TABLE) {
+		/* The alloc-retrieve fault: its first allocation fails. */
+		if (ho.cyc.fault == LUBENCH_FAULT_ALLOC_RETRIEVE)
+			lb_fail_alloc_arm(1);
 		/* Validates everything, builds the table on the side. */
 		d = pci_ser_blob_retrieve(&ho.in,
 					  (const u8 *)ho.region.va +
 					  le64_to_cpu(rec->blob_offset),
 					  ho.cyc.blob_size, want);
+		if (ho.cyc.fault == LUBENCH_FAULT_ALLOC_RETRIEVE)
+			lb_fail_alloc_arm(0);
 		if (d) {
 			lb_ho_refuse(0, d, pci_ser_defect_str(d));
 			goto out;
@@ -544,6 +552,17 @@ static size_t lb_ho_inject(void *blob, size_t size, u32 fault, u64 freeze_tsc)
 		break;
 	case LUBENCH_FAULT_TRUNCATE:
 		return size > 16 ? size - 16 : 0;
+	case LUBENCH_FAULT_HALFWAY:
+		/*
+		 * The write stopped halfway through the blob: the record says
+		 * it is whole, the rest of the region holds what was there
+		 * before (a pattern standing for an older cycle's bytes).
+		 */
+		memset((u8 *)blob + size / 2, 0xa5, size - size / 2);
+		break;
+	case LUBENCH_FAULT_ALLOC_RETRIEVE:
+		/* Nothing wrong in the blob: the next kernel arms it. */
+		break;
 	}
 	return size;
 }

@@ -321,7 +321,11 @@ struct lubench_list {
 	/* the next kernel is told 16 bytes less */			\
 	X(TRUNCATE,	3, "truncate",	"truncated")			\
 	/* the blob of another layout */				\
-	X(VARIANT,	4, "variant",	"compatible mismatch")
+	X(VARIANT,	4, "variant",	"compatible mismatch")		\
+	/* the blob written halfway: its second half stale bytes */	\
+	X(HALFWAY,	5, "halfway",	"checksum mismatch")		\
+	/* the next kernel's first allocation in retrieve fails */	\
+	X(ALLOC_RETRIEVE, 6, "alloc-retrieve", "out of memory")
 
 #define LUBENCH_FAULT_ENUM(id, nr, name, defect) LUBENCH_FAULT_##id = nr,
 enum lubench_fault {

@@ -5,10 +5,12 @@
 #   survives  two jumps (linear, then xarray, which rebuilds an index) at
 #             N=256, M=100: exactly the preserved set is marked incoming
 #             after each jump, nothing else, counts and set hashes agree
-#   refuses_bad_blob  one jump per injected defect (corrupt byte, unknown
-#             compatible, truncated size, another layout's blob), then a
-#             good one: each refused with its own reason, no device
-#             marked, and the kernel goes on to the next cycle
+#   refuses_bad_blob  one jump per injected fault (corrupt byte, unknown
+#             compatible, truncated size, another layout's blob, a blob
+#             written halfway, the next kernel's first allocation in
+#             retrieve failing), then a good one: each refused with
+#             its own reason, no device marked, and the kernel goes on
+#             to the next cycle
 #   icount_exact  --clock icount, none, cursor, then linear twice at
 #             N=256: every phase of linear's second jump equals its first
 #             within 0.1% plus one tick (4 ms at HZ=250), continuity is
@@ -53,7 +55,10 @@ survives)
 	;;
 refuses_bad_blob)
 	set -- --variant hashed --faults all
-	want_rows=5
+	# One jump per fault of the registry, then a good one.
+	nfaults=$("$build/bench/lubench-list" faults 2>/dev/null | grep -c .) ||
+		nfaults=0
+	want_rows=$((nfaults + 1))
 	;;
 icount_exact)
 	set -- --clock icount --variant none,cursor,linear,linear
@@ -158,7 +163,7 @@ if [ -z "$fail" ] && [ "$mode" = survives ]; then
 fi
 if [ -z "$fail" ] && [ "$mode" = refuses_bad_blob ]; then
 	for reason in "checksum mismatch" "unknown compatible" "truncated" \
-		"compatible mismatch"; do
+		"compatible mismatch" "out of memory"; do
 		grep -q "\"refused\":true,\"refusal_reason\":\"$reason\"" \
 			"$out/results.jsonl" ||
 			fail="no handover refused with \"$reason\""

@@ -1408,6 +1408,141 @@ TEST_F_TIMEOUT(layout, agrees_on_real_devices, 300)
 	free(ops);
 }
 
+/* --- allocations made to fail (lubench_failalloc.h) ------------------ */
+
+#define FAIL_ALLOC_PARAM	"/sys/module/lubench/parameters/fail_alloc"
+#define FAIL_ALLOC_HITS		"/sys/module/lubench/parameters/fail_alloc_hits"
+
+/* Arm the module's countdown: the @n-th allocation from now fails. */
+static int fail_alloc(unsigned long n)
+{
+	FILE *f = fopen(FAIL_ALLOC_PARAM, "w");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (fprintf(f, "%lu\n", n) < 0)
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+static long fail_alloc_hits(void)
+{
+	FILE *f = fopen(FAIL_ALLOC_HITS, "r");
+	long v = -1;
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -EIO;
+	fclose(f);
+	return v;
+}
+
+#define FA_MAX_DEVICES	1100	/* past two 510-entry blocks */
+
+/*
+ * Before each preserve of the layout's table the next allocation of the
+ * pci_ser code is made to fail.  The first preserve makes the table:
+ * -ENOMEM for every layout, and no table.  A later one fails only when it
+ * allocates (a layout that grows): -ENOMEM with the table exactly as it
+ * was (every preserved device still found, the new one not, the count
+ * unchanged), and the retry works.  Every failure injected is one the
+ * caller saw (fail_alloc_hits), none swallowed.  Then the freeze with
+ * its next allocation failing: -ENOMEM with the table intact and a retry
+ * that works, or, when the freeze allocates nothing, a freeze as usual.
+ */
+TEST_F_TIMEOUT(layout, alloc_faults_keep_table, 300)
+{
+	struct lubench_devid *pres;
+	struct lubench_info in;
+	struct lubench_freeze fz;
+	uint32_t i, j, nr = 0, grown = 0, lim;
+	bool first_failed = false;
+	long h0, h;
+	int ret;
+
+	h0 = fail_alloc_hits();
+	if (h0 < 0)
+		SKIP(return, "lubench.ko has no fail_alloc parameter");
+	pres = calloc(self->nr, sizeof(*pres));
+	ASSERT_NE(NULL, pres);
+	lim = self->nr < FA_MAX_DEVICES ? self->nr : FA_MAX_DEVICES;
+	for (i = 0; i < lim; i++) {
+		const struct lubench_devid *id = &self->sys[i];
+
+		if (id->flags & LUBENCH_DEVF_VF)
+			continue;
+		ASSERT_EQ(0, fail_alloc(1));
+		ret = lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE, id->domain,
+				   id->bdf, NULL);
+		h = fail_alloc_hits();
+		ASSERT_EQ(0, fail_alloc(0));
+		if (ret != -ENOMEM) {
+			EXPECT_EQ(h0, h) TH_LOG("%s: preserve %u: a failure "
+						 "swallowed (%d)", variant->name,
+						 nr + 1, ret);
+			ASSERT_EQ(0, ret) TH_LOG("%s: preserve %u", variant->name,
+						 nr + 1);
+			pres[nr++] = *id;
+			continue;
+		}
+		EXPECT_EQ(h0 + 1, h);
+		h0 = h;
+		ASSERT_EQ(0, lbdev_info(&self->d, &in));
+		EXPECT_EQ(nr, in.nr_preserved) TH_LOG("%s after ENOMEM at %u",
+						      variant->name, nr + 1);
+		if (!nr)
+			EXPECT_EQ(0, in.capacity) TH_LOG("%s: a table after "
+							 "its creation failed",
+							 variant->name);
+		EXPECT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_FIND,
+					  id->domain, id->bdf, NULL));
+		for (j = 0; j < nr; j++)
+			ASSERT_EQ(1, lbdev_dev_op(&self->d, LUBENCH_OP_FIND,
+						  pres[j].domain, pres[j].bdf,
+						  NULL))
+				TH_LOG("%s: entry %u lost by a failed preserve",
+				       variant->name, j);
+		if (nr)
+			grown++;
+		else
+			first_failed = true;
+		ASSERT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+					  id->domain, id->bdf, NULL));
+		pres[nr++] = *id;
+	}
+	EXPECT_TRUE(first_failed) TH_LOG("%s: making the table allocated "
+					 "nothing", variant->name);
+	TH_LOG("%s: %u preserves, %u of them after the first allocated "
+	       "(growth) and failed cleanly", variant->name, nr, grown);
+
+	ASSERT_EQ(0, fail_alloc(1));
+	ret = lbdev_freeze(&self->d, 0, 0, 1, 0, &fz);
+	h = fail_alloc_hits();
+	ASSERT_EQ(0, fail_alloc(0));
+	if (ret == -ENXIO) {
+		TH_LOG("no memmap= range: the freeze is not tried");
+	} else if (ret == -ENOMEM) {
+		EXPECT_EQ(h0 + 1, h);
+		ASSERT_EQ(0, lbdev_info(&self->d, &in));
+		EXPECT_EQ(nr, in.nr_preserved);
+		EXPECT_EQ(0, lbdev_freeze(&self->d, 0, 0, 1, 0, &fz));
+		EXPECT_EQ(nr, fz.nr_preserved);
+		TH_LOG("%s: the freeze allocates: -ENOMEM, then frozen",
+		       variant->name);
+	} else {
+		EXPECT_EQ(0, ret);
+		EXPECT_EQ(h0, h) TH_LOG("%s: freeze: a failure swallowed",
+					variant->name);
+		EXPECT_EQ(nr, fz.nr_preserved);
+		TH_LOG("%s: the freeze allocates nothing", variant->name);
+	}
+	free(pres);
+}
+
 /* --- last: unload and reload, then the kernel log ------------------- */
 
 FIXTURE(module) {
@@ -1729,6 +1864,149 @@ TEST_F_TIMEOUT(module, switches_bridge_refcounts, 300)
 	TH_LOG("%u layouts, %u of them refcounted; %u bridges", vi,
 	       counted_seen, info.nr_bridges);
 	lbdev_reset(&d, LUBENCH_RESET_ALL);
+	lbdev_close(&d);
+	free(own);
+	ASSERT_EQ(0, unload_module());
+	snprintf(params, sizeof(params), "nr_devices=%u", nr_param);
+	ASSERT_EQ(0, load_module(ko, params));
+}
+
+/* Is @id one of @set's @n? */
+static bool in_set(const struct lubench_devid *set, int n,
+		   const struct lubench_devid *id)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (set[i].domain == id->domain && set[i].bdf == id->bdf)
+			return true;
+	return false;
+}
+
+#define RL_KEPT		8	/* enumerated again after the reload */
+#define RL_GONE		2	/* hot-plugged: missing after it */
+
+/*
+ * A handover across reloads of the module in one boot (the memmap= range
+ * keeps it as it does across kexec, and restore=1 reads it the same
+ * way), for what the cycle cannot show on one jump:
+ *  - a device missing in the next kernel: two hot-plugged functions are
+ *    preserved with eight of the module's own; after the reload only the
+ *    eight are enumerated, so only they are marked, retrieve gives those
+ *    eight, and finish reports the two as never retrieved;
+ *  - the jump taken twice without finish: the handover stays until
+ *    finish, so a second restore marks exactly the same devices again;
+ *  - finish called twice: the second is -ENOENT, as is a retrieve after
+ *    it, and the next restore finds no handover record (refused: nothing
+ *    marked).
+ * The eight come back exactly, each time.
+ */
+TEST_F_TIMEOUT(module, reload_outcomes, 300)
+{
+	const char *ko = getenv("LUBENCH_KO");
+	struct lubench_devid *own = NULL, set[RL_KEPT + RL_GONE], *inc = NULL;
+	struct lubench_hotplug hp;
+	struct lubench_variant v;
+	struct lubench_freeze fz;
+	struct lubench_cycle cy;
+	struct lubench_retrieve rt;
+	struct lubench_finish fin;
+	unsigned int nr_param, round;
+	char params[160];
+	int n_own, n, i, k = 0, g = 0, ret;
+	struct lbdev d;
+	FILE *f;
+
+	if (!have_dev())
+		SKIP(return, "%s missing: lubench.ko is not loaded",
+		     LUBENCH_DEV_PATH);
+	if (!ko || access(ko, R_OK))
+		SKIP(return, "LUBENCH_KO does not name the module file");
+	f = fopen("/sys/module/lubench/parameters/nr_devices", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%u", &nr_param));
+	fclose(f);
+
+	ASSERT_EQ(0, lbdev_open(&d, NULL));
+	ASSERT_EQ(0, lbdev_reset(&d, LUBENCH_RESET_ALL));
+	ASSERT_EQ(0, lbdev_variant_get(&d, 0, &v));
+	ASSERT_LE(0, lbdev_variant_set(&d, v.name));
+	ASSERT_EQ(0, lbdev_hotplug(&d, RL_GONE, &hp));
+	ASSERT_EQ(RL_GONE, hp.nr_added);
+	n_own = lbdev_list(&d, LUBENCH_LIST_OWN, &own);
+	ASSERT_LT(0, n_own);
+	for (i = 0; i < n_own; i++) {
+		if (own[i].flags & (LUBENCH_DEVF_VF | LUBENCH_DEVF_BRIDGE))
+			continue;
+		if (own[i].domain >= hp.domain && g < RL_GONE)
+			set[RL_KEPT + g++] = own[i];
+		else if (own[i].domain < LUBENCH_HOTPLUG_DOMAIN && k < RL_KEPT)
+			set[k++] = own[i];
+	}
+	ASSERT_EQ(RL_KEPT, k);
+	ASSERT_EQ(RL_GONE, g);
+	for (i = 0; i < RL_KEPT + RL_GONE; i++) {
+		set[i].flags = 0;
+		ASSERT_EQ(0, lbdev_dev_op(&d, LUBENCH_OP_PRESERVE, set[i].domain,
+					  set[i].bdf, NULL));
+	}
+	ret = lbdev_freeze(&d, 0, 0, 7, lbdev_set_hash(set, RL_KEPT + RL_GONE),
+			   &fz);
+	lbdev_close(&d);
+	if (ret == -ENXIO) {
+		free(own);
+		SKIP(return, "no memmap= range: no handover to reload");
+	}
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(RL_KEPT + RL_GONE, fz.nr_preserved);
+	snprintf(params, sizeof(params), "nr_devices=%u restore=1 variant=%s",
+		 nr_param, v.name);
+
+	/* Restored twice with no finish between: the same marks. */
+	for (round = 1; round <= 2; round++) {
+		ASSERT_EQ(0, unload_module());
+		ASSERT_EQ(0, load_module(ko, params));
+		ASSERT_EQ(0, lbdev_open(&d, NULL));
+		ASSERT_EQ(0, lbdev_cycle(&d, &cy));
+		ASSERT_EQ(LUBENCH_CYCLE_RESTORED, cy.state)
+			TH_LOG("round %u: %s", round, cy.reason);
+		EXPECT_EQ(7, cy.cycle);
+		EXPECT_EQ(RL_KEPT + RL_GONE, cy.nr_in_table);
+		n = lbdev_list(&d, LUBENCH_LIST_INCOMING, &inc);
+		ASSERT_EQ(RL_KEPT, n) TH_LOG("round %u", round);
+		for (i = 0; i < n; i++)
+			EXPECT_TRUE(in_set(set, RL_KEPT, &inc[i]))
+				TH_LOG("round %u: %#x:%#x marked", round,
+				       inc[i].domain, inc[i].bdf);
+		free(inc);
+		inc = NULL;
+		if (round == 1)
+			lbdev_close(&d);
+	}
+	/* The missing two are not retrieved; finish counts them. */
+	ASSERT_EQ(0, lbdev_retrieve(&d, set, RL_KEPT + RL_GONE, &rt));
+	EXPECT_EQ(RL_KEPT, rt.nr_retrieved);
+	for (i = 0; i < RL_KEPT + RL_GONE; i++)
+		EXPECT_EQ(i < RL_KEPT, !!(set[i].flags & LUBENCH_DEVF_RETRIEVED))
+			TH_LOG("device %d", i);
+	ASSERT_EQ(0, lbdev_finish(&d, &fin));
+	EXPECT_EQ(RL_GONE, fin.nr_unretrieved);
+	/* Finish twice, and a retrieve after it. */
+	EXPECT_EQ(-ENOENT, lbdev_finish(&d, &fin));
+	EXPECT_EQ(-ENOENT, lbdev_retrieve(&d, set, 1, &rt));
+	lbdev_close(&d);
+
+	/* Finish cleared the handover: the next restore finds none. */
+	ASSERT_EQ(0, unload_module());
+	ASSERT_EQ(0, load_module(ko, params));
+	ASSERT_EQ(0, lbdev_open(&d, NULL));
+	ASSERT_EQ(0, lbdev_cycle(&d, &cy));
+	EXPECT_EQ(LUBENCH_CYCLE_REFUSED, cy.state);
+	TH_LOG("after finish, restore=1: %s", cy.reason);
+	n = lbdev_list(&d, LUBENCH_LIST_INCOMING, &inc);
+	EXPECT_EQ(0, n);
+	free(inc);
+	ASSERT_EQ(0, lbdev_finish(&d, &fin));	/* closes the refused cycle */
 	lbdev_close(&d);
 	free(own);
 	ASSERT_EQ(0, unload_module());
