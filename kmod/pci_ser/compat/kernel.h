@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <endian.h>
+/* The C library's UAPI types (__u32, __le64, ...), as the kernel's own
+ * xarray.h includes them. */
+#include <linux/types.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
-typedef uint16_t __le16;
-typedef uint32_t __le32;
-typedef uint64_t __le64;
 
 #define cpu_to_le16(x) htole16(x)
 #define cpu_to_le32(x) htole32(x)
@@ -42,18 +42,31 @@ typedef uint64_t __le64;
 #define __always_unused	__attribute__((unused))
 
 typedef unsigned int gfp_t;
-#define GFP_KERNEL	0u
 
 /*
  * Failure injection for tests: when pci_ser_fail_alloc_in is N > 0, the
- * Nth allocation from now fails (and it goes back to 0).  The module
- * uses the kernel's allocators and has none of this.
+ * Nth allocation from now fails (and it goes back to 0).  When
+ * pci_ser_fail_alloc_times is T > 1 as well, the T - 1 allocations after
+ * it fail too (and both go back to 0): the xarray retries a failed node
+ * allocation once (xarray_shim.h), so T = 2 is what makes xa_store()
+ * fail.  Every allocation, the kernel xarray's nodes included (alloc.c),
+ * asks here.  The module uses the kernel's allocators and has none of
+ * this.
  */
 extern unsigned long pci_ser_fail_alloc_in;
+extern unsigned long pci_ser_fail_alloc_times;
 
 static inline bool pci_ser_alloc_fails(void)
 {
-	return pci_ser_fail_alloc_in && !--pci_ser_fail_alloc_in;
+	if (!pci_ser_fail_alloc_in || --pci_ser_fail_alloc_in)
+		return false;
+	if (pci_ser_fail_alloc_times > 1) {
+		pci_ser_fail_alloc_times--;
+		pci_ser_fail_alloc_in = 1;
+	} else {
+		pci_ser_fail_alloc_times = 0;
+	}
+	return true;
 }
 
 static inline void *kvcalloc(size_t n, size_t size, gfp_t gfp)
@@ -119,6 +132,11 @@ static inline bool pci_ser_cpu_has_crc32c(void)
 }
 #endif
 
-#include "xarray.h"
+/*
+ * The kernel's own xarray (include/linux/xarray.h of linux-source-6.12,
+ * extracted into the build tree), over the shim it needs.
+ */
+#include "xarray_shim.h"
+#include <linux/xarray.h>
 
 #endif /* LUBENCH_COMPAT_KERNEL_H */
