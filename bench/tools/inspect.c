@@ -41,6 +41,43 @@ static void print_header(const struct pci_ser_blob_hdr *h, size_t len)
 	printf("checksum:     0x%08x\n", le32_to_cpu(h->checksum));
 }
 
+/*
+ * A version defect names whose version it is: the header's, or that of
+ * the layout's own payload header (a PCI_SER_HEAD_VERSION field).
+ */
+static void print_version_defect(const char *path, const char *buf,
+				 size_t len)
+{
+	const struct pci_ser_blob_hdr *h = (const void *)buf;
+	const struct pci_ser_payload_desc *d;
+	const struct pci_ser_ops *ops;
+	size_t off = 0;
+	__le32 v;
+	u32 w;
+
+	if (le32_to_cpu(h->version) != PCI_SER_BLOB_VERSION) {
+		fprintf(stderr, "%s: invalid blob: unsupported header version %u "
+			"(this build reads %u)\n", path,
+			le32_to_cpu(h->version), PCI_SER_BLOB_VERSION);
+		return;
+	}
+	ops = pci_ser_variant_by_compatible(h->compatible);
+	for (w = 0; ops && w < PCI_SER_HEAD_MAX && ops->payload.top[w]; w++) {
+		d = &ops->payload;
+		if (d->top[w] == PCI_SER_HEAD_VERSION &&
+		    sizeof(*h) + off + sizeof(v) <= len) {
+			memcpy(&v, buf + sizeof(*h) + off, sizeof(v));
+			fprintf(stderr, "%s: invalid blob: unsupported %s payload "
+				"version %u (this build reads %u)\n", path,
+				ops->name, le32_to_cpu(v), d->version);
+			return;
+		}
+		off += pci_ser_head_bytes(d->top[w]);
+	}
+	fprintf(stderr, "%s: invalid blob: %s\n", path,
+		pci_ser_defect_str(PCI_SER_BAD_VERSION));
+}
+
 int main(int argc, char **argv)
 {
 	bool list = false;
@@ -68,8 +105,11 @@ int main(int argc, char **argv)
 	d = pci_ser_blob_retrieve(&ser, buf, len, NULL);
 	if (d) {
 		printf("valid:        no\n");
-		fprintf(stderr, "%s: invalid blob: %s\n", path,
-			pci_ser_defect_str(d));
+		if (d == PCI_SER_BAD_VERSION)
+			print_version_defect(path, buf, len);
+		else
+			fprintf(stderr, "%s: invalid blob: %s\n", path,
+				pci_ser_defect_str(d));
 		free(buf);
 		return 2;
 	}

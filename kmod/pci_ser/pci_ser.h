@@ -31,8 +31,9 @@ static inline u64 pci_ser_key(u32 domain, u16 bdf)
 
 /*
  * An entry as it is laid out in the handover payload, little-endian.  The
- * 16-bit tail is a reference count in the layouts of refcounted rules and
- * in blockset (0: a free slot), and must be zero in the others.
+ * 16-bit tail is a reference count in the layouts of refcounted rules
+ * (v6, kho-blocks; 0: a free slot) and must be zero in the others but
+ * hashed (a used mark).
  */
 struct pci_ser_entry {
 	__le32 domain;
@@ -79,6 +80,7 @@ enum pci_ser_defect {
 	PCI_SER_DUPLICATE,
 	PCI_SER_ORDER,
 	PCI_SER_NO_MEMORY,
+	PCI_SER_BAD_LINK,
 	PCI_SER_NR_DEFECTS,
 };
 
@@ -91,23 +93,45 @@ typedef void (*pci_ser_visit_t)(void *arg, u32 domain, u16 bdf);
 /*
  * The shape of a layout's payload, as far as the tests need it to make
  * every payload defect without knowing the layout by name
- * (tests/unit/pci_ser_blob_test.c).  The payload starts with a few
- * __le32 words (for a layout made of blocks: the first block's), then
- * struct pci_ser_entry after struct pci_ser_entry.
+ * (tests/unit/pci_ser_blob_test.c).  The payload starts with the fields
+ * of @top (a header of its own, if the layout has one), then the
+ * entries: either struct pci_ser_entry after struct pci_ser_entry, or
+ * blocks of @block bytes, each starting with the fields of @head (the
+ * first block is where a LINK field of @top points).  A
+ * field is one little-endian __le32 word, or two (a __le64) where said.
  */
 enum pci_ser_head_word {
 	PCI_SER_HEAD_END = 0,
 	PCI_SER_HEAD_COUNT,	/* the number of used entries that follow */
 	PCI_SER_HEAD_ZERO,	/* reserved: must be zero */
 	PCI_SER_HEAD_SLOTS,	/* the number of slots that follow (the capacity) */
+	PCI_SER_HEAD_VERSION,	/* @version; any other is PCI_SER_BAD_VERSION */
+	PCI_SER_HEAD_DEVICES,	/* used entries of the whole payload, as the
+				 * blob header's nr_devices: else
+				 * PCI_SER_SIZE_MISMATCH */
+	PCI_SER_HEAD_LINK,	/* __le64: the byte offset of a block within
+				 * the payload, 0 for none; an offset that is
+				 * no block's, or a loop, is PCI_SER_BAD_LINK */
+	PCI_SER_HEAD_FILL,	/* __le64: the block's slots written so far,
+				 * used or freed since, 1 up to all of them;
+				 * the slots past it are zero.  Wrong, or a
+				 * used slot past it, is a malformed entry. */
 };
 
 #define PCI_SER_HEAD_MAX	4
 
+/* Bytes a head field takes. */
+static inline unsigned int pci_ser_head_bytes(u8 word)
+{
+	return word == PCI_SER_HEAD_LINK || word == PCI_SER_HEAD_FILL ? 8 : 4;
+}
+
 /*
- * @head:	the words before the entries, PCI_SER_HEAD_END-terminated;
- *		a wrong count (of entries or of slots) or a reserved word not
- *		zero is a malformed entry.
+ * @top:	the fields before the first block or entry, END-terminated.
+ * @head:	the fields before the entries of each block (or of the one
+ *		payload), END-terminated; a wrong count (of entries or of
+ *		slots) or a reserved word
+ *		not zero is a malformed entry.
  * @used_tail:	the tail of a used entry, any other is a malformed entry.
  *		0: the entries are packed, nr_devices of them; otherwise
  *		they are slots, a free slot has tail 0 and is all zero.
@@ -118,10 +142,13 @@ enum pci_ser_head_word {
  *		an entry moved elsewhere is PCI_SER_ORDER.
  * @block:	bytes of one block, head included, when the payload is a
  *		sequence of blocks of this shape; 0 when it is one.
+ * @version:	what a PCI_SER_HEAD_VERSION field holds.
  */
 struct pci_ser_payload_desc {
+	u8 top[PCI_SER_HEAD_MAX];
 	u8 head[PCI_SER_HEAD_MAX];
 	u32 block;
+	u32 version;
 	u16 used_tail;
 	bool refcounted;
 	bool placed;
@@ -133,6 +160,9 @@ struct pci_ser_payload_desc {
  * @init:	allocate an empty table for @ser->capacity devices.
  * @preserve:	add a device: 0, -EBUSY if present, -ENOSPC if the table
  *		already holds @ser->capacity devices (in that precedence).
+ *		A layout that grows (rules PCI_SER_RULES_KHO) has no
+ *		-ENOSPC: -ENOMEM when growing fails, and it raises
+ *		@ser->capacity to what it holds when it outgrows it.
  * @unpreserve:	remove a device: 0 or -ENOENT.
  * @find:	whether a device is in the table.  May update hints kept in
  *		the table (cursor), so callers serialise it like the others.
@@ -177,6 +207,12 @@ enum pci_ser_rules pci_ser_rules_by_name(const char *name);
 static inline bool pci_ser_rules_refcounted(enum pci_ser_rules r)
 {
 	return r != PCI_SER_RULES_V2;
+}
+
+/* Whether the table grows (no -ENOSPC) under these rules. */
+static inline bool pci_ser_rules_grow(enum pci_ser_rules r)
+{
+	return r == PCI_SER_RULES_KHO;
 }
 
 struct pci_ser_ops {

@@ -9,7 +9,7 @@ static const char *const pci_ser_defect_names[PCI_SER_NR_DEFECTS] = {
 	[PCI_SER_OK]			= "ok",
 	[PCI_SER_TRUNCATED]		= "truncated",
 	[PCI_SER_BAD_MAGIC]		= "bad magic",
-	[PCI_SER_BAD_VERSION]		= "unsupported header version",
+	[PCI_SER_BAD_VERSION]		= "unsupported version",
 	[PCI_SER_BAD_COMPATIBLE]	= "malformed compatible string",
 	[PCI_SER_UNKNOWN_COMPATIBLE]	= "unknown compatible",
 	[PCI_SER_COMPATIBLE_MISMATCH]	= "compatible mismatch",
@@ -21,6 +21,7 @@ static const char *const pci_ser_defect_names[PCI_SER_NR_DEFECTS] = {
 	[PCI_SER_DUPLICATE]		= "duplicate entry",
 	[PCI_SER_ORDER]			= "entries out of order",
 	[PCI_SER_NO_MEMORY]		= "out of memory",
+	[PCI_SER_BAD_LINK]		= "bad block link",
 };
 
 const char *pci_ser_defect_str(enum pci_ser_defect d)

@@ -2,7 +2,7 @@
 /*
  * Writes the blob target's seed corpus at build time: a few tables of
  * every registered layout (empty, small, domains above 0xffff, full,
- * after unpreserves, more than one blockset block; under refcounted rules
+ * after unpreserves, more than one kho-blocks block; under refcounted rules
  * endpoints behind shared bridges, so refcounts above 1), as handover
  * blobs.
  *

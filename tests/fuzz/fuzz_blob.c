@@ -13,7 +13,7 @@
 
 /*
  * Above these the other layouts are not built: hashed costs 16 bytes a
- * slot, and linear and blockset preserves are O(n) each.
+ * slot, and linear and kho-blocks preserves are O(n) each.
  */
 #define CROSS_MAX_CAPACITY	4096
 #define CROSS_MAX_DEVICES	512
@@ -209,7 +209,8 @@ static void check_rules(struct pci_ser *ser, const struct keys *sorted)
 			       key_bdf(sorted->k[0]), false, ser->capacity);
 	FUZZ_CHECK(ret == -EBUSY, "%s: preserving a held device: %d",
 		   ser->ops->name, ret);
-	want = ser->nr_devices < ser->capacity ? 0 : -ENOSPC;
+	want = ser->nr_devices < ser->capacity ||
+	       pci_ser_rules_grow(ser->ops->rules) ? 0 : -ENOSPC;
 	ret = pci_ser_preserve(ser, key_domain(k), key_bdf(k), false,
 			       ser->capacity);
 	FUZZ_CHECK(ret == want, "%s: preserve of a new device at %u/%u: %d",

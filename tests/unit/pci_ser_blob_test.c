@@ -173,24 +173,91 @@ TEST_F(pser, header_defects)
  */
 struct payload_view {
 	const struct pci_ser_payload_desc *desc;
-	__le32 *head;
-	u32 nr_head;
+	u8 *payload;
+	size_t size;		/* of the payload */
+	u8 *top;		/* desc->top's fields */
+	u8 *head;		/* desc->head's fields, of the first block */
+	size_t block_at;	/* where the first block starts */
 	struct pci_ser_entry *e;
 	size_t n;		/* slots, or the entries of a packed payload */
 };
 
+/* Where field @w of @fields starts, in bytes. */
+static size_t field_off(const u8 *fields, u32 w)
+{
+	size_t off = 0;
+	u32 i;
+
+	for (i = 0; i < w; i++)
+		off += pci_ser_head_bytes(fields[i]);
+	return off;
+}
+
+static u32 nr_fields(const u8 *fields)
+{
+	u32 n = 0;
+
+	while (n < PCI_SER_HEAD_MAX && fields[n])
+		n++;
+	return n;
+}
+
+static u64 field_get(const u8 *base, const u8 *fields, u32 w)
+{
+	const u8 *p = base + field_off(fields, w);
+	__le64 v64;
+	__le32 v32;
+
+	if (pci_ser_head_bytes(fields[w]) == 8) {
+		memcpy(&v64, p, sizeof(v64));
+		return le64_to_cpu(v64);
+	}
+	memcpy(&v32, p, sizeof(v32));
+	return le32_to_cpu(v32);
+}
+
+static void field_put(u8 *base, const u8 *fields, u32 w, u64 v)
+{
+	u8 *p = base + field_off(fields, w);
+	__le64 v64 = cpu_to_le64(v);
+	__le32 v32 = cpu_to_le32((u32)v);
+
+	if (pci_ser_head_bytes(fields[w]) == 8)
+		memcpy(p, &v64, sizeof(v64));
+	else
+		memcpy(p, &v32, sizeof(v32));
+}
+
+/* The first field of @kind in @fields, or -1. */
+static long field_find(const u8 *fields, u8 kind)
+{
+	u32 w;
+
+	for (w = 0; w < nr_fields(fields); w++)
+		if (fields[w] == kind)
+			return w;
+	return -1;
+}
+
 static struct payload_view view_of(const struct pci_ser_ops *ops, u8 *blob)
 {
 	const struct pci_ser_payload_desc *d = &ops->payload;
-	size_t size = le64_to_cpu(HDR(blob)->payload_size);
-	struct payload_view v = { .desc = d, .head = (__le32 *)PAYLOAD(blob) };
+	struct payload_view v = { .desc = d, .payload = PAYLOAD(blob) };
+	long link = field_find(d->top, PCI_SER_HEAD_LINK);
+	size_t size;
 
-	while (v.nr_head < PCI_SER_HEAD_MAX && d->head[v.nr_head])
-		v.nr_head++;
-	v.e = (struct pci_ser_entry *)(v.head + v.nr_head);
+	v.size = le64_to_cpu(HDR(blob)->payload_size);
+	v.top = v.payload;
+	v.block_at = field_off(d->top, nr_fields(d->top));
+	if (link >= 0 && field_get(v.top, d->top, link))
+		v.block_at = field_get(v.top, d->top, link);
+	v.head = v.payload + v.block_at;
+	v.e = (struct pci_ser_entry *)(v.head +
+				       field_off(d->head, nr_fields(d->head)));
+	size = v.size - v.block_at;
 	if (d->block && d->block < size)
 		size = d->block;
-	size -= v.nr_head * sizeof(*v.head);
+	size -= field_off(d->head, nr_fields(d->head));
 	v.n = d->used_tail ? size / sizeof(*v.e) :
 			     le32_to_cpu(HDR(blob)->nr_devices);
 	return v;
@@ -229,13 +296,87 @@ static enum pci_ser_defect layout_verdict(const u8 *blob, size_t len)
 }
 
 /*
+ * A head field made wrong, by its kind, and what that must give: @top
+ * says whether it is one of the payload's own header (else of the first
+ * block).  Each blob is resealed so only the payload check refuses it.
+ */
+static void wrong_field(struct __test_metadata *_metadata,
+			struct pci_ser *target, const struct pci_ser_ops *ops,
+			const u8 *b, u8 *c, size_t len, bool top, u32 w)
+{
+	const struct pci_ser_payload_desc *desc = &ops->payload;
+	const u8 *fields = top ? desc->top : desc->head;
+	struct payload_view v;
+	u64 was, to[3];
+	enum pci_ser_defect want;
+	unsigned int k, nr = 1;
+
+	memcpy(c, b, len);
+	v = view_of(ops, c);
+	was = field_get(top ? v.top : v.head, fields, w);
+	switch (fields[w]) {
+	case PCI_SER_HEAD_COUNT:
+	case PCI_SER_HEAD_SLOTS:
+		/* One entry or slot fewer counted. */
+		to[0] = was - 1;
+		want = PCI_SER_BAD_ENTRY;
+		break;
+	case PCI_SER_HEAD_VERSION:
+		to[0] = was + 1;
+		want = PCI_SER_BAD_VERSION;
+		break;
+	case PCI_SER_HEAD_DEVICES:
+		to[0] = was + 1;
+		want = PCI_SER_SIZE_MISMATCH;
+		break;
+	case PCI_SER_HEAD_LINK:
+		/* Past the payload, inside it but at no block, a loop. */
+		to[0] = v.size;
+		to[1] = 1;
+		to[2] = v.block_at;
+		nr = top ? 2 : 3;
+		want = PCI_SER_BAD_LINK;
+		break;
+	case PCI_SER_HEAD_FILL:
+		/* None, more than the block has, one short of a used slot. */
+		ASSERT_TRUE(was > 0 && slot_used(&v, was - 1));
+		to[0] = 0;
+		to[1] = v.n + 1;
+		to[2] = was - 1;
+		nr = 3;
+		want = PCI_SER_BAD_ENTRY;
+		break;
+	default:
+		to[0] = 1;
+		want = PCI_SER_BAD_ENTRY;
+		break;
+	}
+	for (k = 0; k < nr; k++) {
+		enum pci_ser_defect d;
+
+		memcpy(c, b, len);
+		field_put(top ? v.top : v.head, fields, w, to[k]);
+		pci_ser_blob_seal(c);
+		d = try_blob(_metadata, target, c, len, ops);
+		EXPECT_EQ(want, d) {
+			TH_LOG("%s field %u (kind %u) %llu -> %llu: got '%s', want '%s'",
+			       top ? "top" : "head", w, fields[w],
+			       (unsigned long long)was,
+			       (unsigned long long)to[k], pci_ser_defect_str(d),
+			       pci_ser_defect_str(want));
+		}
+	}
+}
+
+/*
  * Payload defects: the same device twice, an entry out of its place,
- * malformed entries, free slots and head words.  Each blob is resealed
+ * malformed entries, free slots and head fields.  Each blob is resealed
  * so only the payload check can refuse it.
  */
 TEST_F(pser, payload_defects)
 {
 	const struct pci_ser_payload_desc *desc = &variant->ops->payload;
+	long fill = field_find(desc->head, PCI_SER_HEAD_FILL);
 	size_t len;
 	u8 *b = make_blob(variant->ops, 40, 64, &len);
 	u8 *c = malloc(len);
@@ -260,7 +401,8 @@ TEST_F(pser, payload_defects)
 	/*
 	 * Misplaced: two packed entries swapped, or an entry moved to a free
 	 * slot past a gap (whose home may happen to be that very slot: then
-	 * the next gap).  Layouts that keep no place take it.
+	 * the next gap; in a block that counts its written slots, the count
+	 * then reaches it).  Layouts that keep no place take it.
 	 */
 	for (j = 1; ; j++) {
 		memcpy(c, b, len);
@@ -270,6 +412,9 @@ TEST_F(pser, payload_defects)
 			ASSERT_GE(j, 0);
 			v.e[j] = v.e[i];
 			memset(&v.e[i], 0, sizeof(v.e[i]));
+			if (fill >= 0 &&
+			    field_get(v.head, desc->head, fill) <= (u64)j)
+				field_put(v.head, desc->head, fill, j + 1);
 		} else {
 			struct pci_ser_entry t = v.e[3];
 
@@ -314,19 +459,13 @@ TEST_F(pser, payload_defects)
 		EXPECT_DEFECT(PCI_SER_BAD_ENTRY, c, len);
 	}
 
-	/*
-	 * Each head word wrong: one entry or slot fewer counted, a reserved 1.
-	 */
-	for (w = 0; w < v.nr_head; w++) {
-		memcpy(c, b, len);
-		if (desc->head[w] == PCI_SER_HEAD_COUNT ||
-		    desc->head[w] == PCI_SER_HEAD_SLOTS)
-			v.head[w] = cpu_to_le32(le32_to_cpu(v.head[w]) - 1);
-		else
-			v.head[w] = cpu_to_le32(1);
-		pci_ser_blob_seal(c);
-		EXPECT_DEFECT(PCI_SER_BAD_ENTRY, c, len);
-	}
+	/* Each field of the payload's header and of the block's, wrong. */
+	for (w = 0; w < nr_fields(desc->top); w++)
+		wrong_field(_metadata, &self->ser, variant->ops, b, c, len,
+			    true, w);
+	for (w = 0; w < nr_fields(desc->head); w++)
+		wrong_field(_metadata, &self->ser, variant->ops, b, c, len,
+			    false, w);
 	free(b);
 	free(c);
 }

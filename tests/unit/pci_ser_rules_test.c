@@ -173,11 +173,11 @@ TEST_F(pser, full_table)
 	 * E1 takes the last slot, D1 finds none).
 	 */
 	ret = pci_ser_preserve_dev(ser, &E1, cap);
-	if (ser->ops->rules == PCI_SER_RULES_KHO) {
+	if (pci_ser_rules_grow(ser->ops->rules)) {
 		/* The newest revision grows: no capacity to run out of. */
 		ASSERT_EQ(0, ret);
 		for (i = 0; i < 2000; i++) {
-			struct pci_ser_dev e = endpoint(0x10 + i / 8, i % 8,
+			struct pci_ser_dev e = endpoint(0x10 + i / 256, i % 256,
 							path_e1, 3);
 
 			ASSERT_EQ(0, pci_ser_preserve_dev(ser, &e, cap));
@@ -191,6 +191,106 @@ TEST_F(pser, full_table)
 	EXPECT_EQ(0, ref(ser, D1));
 	EXPECT_EQ(counted(ser) ? 1 : 0, ref(ser, U));
 	EXPECT_EQ(nr, ser->nr_devices);
+}
+
+/*
+ * Preserve with the next allocation made to fail (what `fault alloc 1`
+ * of a trace does): -ENOMEM, and the table as it was, refcounts along
+ * the path included.
+ */
+static int preserve_failing(struct __test_metadata *_metadata,
+			    struct pci_ser *ser, const struct pci_ser_dev *dev)
+{
+	u32 nr = ser->nr_devices;
+	u16 r = ref(ser, R), u = ref(ser, U), d1 = ref(ser, D1);
+	int ret;
+
+	pci_ser_fail_alloc_in = 1;
+	ret = pci_ser_preserve_dev(ser, dev, 16);
+	pci_ser_fail_alloc_in = 0;
+	if (ret == -ENOMEM) {
+		EXPECT_EQ(nr, ser->nr_devices);
+		EXPECT_EQ(r, ref(ser, R));
+		EXPECT_EQ(u, ref(ser, U));
+		EXPECT_EQ(d1, ref(ser, D1));
+		EXPECT_EQ(0, ref(ser, ((struct pci_ser_id){ dev->domain,
+							    dev->bdf })));
+	}
+	return ret;
+}
+
+/*
+ * A table that grows: no -ENOSPC, but -ENOMEM when growing fails, and
+ * only then (creating the table, adding a block); retried, it goes in.
+ */
+TEST_F(pser, growth_fails_enomem)
+{
+	struct pci_ser *ser = &self->ser;
+	u32 i, fails = 0, first = 0;
+	int ret;
+
+	if (!pci_ser_rules_grow(ser->ops->rules))
+		SKIP(return, "%s does not grow (full_table: -ENOSPC)",
+		     ser->ops->name);
+	for (i = 0; i < 2000; i++) {
+		struct pci_ser_dev e = endpoint(0x10 + i / 256, i % 256,
+						path_e1, 3);
+
+		ret = preserve_failing(_metadata, ser, &e);
+		if (ret == -ENOMEM) {
+			if (fails++ == 1)
+				first = i;
+			ASSERT_EQ(0, pci_ser_preserve_dev(ser, &e, 16));
+			continue;
+		}
+		ASSERT_EQ(0, ret) TH_LOG("endpoint %u", i);
+	}
+	EXPECT_EQ(2000, ref(ser, R));
+	EXPECT_EQ(2003, ser->nr_devices);
+	/* Created at the first, grown at least three times for 2,003. */
+	EXPECT_GE(fails, 4);
+	EXPECT_GT(first, 100) TH_LOG("a block holds %u entries", first);
+}
+
+/*
+ * The review's question for a growing table: the endpoint takes the last
+ * free slot, its bridges need a new block, and growing fails.  Nothing of
+ * the endpoint or the path is left.
+ */
+TEST_F(pser, growth_fails_partway)
+{
+	struct pci_ser *ser = &self->ser;
+	struct pci_ser_dev f;
+	u32 i;
+	int ret;
+
+	if (!pci_ser_rules_grow(ser->ops->rules))
+		SKIP(return, "%s does not grow (full_table: partway ENOSPC)",
+		     ser->ops->name);
+	/* Endpoints on a root bus until the next one needs a new block. */
+	for (i = 0; ; i++) {
+		f = endpoint(0x80 + i / 256, i % 256, NULL, 0);
+		ASSERT_LT(i, 100000);
+		ret = preserve_failing(_metadata, ser, &f);
+		if (ret == -ENOMEM && i)
+			break;
+		if (ret == -ENOMEM)
+			ret = pci_ser_preserve_dev(ser, &f, 16);
+		ASSERT_EQ(0, ret);
+	}
+	/* One slot free: E1 fits, D1, U and R do not. */
+	f = endpoint(0x80, 0, NULL, 0);
+	ASSERT_EQ(0, pci_ser_unpreserve_dev(ser, &f));
+	ASSERT_EQ(-ENOMEM, preserve_failing(_metadata, ser, &E1));
+	EXPECT_EQ(0, ref(ser, R));
+	EXPECT_EQ(0, ref(ser, D1));
+	EXPECT_EQ(i - 1, ser->nr_devices);
+	/* The slot E1 had is free again: a filler takes it, no growth. */
+	ASSERT_EQ(0, preserve_failing(_metadata, ser, &f));
+	ASSERT_EQ(0, pci_ser_preserve_dev(ser, &E1, 16));
+	EXPECT_EQ(1, ref(ser, D1));
+	EXPECT_EQ(1, ref(ser, R));
+	EXPECT_EQ(i + 4, ser->nr_devices);
 }
 
 /* Every (device, refcount) of a table, sorted, for comparing states. */

@@ -37,6 +37,7 @@ typedef uint64_t u64;
 #define BUILD_BUG_ON(c)	_Static_assert(!(c), #c)
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define U16_MAX		((u16)~0U)
+#define U32_MAX		((u32)~0U)
 #define min(a, b)	((a) < (b) ? (a) : (b))
 #define max(a, b)	((a) > (b) ? (a) : (b))
 #define __always_unused	__attribute__((unused))
