@@ -3,8 +3,7 @@
  * The findings section (findings.h): the answers to the review, each
  * computed here from one run's rows of one clock.  The layouts are found
  * by what the rows say they are: the newest revision is the layout whose
- * `rules` are kho-blocks (else, in runs without it, the first layout
- * whose `grow` row says it added a block), v2 is the layout named v2.
+ * `rules` are kho-blocks, v2 is the layout named v2.
  */
 #include <errno.h>
 #include <limits.h>
@@ -224,17 +223,10 @@ static const char *fd_by_rules(const struct fd_set *s, const char *rules)
 	return NULL;
 }
 
-/* The newest revision: rules kho-blocks, else a layout that adds blocks. */
+/* The newest revision: the layout of the kho-blocks rules. */
 static const char *fd_newest(const struct fd_set *s)
 {
-	const char *v = fd_by_rules(s, "kho-blocks");
-	size_t i;
-
-	for (i = 0; !v && i < s->nr; i++)
-		if (!strcmp(s->row[i].op, "grow") &&
-		    !strcmp(s->row[i].method, "block"))
-			v = s->row[i].variant;
-	return v;
+	return fd_by_rules(s, "kho-blocks");
 }
 
 /* ---- the fit ---- */
@@ -506,10 +498,8 @@ static void fd_scan_any(struct fd_out *o, const struct fd_set *s, bool brief)
 
 	if (!nw || !(hi = fd_max_n(s, "fill", nw)))
 		return;
-	fd_line(o, "[%s] %s%s, N devices preserved into an empty table, %s:",
-		fd_clock_name[s->clock], nw, brief || fd_by_rules(s, "kho-blocks") ?
-		"" : " (no kho-blocks rows; a layout of blocks)",
-		fd_unit(s, true));
+	fd_line(o, "[%s] %s, N devices preserved into an empty table, %s:",
+		fd_clock_name[s->clock], nw, fd_unit(s, true));
 	for (i = 0; i < s->nr; i++) {
 		r = &s->row[i];
 		if (strcmp(r->variant, nw) || strcmp(r->op, "fill") ||
