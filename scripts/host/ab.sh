@@ -22,6 +22,14 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${LUBENCH_BUILD:-$TOP/build}
 REPO=${LUBENCH_AB_REPO:-$TOP}
 ABDIR=${LUBENCH_AB_DIR:-$BUILD/ab}
+# The revisions' builds take this build's kernel files (the XArray, the
+# kselftest harness) instead of extracting their own, when it has them
+# (kmod/pci_ser/compat/linux_source.cmake; older revisions ignore it).
+if [ -z "${LINUX_SOURCE_EXTRACTED:-}" ] &&
+   [ -f "$BUILD/linux-source/lib/xarray.c" ]; then
+	LINUX_SOURCE_EXTRACTED=$BUILD/linux-source
+	export LINUX_SOURCE_EXTRACTED
+fi
 WL="$BUILD/bench/lubench-workload"
 CMP="$BUILD/bench/lubench-compare"
 COUNT="$BUILD/bench/lubench-count"
