@@ -119,6 +119,8 @@ die() {
 	exit 1
 }
 
+. "$top/scripts/host/cycle-guest.sh"
+
 # The layouts, in registration order, and the faults, from the registries.
 [ -x "$build/bench/lubench-list" ] ||
 	die "no $build/bench/lubench-list: run ./lubench build first"
@@ -217,21 +219,14 @@ fi
 	echo "KEXEC_CHECKS=$kexec_checks"
 	echo "TOPOLOGY=$topology"
 } >"$rundir/cycle.conf"
-mkdir -p "$rundir/state"
-: >"$rundir/state/preserved.list"
-: >"$rundir/state/failures"
+cycle_guest_state
 
 # --- what the guest runs: this build's, never built here ---------------------
 
-command -v qemu-system-x86_64 >/dev/null 2>&1 ||
-	skip "qemu-system-x86_64 is not installed (scripts/host/setup.sh)"
 # Debug info makes the module five times bigger, and insmod is in the
 # blackout; a distribution ships its modules stripped too.  CMake strips
 # it (kmod/module.cmake).
-ko=$build/kmod/lubench.stripped.ko
-if [ ! -f "$ko" ] && [ -f "$build/kmod/unavailable" ]; then
-	skip "$(cat "$build/kmod/unavailable")"
-fi
+cycle_guest_module
 report=$build/bench/lubench-cycle-report
 for f in "$ko" "$build/bench/lubench-dev" "$report" "$build/bench/lubench-version" \
 	"$build/bench/serial-stamp" "$build/bench/lubench-guest-verdict"; do
@@ -263,24 +258,7 @@ commit=$("$build/bench/lubench-version") || die "lubench-version failed"
 } >"$rundir/cycle.meta"
 
 echo "cycle: $jumps jumps: $(listed "$variants") at N=$(listed "$devices")${faults:+, faults $(listed "$faults")}; guest run $rundir (up to ${timeout_s} s)" >&2
-grc=0
-"$top/scripts/host/guest-run.sh" $verbose --timeout "$timeout_s" --job-timeout 300 \
-	--devices "$max_n" --smp "$smp" --clock "$clock" --progress "$jumps" \
-	--run-dir "$rundir" \
-	--add "$ko:/lubench/lubench.ko" \
-	--add "$build/bench/lubench-dev:/lubench/lubench-dev" \
-	--add "$plan:/lubench/cycle.plan" \
-	--add "$rundir/cycle.conf:/lubench/cycle.conf" \
-	--add "$rundir/state:/lubench/state" \
-	"$top/scripts/guest/cycle-job.sh" || grc=$?
-
-reason=$(sed -n 's/^reason=//p' "$rundir/status" 2>/dev/null || true)
-if [ "$grc" = 125 ] && [ ! -s "$rundir/console.log" ]; then
-	skip "QEMU cannot run: ${reason:-see above}"
-fi
-if [ ! -s "$rundir/results.txt" ]; then
-	die "the guest wrote no results (${reason:-status $grc}); console: $rundir/console.log"
-fi
+cycle_guest_run 300 "$max_n"
 
 # --- report --------------------------------------------------------------------
 

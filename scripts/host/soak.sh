@@ -104,6 +104,8 @@ die() {
 	exit 1
 }
 
+. "$top/scripts/host/cycle-guest.sh"
+
 # The duration in ms (the table checked its form).
 limit_ms=0
 case "$duration" in
@@ -189,19 +191,12 @@ fi
 	echo "SOAK_SEED=$seed"
 	echo "SOAK_LIMIT_MS=$limit_ms"
 } >"$rundir/cycle.conf"
-mkdir -p "$rundir/state"
-: >"$rundir/state/preserved.list"
-: >"$rundir/state/failures"
+cycle_guest_state
 # The soak's start on the TSC, written by the first kernel (a file must
 # be there at boot to cross a jump).
 : >"$rundir/state/soak.start"
 
-command -v qemu-system-x86_64 >/dev/null 2>&1 ||
-	skip "qemu-system-x86_64 is not installed (scripts/host/setup.sh)"
-ko=$build/kmod/lubench.stripped.ko
-if [ ! -f "$ko" ] && [ -f "$build/kmod/unavailable" ]; then
-	skip "$(cat "$build/kmod/unavailable")"
-fi
+cycle_guest_module
 report=$build/bench/lubench-soak-report
 for f in "$ko" "$build/bench/lubench-dev" "$report" "$build/bench/lubench-version"; do
 	[ -f "$f" ] || die "no $f: build first (./lubench build)"
@@ -226,23 +221,7 @@ commit=$("$build/bench/lubench-version") || die "lubench-version failed"
 } >"$rundir/cycle.meta"
 
 echo "soak: up to $jumps jumps${duration:+ or $duration on the guest's clock}: $(echo $variants | tr ' ' ,) at N=$devices, $threads threads x $ops ops between jumps${faults:+, a fault every $fault_every jumps}; guest run $rundir (up to $timeout_s s)" >&2
-grc=0
-"$top/scripts/host/guest-run.sh" $verbose --timeout "$timeout_s" --job-timeout 600 \
-	--devices "$devices" --smp "$smp" --clock "$clock" --progress "$jumps" \
-	--run-dir "$rundir" \
-	--add "$ko:/lubench/lubench.ko" \
-	--add "$build/bench/lubench-dev:/lubench/lubench-dev" \
-	--add "$plan:/lubench/cycle.plan" \
-	--add "$rundir/cycle.conf:/lubench/cycle.conf" \
-	--add "$rundir/state:/lubench/state" \
-	"$top/scripts/guest/cycle-job.sh" || grc=$?
-
-reason=$(sed -n 's/^reason=//p' "$rundir/status" 2>/dev/null || true)
-if [ "$grc" = 125 ] && [ ! -s "$rundir/console.log" ]; then
-	skip "QEMU cannot run: ${reason:-see above}"
-fi
-[ -s "$rundir/results.txt" ] ||
-	die "the guest wrote no results (${reason:-status $grc}); console: $rundir/console.log"
+cycle_guest_run 600 "$devices"
 
 cp "$plan" "$out/cycle.plan"
 rrc=0
