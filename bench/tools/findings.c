@@ -483,7 +483,9 @@ static void fd_growth(struct fd_out *o, const struct fd_set *s)
 	fd_text(o, "%s", fd_unit(s, false));
 }
 
-#define FD_FIT_FROM	1024
+/* A fit needs three sizes, from where the scan dominates the fill. */
+#define FD_FIT_FROM	256
+#define FD_FIT_MIN	3
 
 /* (c) the free-slot scan: fill totals of the newest, their fit, a free list. */
 static void fd_scan_any(struct fd_out *o, const struct fd_set *s, bool brief)
@@ -509,14 +511,14 @@ static void fd_scan_any(struct fd_out *o, const struct fd_set *s, bool brief)
 		t[nr++] = fd_total(s, r->per_total);
 		fd_item(o, "%llu: %s", (unsigned long long)r->n, F(t[nr - 1]));
 	}
-	if (fd_fit_power(n, t, nr, &fit))
+	if (nr >= FD_FIT_MIN && fd_fit_power(n, t, nr, &fit))
 		(brief ? fd_text : fd_line)(o, "%slog-log fit over N >= %d (%u sizes): N^%.2f, "
 			"R^2 %.4f; as a*N^2, a = %.3g %s", brief ? "; " : "", FD_FIT_FROM, fit.nr,
 			fit.k, fit.r2, s->clock == FD_COUNT ? fit.c * 1e3 :
 			fit.c * 1e6, fd_unit(s, false));
 	else
-		(brief ? fd_text : fd_line)(o, "%sno fit: it needs two N >= %d",
-					      brief ? "; " : "", FD_FIT_FROM);
+		(brief ? fd_text : fd_line)(o, "%sno fit: it needs %d sizes N >= %d",
+					      brief ? "; " : "", FD_FIT_MIN, FD_FIT_FROM);
 	if (brief)
 		return;
 	lo = fd_min_n(s, "fill", nw);

@@ -265,10 +265,18 @@ static int print_lines(const char *path, bool (*keep)(const char *line),
 	return ret < 0 ? 2 : 0;
 }
 
-/* compare's marked points: the mark column holds R or I. */
+/*
+ * compare's marked points (the mark column holds R or I), the first
+ * SM_MARKED of them: the rest are counted, and compare-*.txt has all.
+ */
+#define SM_MARKED	8
+static unsigned int nr_marked;
+
 static bool marked(const char *line)
 {
-	return strstr(line, " R ") || strstr(line, " I ");
+	if (!strstr(line, " R ") && !strstr(line, " I "))
+		return false;
+	return ++nr_marked <= SM_MARKED;
 }
 
 /*
@@ -312,7 +320,11 @@ static int print_compare(const char *path, const char *title)
 	ret = print_lines(path, no_line, false, last, sizeof(last));
 	if (!ret) {
 		printf("\n%s: %s\n", title, last);
+		nr_marked = 0;
 		ret = print_lines(path, marked, false, NULL, 0);
+		if (!ret && nr_marked > SM_MARKED)
+			printf("(and %u more marked points: %s)\n",
+			       nr_marked - SM_MARKED, path);
 	}
 	return ret;
 }

@@ -59,27 +59,6 @@ cp "$workload" "$dir/workload.conf"
 start=$(date +%s)
 status=0
 
-if opts bench; then
-	echo "== user-space sweep ($(tr '\n' ' ' <"$dir/bench.opts"))" >&2
-	# shellcheck disable=SC2046 # one option or value per line, no spaces
-	if "$top/lubench" bench $(cat "$dir/bench.opts") --out "$dir/bench" \
-		>"$dir/bench.txt"; then
-		"$top/scripts/plot/plot.sh" "$dir/bench" >/dev/null ||
-			echo "run: plotting the sweep failed" >&2
-	else
-		echo "run: the sweep failed (see $dir/bench.txt)" >&2
-		status=1
-	fi
-fi
-
-count() {
-	# shellcheck disable=SC2046 # one option or value per line, no spaces
-	"$top/lubench" count $(cat "$dir/count.opts") --out "$dir/count" \
-		>"$dir/count.txt" && return 0
-	echo "run: the counts failed (see $dir/count.txt)" >&2
-	return 1
-}
-
 # Whether the cycles run on QEMU's icount clock (--clock icount, or
 # LUBENCH_CLOCK=icount without --clock): virtual time, as exact whatever
 # else the host runs as the counts are.
@@ -91,22 +70,59 @@ icount_cycles() {
 	fi
 }
 
-# The counts and icount cycles are exact under load, so they run side by
-# side (the wall-clock sweep above ran alone); with real-clock cycles the
-# counts run first, as the cycles would measure them.
-count_pid=""
-if opts count; then
-	echo "== instruction counts ($(tr '\n' ' ' <"$dir/count.opts"))" >&2
-	if opts cycle && icount_cycles; then
-		count &
-		count_pid=$!
+# The cycles; their exit status goes to $dir/cycle.rc.
+cycle() {
+	echo "== live-update cycles ($(tr '\n' ' ' <"$dir/cycle.opts"))" >&2
+	rc=0
+	# shellcheck disable=SC2046 # one option or value per line, no spaces
+	$pin "$top/scripts/host/cycle.sh" $(cat "$dir/cycle.opts") \
+		--out "$dir/cycle" >"$dir/cycle.txt" || rc=$?
+	echo "$rc" >"$dir/cycle.rc"
+}
+
+# Icount cycles are exact whatever runs beside them, and they are the
+# longest stage: the guest starts first, on the first CPU, and the other
+# stages run on the rest meanwhile (the sweep pins itself to the last
+# CPU; its wall-clock figures are this run's real-time view, measured
+# beside the guest, and are never compared with another run).  Real-time
+# cycles would measure their neighbours, so they run last, alone.
+pin=""
+cycle_pid=""
+beside=""
+if opts cycle && icount_cycles; then
+	if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+		pin="taskset -c 0"
+		beside=", beside the guest on CPU 0"
+	fi
+	cycle &
+	cycle_pid=$!
+fi
+
+if opts bench; then
+	echo "== user-space sweep ($(tr '\n' ' ' <"$dir/bench.opts"))$beside" >&2
+	# shellcheck disable=SC2046 # one option or value per line, no spaces
+	if "$top/lubench" bench $(cat "$dir/bench.opts") --out "$dir/bench" \
+		>"$dir/bench.txt"; then
+		"$top/scripts/plot/plot.sh" "$dir/bench" >/dev/null ||
+			echo "run: plotting the sweep failed" >&2
 	else
-		count || status=1
+		echo "run: the sweep failed (see $dir/bench.txt)" >&2
+		status=1
 	fi
 fi
 
+if opts count; then
+	echo "== instruction counts ($(tr '\n' ' ' <"$dir/count.opts"))" >&2
+	# shellcheck disable=SC2046 # one option or value per line, no spaces
+	"$top/lubench" count $(cat "$dir/count.opts") --out "$dir/count" \
+		>"$dir/count.txt" || {
+		echo "run: the counts failed (see $dir/count.txt)" >&2
+		status=1
+	}
+fi
+
 if opts stress; then
-	echo "== stress ($(tr '\n' ' ' <"$dir/stress.opts"))" >&2
+	echo "== stress ($(tr '\n' ' ' <"$dir/stress.opts"))$beside" >&2
 	# shellcheck disable=SC2046 # one option or value per line, no spaces
 	if "$build/bench/lubench-stress" $(cat "$dir/stress.opts") \
 		--out "$dir/stress" >"$dir/stress.txt"; then
@@ -120,19 +136,18 @@ fi
 
 cycle_note=""
 if opts cycle; then
-	echo "== live-update cycles ($(tr '\n' ' ' <"$dir/cycle.opts"))" >&2
-	rc=0
-	# shellcheck disable=SC2046
-	"$top/scripts/host/cycle.sh" $(cat "$dir/cycle.opts") --out "$dir/cycle" \
-		>"$dir/cycle.txt" || rc=$?
+	if [ -n "$cycle_pid" ]; then
+		wait "$cycle_pid" || :
+	else
+		cycle
+	fi
+	rc=$(cat "$dir/cycle.rc" 2>/dev/null || echo 1)
+	rm -f "$dir/cycle.rc"
 	case "$rc" in
 	0) ;;
 	4) cycle_note="skipped: the guest could not run (see $dir/cycle.txt)" ;;
 	*) cycle_note="failed (exit $rc; see $dir/cycle.txt)"; status=1 ;;
 	esac
-fi
-if [ -n "$count_pid" ]; then
-	wait "$count_pid" || status=1
 fi
 
 # Against the committed baseline by what repeats exactly: counts, and

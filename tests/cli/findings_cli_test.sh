@@ -17,7 +17,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../tap.sh"
 
 mkdir -p "$tmp/run"
-run "$bench" --n 16,1024,2048 --reps 3 --visits 1 --sample-us 50 \
+run "$bench" --n 16,256,1024,2048 --reps 3 --visits 1 --sample-us 50 \
 	--out "$tmp/run/bench"
 check "a tiny bench exits 0" '[ "$rc" = 0 ]'
 cp "$tmp/out" "$tmp/bench.txt"
@@ -40,7 +40,7 @@ check "bench and summary print the same findings" \
 # Wrapped lines joined, to match figures whatever the width.
 tr '\n' ' ' <"$tmp/bench.findings" | tr -s ' ' >"$tmp/flat"
 check "the fit names its exponent and R^2" \
-	'grep -q "log-log fit over N >= 1024 (2 sizes): N^[0-9.]*, R^2 [0-9.]*" \
+	'grep -q "log-log fit over N >= 256 (3 sizes): N^[0-9.]*, R^2 [0-9.]*" \
 		"$tmp/flat"'
 check "every finding names its clock" \
 	'! grep "^[a-e ] \[" "$tmp/bench.findings" |

@@ -197,7 +197,7 @@ TEST(figures_come_from_the_rows)
 			 "adds a block (after 509 devices) costs 4000 ns, a "
 			 "preserve at N=1024 1000 ns"), NULL) TH_LOG("%s", out);
 	/* c: the fit of exact squares, a, and the free list from N=16. */
-	EXPECT_NE(strstr(out, "fit over N >= 1024 (4 sizes): N^2.00, "
+	EXPECT_NE(strstr(out, "fit over N >= 256 (4 sizes): N^2.00, "
 			 "R^2 1.0000"), NULL)
 		TH_LOG("%s", out);
 	EXPECT_NE(strstr(out, "a = 3 ns"), NULL) TH_LOG("%s", out);
@@ -239,6 +239,8 @@ TEST(one_clock_per_line)
 	    100, 102400, 1, NAN, NAN, 0, 0, 0);
 	row(&c, "kho-blocks", "kho-blocks", "fill", "full", 4096, 4100, 8192,
 	    100, 409600, 1, NAN, NAN, 0, 0, 0);
+	row(&c, "kho-blocks", "kho-blocks", "fill", "full", 16384, 16390, 32768,
+	    100, 1638400, 1, NAN, NAN, 0, 0, 0);
 	rows_close(&c);
 	out = findings(w.dir, c.dir, &err);
 	ASSERT_EQ(err, 0);
@@ -252,6 +254,29 @@ TEST(one_clock_per_line)
 	EXPECT_TRUE(strstr(wl, "N^2.00") < cl);
 	free(out);
 	rows_rm(&w);
+	rows_rm(&c);
+}
+
+/* Two sizes would fit any power with R^2 1: no fit is claimed from them. */
+TEST(no_fit_from_two_sizes)
+{
+	struct rows c;
+	char *out;
+	int err;
+
+	rows_open(&c, "/tmp/findings-XXXXXX", "lubench-count");
+	row(&c, "kho-blocks", "kho-blocks", "fill", "full", 1024, 1030, 2048,
+	    100, 102400, 1, NAN, NAN, 0, 0, 0);
+	row(&c, "kho-blocks", "kho-blocks", "fill", "full", 4096, 4100, 8192,
+	    100, 409600, 1, NAN, NAN, 0, 0, 0);
+	rows_close(&c);
+	out = findings(NULL, c.dir, &err);
+	ASSERT_EQ(err, 0);
+	ASSERT_NE(out, NULL);
+	EXPECT_NE(strstr(out, "no fit: it needs 3 sizes N >= 256"), NULL)
+		TH_LOG("%s", out);
+	EXPECT_EQ(strstr(out, "log-log fit"), NULL) TH_LOG("%s", out);
+	free(out);
 	rows_rm(&c);
 }
 
