@@ -81,3 +81,15 @@ add_custom_command(
   VERBATIM)
 add_custom_target(kmod ${_all} DEPENDS ${_kmod_out}/lubench.stripped.ko)
 add_dependencies(kmod lubench_version)
+
+# The guest the module runs in: the Debian kernel the headers belong to
+# (fetched and unpacked, never installed) and the base initramfs, made
+# by the build so the first `./lubench run` or `cycle` boots at once.
+# guest-run.sh --prepare does nothing when both are newer than what goes
+# into them (a few ms), so it runs at every build.
+add_custom_target(guest-base ${_all}
+  COMMAND env LUBENCH_BUILD=${CMAKE_BINARY_DIR}
+          sh ${CMAKE_SOURCE_DIR}/scripts/host/guest-run.sh --prepare
+  COMMENT "Guest kernel and base initramfs (scripts/host/guest-run.sh --prepare)"
+  VERBATIM)
+add_dependencies(guest-base lubench-elf-trim)

@@ -4,6 +4,7 @@
 #
 # usage: scripts/host/guest-run.sh [OPTIONS] [--] JOB_FILE
 #        scripts/host/guest-run.sh [OPTIONS] -c 'SHELL COMMANDS'
+#        scripts/host/guest-run.sh --prepare
 #
 # JOB_FILE is a sh script that becomes /job.sh in the guest; with -c the
 # argument is a command string instead. See scripts/guest/guest-init.sh for what
@@ -46,6 +47,9 @@
 #                      for each LUBENCH-PROGRESS console line, with the
 #                      time so far and an estimate of the time left
 #   -v, --verbose      also echo the stamped console to stderr
+#   --prepare          only fetch the guest kernel and build the base
+#                      initramfs (what `./lubench build` does), print
+#                      its path and exit: no JOB, no boot
 #
 # BUILD is $LUBENCH_BUILD or build/ under the repo root. RUN_DIR holds
 # console.log (ttyS0, each line prefixed "[host T ms] " with the host's
@@ -98,6 +102,7 @@ boot=${LUBENCH_BOOT:-pvh}
 verbose=0
 progress=""
 cmd_mode=0
+prepare=0
 job=""
 nl='
 '
@@ -140,6 +145,7 @@ while [ $# -gt 0 ]; do
 	--boot) need_arg $#; boot=$2; shift ;;
 	--run-dir) need_arg $#; rundir=$2; shift ;;
 	--progress) need_arg $#; progress=$2; shift ;;
+	--prepare) prepare=1 ;;
 	-v | --verbose) verbose=1 ;;
 	-c) cmd_mode=1 ;;
 	-h | --help) usage ;;
@@ -149,8 +155,13 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ $# -eq 1 ] || usage
-job=$1
+if [ "$prepare" = 1 ]; then
+	[ $# -eq 0 ] || usage
+	job=""
+else
+	[ $# -eq 1 ] || usage
+	job=$1
+fi
 
 is_uint "$devices" || usage
 [ -z "$progress" ] || is_uint "$progress" || usage
@@ -189,7 +200,7 @@ if [ -z "$job_timeout" ]; then
 	[ "$job_timeout" -ge 5 ] || job_timeout=5
 fi
 is_uint "$job_timeout" || usage
-if [ "$cmd_mode" = 0 ] && [ ! -r "$job" ]; then
+if [ "$prepare" = 0 ] && [ "$cmd_mode" = 0 ] && [ ! -r "$job" ]; then
 	echo "guest-run: job file $job not found (use -c for a command)" >&2
 	exit 2
 fi
@@ -252,6 +263,10 @@ if [ -z "$initrd" ]; then
 fi
 [ -f "$initrd" ] || die "no initramfs at $initrd"
 initrd=$(abspath "$initrd")
+if [ "$prepare" = 1 ]; then
+	echo "$initrd"
+	exit 0
+fi
 
 # The verdict is read in C; it comes from the CMake build.
 verdict=$build/bench/lubench-guest-verdict
