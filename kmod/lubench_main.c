@@ -86,6 +86,7 @@ static struct {
 	struct pci_ser ser;
 	unsigned int variant;
 	bool frozen;		/* handed over: preserve/unpreserve -EBUSY */
+	bool unplugging;	/* RESET_HOTPLUG is removing devices */
 	struct lubench_stats stats;
 } lb = {
 	.lock = __MUTEX_INITIALIZER(lb.lock),
@@ -137,6 +138,8 @@ static void lb_index_add(struct pci_dev *pdev)
 			      xa_err(old));
 }
 
+static void lb_unplugged(struct pci_dev *pdev);
+
 static int lb_pci_notify(struct notifier_block *nb, unsigned long action,
 			 void *data)
 {
@@ -147,6 +150,8 @@ static int lb_pci_notify(struct notifier_block *nb, unsigned long action,
 		lb_index_add(pdev);
 		break;
 	case BUS_NOTIFY_DEL_DEVICE:
+		if (READ_ONCE(lb.unplugging))
+			lb_unplugged(pdev);
 		xa_erase(&lb_devs, lb_key(pdev));
 		xa_erase(&lb_pdevs, lb_key(pdev));
 		break;
@@ -205,6 +210,48 @@ static void lb_describe(u32 domain, u16 bdf, struct lb_target *t)
 	}
 	xa_unlock(&lb_pdevs);
 	t->dev.nr_path = n;
+}
+
+/*
+ * A preserved device hot-unplugged (LUBENCH_RESET_HOTPLUG, which holds
+ * no table lock while the devices go): before the freeze it is
+ * unpreserved, with the refcounts along its path under refcounted rules,
+ * so the table holds no entry for a device that is gone and nothing else
+ * changes; after the freeze the handed-over table keeps its entry and the
+ * next kernel will not find the device (the "device missing" outcome).
+ * Either way one line says so.  Called before the device leaves the
+ * indexes, whose entries lb_describe() reads.
+ */
+static void lb_unplugged(struct pci_dev *pdev)
+{
+	u32 domain = pci_domain_nr(pdev->bus);
+	u16 bdf = pci_dev_id(pdev);
+	struct lb_target *t;
+	int ret;
+
+	mutex_lock(&lb.lock);
+	/* A bridge's children go first: a bridge held only for them is gone. */
+	if (!lb.ser.priv || !pci_ser_find(&lb.ser, domain, bdf)) {
+		mutex_unlock(&lb.lock);
+		return;
+	}
+	if (lb.frozen) {
+		mutex_unlock(&lb.lock);
+		pci_info(pdev, "lubench: preserved device removed after the freeze: the handover keeps its entry, the next kernel will not find it\n");
+		return;
+	}
+	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (t) {
+		lb_describe(domain, bdf, t);
+		ret = pci_ser_unpreserve_dev(&lb.ser, &t->dev);
+		kfree(t);
+	}
+	mutex_unlock(&lb.lock);
+	if (ret)
+		pci_warn(pdev, "lubench: preserved device removed, but unpreserving it failed (%d): its entry stays\n", ret);
+	else
+		pci_info(pdev, "lubench: preserved device removed: unpreserved, the other preserved devices unchanged\n");
 }
 
 /* What the series does to size the table: count every device present. */
@@ -571,8 +618,12 @@ static long lb_ioc_reset(void __user *u)
 		atomic64_set(&lb_uring_cmds, 0);
 	}
 	mutex_unlock(&lb.lock);
-	if (r.flags & LUBENCH_RESET_HOTPLUG)
+	if (r.flags & LUBENCH_RESET_HOTPLUG) {
+		/* a preserved device among them: lb_unplugged() */
+		WRITE_ONCE(lb.unplugging, true);
 		lubench_vpci_remove_hotplug();
+		WRITE_ONCE(lb.unplugging, false);
+	}
 	return 0;
 }
 

@@ -222,6 +222,8 @@ struct lubench_stats {
 /*
  * LUBENCH_IOC_RESET: any of the flags (at least one; unknown ones are
  * -EINVAL).  HOTPLUG removes the bridges added by LUBENCH_IOC_HOTPLUG.
+ * A preserved device among them is unpreserved as it goes (after a
+ * freeze it stays in the handed-over table), with a line in the log.
  */
 #define LUBENCH_RESET_TABLE	(1U << 0)	/* destroy the table */
 #define LUBENCH_RESET_STATS	(1U << 1)

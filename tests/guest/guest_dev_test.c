@@ -1299,6 +1299,104 @@ TEST_F_TIMEOUT(dev, hotplug_then_enospc, 180)
 	free(ops);
 }
 
+/* Lines of the kernel log holding @s. */
+static unsigned int klog_count(const char *s)
+{
+	unsigned int n = 0;
+	char *buf, *p;
+	int size, len;
+
+	size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	if (size <= 0)
+		return 0;
+	buf = malloc(size + 1);
+	if (!buf)
+		return 0;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	buf[len > 0 ? len : 0] = '\0';
+	for (p = buf; (p = strstr(p, s)); p += strlen(s))
+		n++;
+	free(buf);
+	return n;
+}
+
+#define LB_UNPLUGGED	"lubench: preserved device removed: unpreserved"
+#define LB_UNPLUGGED_FROZEN \
+	"lubench: preserved device removed after the freeze"
+
+/*
+ * A preserved device that goes away (hot-unplug) is unpreserved, with one
+ * line in the log per device, and every other preserved device stays;
+ * after the freeze the handed-over table keeps
+ * its entry, again with one line, for the next kernel not to find.
+ */
+TEST_F_TIMEOUT(dev, unplug_preserved, 180)
+{
+	const uint32_t k = 8;
+	uint32_t i, n0, nhp = 0, log0, logf;
+	struct lubench_devid *ids;
+	struct lubench_hotplug h;
+	struct lubench_info in;
+	int n, ret;
+
+	/* Hot-plugged before the first preserve, so the table has room. */
+	ASSERT_EQ(0, lbdev_hotplug(&self->d, k, &h));
+	ASSERT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+				  self->plain.domain, self->plain.bdf, NULL));
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	n0 = in.nr_preserved;
+	n = lbdev_list(&self->d, 0, &ids);
+	ASSERT_EQ(self->nr + (int)k, n);
+	for (i = 0; i < (uint32_t)n; i++) {
+		if (ids[i].domain < h.domain || ids[i].flags & LUBENCH_DEVF_VF ||
+		    ids[i].flags & LUBENCH_DEVF_BRIDGE)
+			continue;
+		EXPECT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+					  ids[i].domain, ids[i].bdf, NULL));
+		nhp++;
+	}
+	free(ids);
+	ASSERT_LT(0, nhp);
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	EXPECT_LE(n0 + nhp, in.nr_preserved);
+
+	log0 = klog_count(LB_UNPLUGGED);
+	ASSERT_EQ(0, lbdev_reset(&self->d, LUBENCH_RESET_HOTPLUG));
+	EXPECT_FALSE(sysfs_has(h.domain, 0));
+	EXPECT_EQ(log0 + nhp, klog_count(LB_UNPLUGGED));
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	EXPECT_EQ(n0, in.nr_preserved);
+	EXPECT_EQ(1, lbdev_dev_op(&self->d, LUBENCH_OP_FIND,
+				  self->plain.domain, self->plain.bdf, NULL));
+
+	/* After the freeze: the entry stays for the handover. */
+	ASSERT_EQ(0, lbdev_reset(&self->d, LUBENCH_RESET_TABLE));
+	ASSERT_EQ(0, lbdev_hotplug(&self->d, 1, &h));
+	ASSERT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+				  self->plain.domain, self->plain.bdf, NULL));
+	n = lbdev_list(&self->d, 0, &ids);
+	ASSERT_EQ(self->nr + 1, n);
+	for (i = 0; i < (uint32_t)n && ids[i].domain < h.domain; i++)
+		;
+	ASSERT_LT(i, (uint32_t)n);
+	ASSERT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+				  ids[i].domain, ids[i].bdf, NULL));
+	free(ids);
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	n0 = in.nr_preserved;
+	ret = lbdev_freeze(&self->d, 0, 0, 1, 0, NULL);
+	if (ret == -ENXIO)
+		SKIP(return, "no memmap= range reserved for the handover");
+	ASSERT_EQ(0, ret);
+	logf = klog_count(LB_UNPLUGGED_FROZEN);
+	ASSERT_EQ(0, lbdev_reset(&self->d, LUBENCH_RESET_HOTPLUG));
+	EXPECT_EQ(logf + 1, klog_count(LB_UNPLUGGED_FROZEN));
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	EXPECT_EQ(n0, in.nr_preserved);
+	EXPECT_EQ(0, lbdev_reset(&self->d, LUBENCH_RESET_TABLE));
+}
+
+
 /* --- every layout agrees with the real device set ------------------- */
 
 FIXTURE(layout) {
