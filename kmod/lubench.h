@@ -37,6 +37,8 @@ int lubench_vpci_hotplug(u32 nr, u32 *domain, u32 *nr_added);
 
 /* Remove what lubench_vpci_hotplug() added. */
 void lubench_vpci_remove_hotplug(void);
+/* SR-IOV off or on again on the PFs created at load. */
+int lubench_vpci_sriov(bool enable, u32 *nr_changed);
 
 /* Remove everything (SR-IOV disabled first). */
 void lubench_vpci_destroy(void);

@@ -597,6 +597,7 @@ static long lb_ioc_stats(void __user *u)
 static long lb_ioc_reset(void __user *u)
 {
 	struct lubench_reset r;
+	u32 nr_vfs;
 	int ret;
 
 	ret = lb_copy_in(&r, sizeof(r), u);
@@ -623,6 +624,7 @@ static long lb_ioc_reset(void __user *u)
 		WRITE_ONCE(lb.unplugging, true);
 		lubench_vpci_remove_hotplug();
 		WRITE_ONCE(lb.unplugging, false);
+		return lubench_vpci_sriov(true, &nr_vfs);
 	}
 	return 0;
 }
@@ -636,13 +638,23 @@ static long lb_ioc_hotplug(void __user *u)
 	ret = lb_copy_in(&h, sizeof(h), u);
 	if (ret)
 		return ret;
-	if (h.flags || h.domain || h.nr_added || h.ns ||
+	if (h.domain || h.nr_added || h.ns ||
 	    memchr_inv(h.reserved, 0, sizeof(h.reserved)))
 		return -EINVAL;
-	if (!h.nr || h.nr > LUBENCH_HOTPLUG_MAX)
+	if (h.flags) {
+		/* SR-IOV off or on: one of the two, and no functions */
+		if (h.nr || (h.flags != LUBENCH_HOTPLUG_VFS_OFF &&
+			     h.flags != LUBENCH_HOTPLUG_VFS_ON))
+			return -EINVAL;
+	} else if (!h.nr || h.nr > LUBENCH_HOTPLUG_MAX) {
 		return -EINVAL;
+	}
 	t = ktime_get_ns();
-	ret = lubench_vpci_hotplug(h.nr, &h.domain, &h.nr_added);
+	if (h.flags)
+		ret = lubench_vpci_sriov(h.flags == LUBENCH_HOTPLUG_VFS_ON,
+					 &h.nr_added);
+	else
+		ret = lubench_vpci_hotplug(h.nr, &h.domain, &h.nr_added);
 	h.ns = ktime_get_ns() - t;
 	if (ret)
 		return ret;

@@ -242,8 +242,14 @@ struct lubench_reset {
 /*
  * LUBENCH_IOC_HOTPLUG: add @nr functions (no VFs) behind new host bridges
  * in new domains from LUBENCH_HOTPLUG_DOMAIN up.  A table sized before
- * has no room for them.
+ * has no room for them.  With @flags LUBENCH_HOTPLUG_VFS_OFF or _ON
+ * (and @nr 0) instead: SR-IOV off on every PF created at load (its VFs
+ * removed) or on again (VFs that appear after the table was sized);
+ * @nr_added counts the VFs removed or added.  RESET_HOTPLUG turns them
+ * on again too.
  */
+#define LUBENCH_HOTPLUG_VFS_OFF	(1U << 0)
+#define LUBENCH_HOTPLUG_VFS_ON	(1U << 1)
 #define LUBENCH_HOTPLUG_MAX	16384
 #define LUBENCH_HOTPLUG_DOMAIN	0x20000
 
@@ -251,7 +257,7 @@ struct lubench_hotplug {
 	__u32 size;
 	__u32 version;
 	__u32 nr;
-	__u32 flags;		/* in: 0 */
+	__u32 flags;		/* in: 0 or one LUBENCH_HOTPLUG_VFS_* */
 	__u32 domain;		/* out: first new domain */
 	__u32 nr_added;		/* out */
 	__u64 ns;		/* out: creation and enumeration time */

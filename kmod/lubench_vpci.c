@@ -773,6 +773,46 @@ void lubench_vpci_remove_hotplug(void)
 	mutex_unlock(&lb_vpci_lock);
 }
 
+/*
+ * SR-IOV switched off (@enable false: every PF's VFs removed) or on
+ * again, on the PFs of the devices created at load: VFs that appear
+ * after the table was sized.  Idempotent; *@nr_changed counts the VFs
+ * removed or added.
+ */
+int lubench_vpci_sriov(bool enable, u32 *nr_changed)
+{
+	struct lb_bridge *br;
+	struct pci_dev *pf;
+	int ret = 0;
+
+	*nr_changed = 0;
+	mutex_lock(&lb_vpci_lock);
+	list_for_each_entry(br, &lb_bridges, node) {
+		if (!br->nr_vfs || br->hotplug || !br->bus)
+			continue;
+		pf = pci_get_slot(br->bus, PCI_DEVFN(0, 0));
+		if (!pf)
+			continue;
+		if (enable && !pci_num_vf(pf)) {
+			pci_dev_put(pf);
+			ret = lb_bridge_enable_sriov(br);
+			if (ret)
+				break;
+			*nr_changed += br->nr_vfs;
+			continue;
+		}
+		if (!enable && pci_num_vf(pf)) {
+			*nr_changed += pci_num_vf(pf);
+			pci_lock_rescan_remove();
+			pci_disable_sriov(pf);
+			pci_unlock_rescan_remove();
+		}
+		pci_dev_put(pf);
+	}
+	mutex_unlock(&lb_vpci_lock);
+	return ret;
+}
+
 void lubench_vpci_destroy(void)
 {
 	mutex_lock(&lb_vpci_lock);

@@ -1397,6 +1397,100 @@ TEST_F_TIMEOUT(dev, unplug_preserved, 180)
 }
 
 
+/* SR-IOV off or on (LUBENCH_HOTPLUG_VFS_*): the VFs removed or added. */
+static int vfs_switch(struct lbdev *d, uint32_t flags, uint32_t *nr)
+{
+	struct lubench_hotplug h;
+	int ret;
+
+	LBDEV_INIT(&h);
+	h.flags = flags;
+	ret = xioctl(d->fd, LUBENCH_IOC_HOTPLUG, &h);
+	*nr = h.nr_added;
+	return ret;
+}
+
+/*
+ * SR-IOV enabled after the table was sized: the VFs that appear take no
+ * room (a VF is never preserved: -EINVAL), the capacity stays what the
+ * first preserve counted, and every other device still fits and is
+ * still found.
+ */
+TEST_F_TIMEOUT(dev, sriov_after_sizing, 180)
+{
+	uint32_t nr, i, cap, np, nr_ok = 0, nr_vf = 0;
+	struct lubench_devid *ids;
+	struct lubench_info in;
+	struct lubench_hotplug h;
+	int n;
+
+	if (!self->have_vf)
+		SKIP(return, "no VFs in this topology");
+	LBDEV_INIT(&h);
+	h.nr = 1;
+	h.flags = LUBENCH_HOTPLUG_VFS_OFF;
+	EXPECT_EQ(-EINVAL, xioctl(self->d.fd, LUBENCH_IOC_HOTPLUG, &h));
+	h.nr = 0;
+	h.flags = LUBENCH_HOTPLUG_VFS_OFF | LUBENCH_HOTPLUG_VFS_ON;
+	EXPECT_EQ(-EINVAL, xioctl(self->d.fd, LUBENCH_IOC_HOTPLUG, &h));
+
+	ASSERT_EQ(0, vfs_switch(&self->d, LUBENCH_HOTPLUG_VFS_OFF, &nr));
+	EXPECT_EQ(self->info.nr_vfs, nr);
+	n = lbdev_list(&self->d, 0, &ids);
+	EXPECT_EQ(self->nr - (int)self->info.nr_vfs, n);
+	free(ids);
+	/* The first preserve sizes the table without the VFs. */
+	ASSERT_EQ(0, lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE,
+				  self->plain.domain, self->plain.bdf, NULL));
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	cap = in.capacity;
+
+	ASSERT_EQ(0, vfs_switch(&self->d, LUBENCH_HOTPLUG_VFS_ON, &nr));
+	EXPECT_EQ(self->info.nr_vfs, nr);
+	n = lbdev_list(&self->d, 0, &ids);
+	ASSERT_EQ(self->nr, n);
+	for (i = 0; i < (uint32_t)n; i++) {
+		int ret;
+
+		if (!(ids[i].flags & LUBENCH_DEVF_OWN) ||
+		    (ids[i].domain == self->plain.domain &&
+		     ids[i].bdf == self->plain.bdf))
+			continue;
+		ret = lbdev_dev_op(&self->d, LUBENCH_OP_PRESERVE, ids[i].domain,
+				   ids[i].bdf, NULL);
+		if (ids[i].flags & LUBENCH_DEVF_VF) {
+			EXPECT_EQ(-EINVAL, ret);
+			nr_vf++;
+		} else if (ids[i].flags & LUBENCH_DEVF_BRIDGE) {
+			EXPECT_TRUE(ret == 0 || ret == -EBUSY) TH_LOG("%d", ret);
+		} else {
+			EXPECT_EQ(0, ret);
+			nr_ok++;
+		}
+	}
+	EXPECT_EQ(self->info.nr_vfs, nr_vf);
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	EXPECT_EQ(cap, in.capacity);
+	EXPECT_LE(nr_ok + 1, in.nr_preserved);
+	for (i = 0; i < (uint32_t)n; i++)
+		if ((ids[i].flags & LUBENCH_DEVF_OWN) &&
+		    !(ids[i].flags & (LUBENCH_DEVF_VF | LUBENCH_DEVF_BRIDGE)))
+			EXPECT_EQ(1, lbdev_dev_op(&self->d, LUBENCH_OP_FIND,
+						  ids[i].domain, ids[i].bdf,
+						  NULL));
+	free(ids);
+	/* Off again with the table full: only VFs go, nothing preserved. */
+	np = in.nr_preserved;
+	ASSERT_EQ(0, vfs_switch(&self->d, LUBENCH_HOTPLUG_VFS_OFF, &nr));
+	ASSERT_EQ(0, lbdev_info(&self->d, &in));
+	EXPECT_EQ(np, in.nr_preserved);
+	/* RESET_HOTPLUG brings them back, as every fixture expects. */
+	ASSERT_EQ(0, lbdev_reset(&self->d, LUBENCH_RESET_ALL));
+	EXPECT_EQ(self->nr, lbdev_list(&self->d, 0, &ids));
+	free(ids);
+}
+
+
 /* --- every layout agrees with the real device set ------------------- */
 
 FIXTURE(layout) {
