@@ -21,6 +21,10 @@ struct lubench_vpci_info {
 	u32 topology;		/* enum lubench_topology */
 	u64 enum_ns;		/* lubench_vpci_create(), SR-IOV included */
 	u64 sriov_ns;
+	/* renumber: what lubench_vpci_create() did to the bus numbers */
+	u32 nr_renumbered;	/* functions and bridges at another BDF */
+	u32 pairs_swapped;	/* root-port pairs whose ranges it swapped */
+	u32 pairs_kept;		/* pairs it kept: preserved devices below */
 };
 
 /*
@@ -29,8 +33,17 @@ struct lubench_vpci_info {
  * @nr and @topology only, so the kernel after a live
  * update recreates the same devices by calling this with the same @nr;
  * a bus notifier registered before sees every pci_dev as it is added.
+ *
+ *  (switches only) stands for firmware or the next kernel
+ * numbering the buses otherwise: in every root complex the bus ranges of
+ * root ports 0 and 2, 1 and 3, 4 and 6, 5 and 7 are swapped when the two
+ * are equally large, the devices behind each port moving with its range
+ * (root buses stay).  A pair is kept when the incoming table's rules keep
+ * bus numbers (lubench_ho_keeps_busnr()) and a device below either port
+ * is in that table.  Every function keeps its BDF of the layout without
+ * renumbering as its physical id (lubench_vpci_phys()).
  */
-int lubench_vpci_create(u32 nr, u32 topology);
+int lubench_vpci_create(u32 nr, u32 topology, bool renumber);
 
 /* Add @nr functions in new domains; the first one is returned. */
 int lubench_vpci_hotplug(u32 nr, u32 *domain, u32 *nr_added);
@@ -49,6 +62,14 @@ struct pci_dev;
 
 /* Whether @pdev is one of the module's functions. */
 bool lubench_vpci_owns(const struct pci_dev *pdev);
+
+/*
+ * The physical id of one of the module's functions: its BDF as the
+ * population has it without renumber (the BDF the old kernel gave the
+ * same device); pci_dev_id() for a device that is not the module's.
+ * Lock-free, like lubench_vpci_owns().
+ */
+u16 lubench_vpci_phys(struct pci_dev *pdev);
 
 /* --- lubench_handover.c: the table across kexec --- */
 
@@ -100,9 +121,25 @@ void lubench_ho_restore(const struct pci_ser_ops *want);
  * Look a device being added up in the retrieved table, timed on the
  * TSC: its refcount there (1 for any device found under v2's rules),
  * read after the timed find.  0 at once when there is no table (no
- * restore, refused, `none` cycle, finished).
+ * restore, refused, `none` cycle, finished).  @phys is the physical id
+ * of the device now at @bdf (lubench_vpci_phys()): a device found whose
+ * @phys differs counts in nr_aliased.
  */
-u16 lubench_ho_lookup(u32 domain, u16 bdf);
+u16 lubench_ho_lookup(u32 domain, u16 bdf, u16 phys);
+
+/* Whether restore=1 was given. */
+bool lubench_ho_restore_asked(void);
+/*
+ * Whether a retrieved table is there and its rules keep bus numbers
+ * (pci_ser_rules_keep_busnr()); *@rules (if not NULL) gets its rules'
+ * name, NULL without a table.
+ */
+bool lubench_ho_keeps_busnr(const char **rules);
+/* Whether the retrieved table holds a device; untimed, not counted. */
+bool lubench_ho_holds(u32 domain, u16 bdf);
+/* Record what renumber did, for struct lubench_cycle. */
+void lubench_ho_set_renumbered(u32 nr);
+
 
 enum lubench_ho_stamp {
 	LUBENCH_HO_ENUMERATED,

@@ -388,7 +388,7 @@ out:
 	mutex_unlock(&ho.lock);
 }
 
-u16 lubench_ho_lookup(u32 domain, u16 bdf)
+u16 lubench_ho_lookup(u32 domain, u16 bdf, u16 phys)
 {
 	bool found = false;
 	u16 ref = 0;
@@ -404,12 +404,53 @@ u16 lubench_ho_lookup(u32 domain, u16 bdf)
 		ho.cyc.lookup_cycles += t1 - t0;
 		ho.cyc.nr_lookups++;
 		ho.cyc.nr_incoming += found;
+		/* Found under a BDF that now holds another device. */
+		ho.cyc.nr_aliased += found && phys != bdf;
 		/* What the job checks, not what the lookup costs. */
 		if (found)
 			ref = pci_ser_refcount(&ho.in, domain, bdf) ?: 1;
 	}
 	mutex_unlock(&ho.lock);
 	return ref;
+}
+
+bool lubench_ho_restore_asked(void)
+{
+	return restore;
+}
+
+bool lubench_ho_keeps_busnr(const char **rules)
+{
+	bool keep = false;
+
+	mutex_lock(&ho.lock);
+	if (rules)
+		*rules = ho.in_active ? pci_ser_rules_name(ho.in.ops->rules) :
+			 NULL;
+	if (ho.in_active)
+		keep = pci_ser_rules_keep_busnr(ho.in.ops->rules);
+	mutex_unlock(&ho.lock);
+	return keep;
+}
+
+bool lubench_ho_holds(u32 domain, u16 bdf)
+{
+	bool found = false;
+
+	if (!READ_ONCE(ho.in_active))
+		return false;
+	mutex_lock(&ho.lock);
+	if (ho.in_active)
+		found = pci_ser_find(&ho.in, domain, bdf);
+	mutex_unlock(&ho.lock);
+	return found;
+}
+
+void lubench_ho_set_renumbered(u32 nr)
+{
+	mutex_lock(&ho.lock);
+	ho.cyc.nr_renumbered = nr;
+	mutex_unlock(&ho.lock);
 }
 
 void lubench_ho_stamp(enum lubench_ho_stamp which)

@@ -56,6 +56,11 @@ module_param(topology, charp, 0444);
 MODULE_PARM_DESC(topology,
 		 "Population: flat (every function on a root bus) or switches (behind root ports and PCIe switches)");
 
+static bool renumber;
+module_param(renumber, bool, 0444);
+MODULE_PARM_DESC(renumber,
+		 "With restore=1 and topology=switches: number the buses otherwise than the old kernel did (root-port pairs swap their bus ranges; kept for preserved devices when the incoming rules keep bus numbers)");
+
 static char *variant = "";
 module_param(variant, charp, 0444);
 MODULE_PARM_DESC(variant,
@@ -125,7 +130,8 @@ static void lb_index_add(struct pci_dev *pdev)
 	void *old;
 	u16 ref;
 
-	ref = lubench_ho_lookup(pci_domain_nr(pdev->bus), pci_dev_id(pdev));
+	ref = lubench_ho_lookup(pci_domain_nr(pdev->bus), pci_dev_id(pdev),
+				lubench_vpci_phys(pdev));
 	if (ref)
 		flags |= LUBENCH_DEVF_INCOMING | (unsigned long)ref << LB_REF_SHIFT;
 	old = xa_store(&lb_pdevs, lb_key(pdev), pdev, GFP_KERNEL);
@@ -1016,6 +1022,32 @@ static struct miscdevice lb_misc = {
 	.mode	= 0600,
 };
 
+/*
+ * One line for what renumber=1 did: whether the incoming rules kept the
+ * bus numbers of the ports with preserved devices below them, and how
+ * many preserved entries now name another device.
+ */
+static void lb_log_renumber(const struct lubench_vpci_info *vi)
+{
+	struct lubench_cycle c;
+	const char *rules;
+	bool keep = lubench_ho_keeps_busnr(&rules);
+
+	lubench_ho_set_renumbered(vi->nr_renumbered);
+	lubench_ho_get(&c);
+	if (keep)
+		pr_info("renumber: %s rules keep bus numbers: kept them for %u root-port pairs with preserved devices below; %u other pairs renumbered (%u functions moved); %u preserved entries at another device\n",
+			rules, vi->pairs_kept, vi->pairs_swapped,
+			vi->nr_renumbered, c.nr_aliased);
+	else if (rules)
+		pr_info("renumber: %s rules keep no bus numbers: %u root-port pairs renumbered (%u functions moved); %u preserved entries at another device\n",
+			rules, vi->pairs_swapped, vi->nr_renumbered,
+			c.nr_aliased);
+	else
+		pr_info("renumber: no table came in: %u root-port pairs renumbered (%u functions moved)\n",
+			vi->pairs_swapped, vi->nr_renumbered);
+}
+
 static int __init lb_init(void)
 {
 	const struct pci_ser_ops *want = NULL;
@@ -1036,6 +1068,11 @@ static int __init lb_init(void)
 			break;
 	if (lb_topo == ARRAY_SIZE(lb_topology_names)) {
 		pr_err("topology=%s: not flat or switches\n", topology);
+		goto out_handover;
+	}
+	if (renumber && (!lubench_ho_restore_asked() ||
+			  lb_topo != LUBENCH_TOPOLOGY_SWITCHES)) {
+		pr_err("renumber=1 needs restore=1 and topology=switches (the bus numbers of the kernel after a jump, behind bridges)\n");
 		goto out_handover;
 	}
 	if (*variant) {
@@ -1059,7 +1096,7 @@ static int __init lb_init(void)
 	for_each_pci_dev(pdev)
 		lb_index_add(pdev);
 
-	ret = lubench_vpci_create(nr_devices, lb_topo);
+	ret = lubench_vpci_create(nr_devices, lb_topo, renumber);
 	if (ret) {
 		pr_err("creating %u PCI functions failed: %d\n", nr_devices,
 		       ret);
@@ -1072,6 +1109,8 @@ static int __init lb_init(void)
 	lubench_ho_stamp(LUBENCH_HO_READY);
 
 	lubench_vpci_get_info(&vi);
+	if (renumber)
+		lb_log_renumber(&vi);
 	pr_info("%u functions (%u VFs), %u bridges, on %u root buses in %u domains, enumerated in %llu ms (SR-IOV %llu ms)\n",
 		vi.nr_functions, vi.nr_vfs, vi.nr_bridges, vi.nr_root_buses,
 		vi.nr_domains,

@@ -9,6 +9,10 @@
  *  - every field marked "in: 0", named reserved*, or documented as out
  *    must be zero on entry, else -EINVAL, so that a later version can give
  *    it a meaning;
+ *  - a later out field takes a reserved one's place without changing the
+ *    struct's size or LUBENCH_ABI_VERSION (a caller that knows it not
+ *    still passes 0 and ignores what comes back); the version changes
+ *    only when a field changes meaning or moves;
  *  - structs have no implicit padding and every __u64 is 8-byte aligned,
  *    so 32-bit callers share the layout;
  *  - a pointer that cannot be read or written is -EFAULT;
@@ -128,6 +132,8 @@ struct lubench_variant {
  * v2 keeps no bridges and no frozen state; the refcounted ones preserve
  * every bridge above a device with it (refcount = preserved devices
  * below), and after a freeze preserve and unpreserve are -EINVAL.
+ * Only the newest (KHO) keeps bus numbers across the jump (see
+ * renumber= and struct lubench_cycle.nr_aliased).
  */
 #define LUBENCH_RULES_V2	0
 #define LUBENCH_RULES_V6	1
@@ -423,8 +429,20 @@ struct lubench_cycle {
 	__u32 nr_lookups;	/* devices looked up */
 	__u32 nr_incoming;	/* of which found, hence marked */
 	__u32 nr_retrieved;
+	/*
+	 * renumber=1 (a bus renumbering in this kernel, see the module):
+	 *  functions and bridges of the module sit at another
+	 * BDF than in the old kernel;  devices were marked
+	 * incoming although the device now at that BDF is not the one the
+	 * old kernel preserved there (the table handed its state to another
+	 * device).  Both 0 without renumber=1.  They took the place of
+	 * reserved fields: the struct keeps its size and version, and a
+	 * caller built before them reads zeros there.
+	 */
+	__u32 nr_renumbered;
+	__u32 nr_aliased;
 	__u32 reserved0;
-	__u64 reserved[4];
+	__u64 reserved[3];
 };
 
 /*

@@ -29,6 +29,9 @@
  * capability of the right port type and bus numbers set as firmware
  * would (the core keeps them: BDFs stay the same across the jump).
  * Configuration requests are routed by those numbers as laid out here.
+ * With renumber (the next kernel numbering buses otherwise) root-port
+ * pairs swap their ranges, and each function remembers its BDF without
+ * renumbering as its physical id (lb_renumber_rc()).
  * The N functions are the endpoints; the bridges come on top.
  */
 #include <linux/kernel.h>
@@ -87,6 +90,8 @@ struct lb_fn {
 	/* VF: its PF's index in the bridge's table, and its number */
 	u32 pf;
 	u16 vf_id;
+	/* its BDF without renumbering: which device it is (lb_renumber_rc()) */
+	u16 phys;
 };
 
 /*
@@ -114,6 +119,7 @@ static LIST_HEAD(lb_bridges);		/* newest first */
 static u64 lb_enum_ns, lb_sriov_ns;
 static u32 lb_hotplug_seq;
 static u32 lb_topology;
+static u32 lb_renumbered, lb_pairs_swapped, lb_pairs_kept;
 
 static struct lb_bridge *lb_bridge_of(struct pci_bus *bus)
 {
@@ -329,6 +335,7 @@ static struct lb_bridge *lb_bridge_alloc(u32 domain, unsigned int busnr,
 					 unsigned int nr_bus)
 {
 	struct lb_bridge *br;
+	unsigned int i;
 
 	br = kzalloc(sizeof(*br), GFP_KERNEL);
 	if (!br)
@@ -338,6 +345,9 @@ static struct lb_bridge *lb_bridge_alloc(u32 domain, unsigned int busnr,
 		kfree(br);
 		return NULL;
 	}
+	/* Before any renumbering, every function is where it is. */
+	for (i = 0; i < nr_bus * 256; i++)
+		br->fn[i].phys = (busnr + (i >> 8)) << 8 | (i & 0xff);
 	br->sd.domain = domain;
 	br->sd.node = NUMA_NO_NODE;
 	br->domain = domain;
@@ -604,12 +614,109 @@ static int lb_add_plain_bus(u32 domain, unsigned int busnr, u32 *left,
 	return lb_bridge_add(br, hotplug);
 }
 
+/* Whether a device at or below root port @rp is in the incoming table. */
+static bool lb_port_holds(struct lb_bridge *br, const struct lb_fn *rp,
+			  unsigned int rp_devfn)
+{
+	unsigned int bus, devfn;
+
+	if (lubench_ho_holds(br->domain, br->busnr << 8 | rp_devfn))
+		return true;
+	for (bus = rp->secondary; bus <= rp->subordinate; bus++)
+		for (devfn = 0; devfn < 256; devfn++)
+			if (lb_fn_at(br, bus, devfn)->kind != LB_NONE &&
+			    lubench_ho_holds(br->domain, bus << 8 | devfn))
+				return true;
+	return false;
+}
+
+/*
+ * Give root port @a the bus range of root port @b and the reverse (equal
+ * in size): the devices behind each move with their port, and every
+ * bus number register below and in the two ports follows.  Returns the
+ * functions and bridges that moved.
+ */
+static unsigned int lb_swap_ranges(struct lb_bridge *br, struct lb_fn *a,
+				   struct lb_fn *b, struct lb_fn *tmp)
+{
+	unsigned int sa = a->secondary, sb = b->secondary;
+	unsigned int n = a->subordinate - sa + 1, k, i, moved = 0;
+	struct lb_fn *pa, *pb, *f;
+
+	for (k = 0; k < n; k++) {
+		pa = lb_fn_at(br, sa + k, 0);
+		pb = lb_fn_at(br, sb + k, 0);
+		memcpy(tmp, pa, 256 * sizeof(*tmp));
+		memcpy(pa, pb, 256 * sizeof(*tmp));
+		memcpy(pb, tmp, 256 * sizeof(*tmp));
+	}
+#define LB_MAP(x) ((x) >= sa && (x) < sa + n ? (x) - sa + sb : \
+		   (x) >= sb && (x) < sb + n ? (x) - sb + sa : (x))
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < 2 * 256; i++) {
+			f = lb_fn_at(br, (i < 256 ? sa : sb) + k, i & 0xff);
+			if (f->kind == LB_NONE)
+				continue;
+			moved++;
+			if (f->kind != LB_PORT)
+				continue;
+			f->primary = LB_MAP(f->primary);
+			f->secondary = LB_MAP(f->secondary);
+			f->subordinate = LB_MAP(f->subordinate);
+		}
+	}
+	a->secondary = sb;
+	a->subordinate = sb + n - 1;
+	b->secondary = sa;
+	b->subordinate = sa + n - 1;
+#undef LB_MAP
+	return moved;
+}
+
+/*
+ * renumber=1 on one root complex with @nr_ports root ports: the pairs
+ * (0, 2), (1, 3), (4, 6), (5, 7) swap their bus ranges when both exist
+ * and are as large, unless the incoming table's rules keep bus numbers
+ * and a device below either port is in it.
+ */
+static int lb_renumber_rc(struct lb_bridge *br, unsigned int nr_ports)
+{
+	static const u8 pairs[][2] = { { 0, 2 }, { 1, 3 }, { 4, 6 }, { 5, 7 } };
+	bool keep = lubench_ho_keeps_busnr(NULL);
+	struct lb_fn *tmp, *a, *b;
+	unsigned int p;
+
+	tmp = kmalloc_array(256, sizeof(*tmp), GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	for (p = 0; p < ARRAY_SIZE(pairs); p++) {
+		if (pairs[p][1] >= nr_ports)
+			continue;
+		a = lb_fn_at(br, br->busnr, PCI_DEVFN(pairs[p][0], 0));
+		b = lb_fn_at(br, br->busnr, PCI_DEVFN(pairs[p][1], 0));
+		if (a->subordinate - a->secondary !=
+		    b->subordinate - b->secondary)
+			continue;
+		if (keep &&
+		    (lb_port_holds(br, a, PCI_DEVFN(pairs[p][0], 0)) ||
+		     lb_port_holds(br, b, PCI_DEVFN(pairs[p][1], 0)))) {
+			lb_pairs_kept++;
+			continue;
+		}
+		lb_renumbered += lb_swap_ranges(br, a, b, tmp);
+		lb_pairs_swapped++;
+	}
+	kfree(tmp);
+	return 0;
+}
+
 /*
  * One root complex of the switches topology on root bus @busnr: root
- * ports, switches and devices while *@left functions remain.  Returns the
- * bus numbers it spans.
+ * ports, switches and devices while *@left functions remain; with
+ * @renumber, lb_renumber_rc().  Returns the bus numbers it spans.
  */
-static int lb_add_switch_rc(u32 domain, unsigned int busnr, u32 *left)
+static int lb_add_switch_rc(u32 domain, unsigned int busnr, u32 *left,
+			    bool renumber)
 {
 	unsigned int next = busnr + 1, i, j, nr_bus;
 	struct lb_bridge *br;
@@ -644,6 +751,13 @@ static int lb_add_switch_rc(u32 domain, unsigned int busnr, u32 *left)
 	}
 	nr_bus = next - busnr;
 	br->nr_bus = nr_bus;
+	if (renumber) {
+		ret = lb_renumber_rc(br, i);
+		if (ret) {
+			lb_bridge_free(br);
+			return ret;
+		}
+	}
 	ret = lb_bridge_add(br, false);
 	return ret ? ret : nr_bus;
 }
@@ -669,7 +783,7 @@ static void lb_destroy_locked(bool hotplug_only)
 			lb_bridge_remove(br);
 }
 
-int lubench_vpci_create(u32 nr, u32 topology)
+int lubench_vpci_create(u32 nr, u32 topology, bool renumber)
 {
 	bool sw = topology == LUBENCH_TOPOLOGY_SWITCHES;
 	unsigned int span = sw ? LB_RC_BUSES : 1;
@@ -684,9 +798,14 @@ int lubench_vpci_create(u32 nr, u32 topology)
 		return -E2BIG;
 	if (topology >= LUBENCH_NR_TOPOLOGIES)
 		return -EINVAL;
+	if (renumber && !sw)
+		return -EINVAL;
 
 	mutex_lock(&lb_vpci_lock);
 	lb_sriov_ns = 0;
+	lb_renumbered = 0;
+	lb_pairs_swapped = 0;
+	lb_pairs_kept = 0;
 	lb_topology = topology;
 	if (vfs) {
 		unsigned int vfs_a = min_t(u32, vfs / 2, LB_VFS_SAME_BUS_MAX);
@@ -721,7 +840,7 @@ int lubench_vpci_create(u32 nr, u32 topology)
 		full = 0;
 		if (sw)
 			ret = lb_add_switch_rc(lb_boot_domain(k), next_bus[k],
-					       &left);
+					       &left, renumber);
 		else
 			ret = lb_add_plain_bus(lb_boot_domain(k), next_bus[k],
 					       &left, false) ?: 1;
@@ -842,6 +961,9 @@ void lubench_vpci_get_info(struct lubench_vpci_info *info)
 	info->topology = lb_topology;
 	info->enum_ns = lb_enum_ns;
 	info->sriov_ns = lb_sriov_ns;
+	info->nr_renumbered = lb_renumbered;
+	info->pairs_swapped = lb_pairs_swapped;
+	info->pairs_kept = lb_pairs_kept;
 	mutex_unlock(&lb_vpci_lock);
 }
 
@@ -849,4 +971,14 @@ void lubench_vpci_get_info(struct lubench_vpci_info *info)
 bool lubench_vpci_owns(const struct pci_dev *pdev)
 {
 	return pdev->bus->ops == &lb_pci_ops;
+}
+
+u16 lubench_vpci_phys(struct pci_dev *pdev)
+{
+	const struct lb_fn *f;
+
+	if (!lubench_vpci_owns(pdev))
+		return pci_dev_id(pdev);
+	f = lb_fn_lookup(pdev->bus, pdev->devfn);
+	return f ? f->phys : pci_dev_id(pdev);
 }

@@ -191,7 +191,8 @@ struct pci_ser_payload_desc {
  *		unpreserve are -EINVAL; finish drops the refcounts along the
  *		path.  A fixed table: full is -ENOSPC.
  * @PCI_SER_RULES_KHO: v6's, on a table that grows: no -ENOSPC, -ENOMEM when
- *		growth fails.
+ *		growth fails.  Bus numbers above preserved devices are kept
+ *		across the jump (pci_ser_rules_keep_busnr()).
  */
 enum pci_ser_rules {
 	PCI_SER_RULES_V2 = 0,
@@ -211,6 +212,19 @@ static inline bool pci_ser_rules_refcounted(enum pci_ser_rules r)
 
 /* Whether the table grows (no -ENOSPC) under these rules. */
 static inline bool pci_ser_rules_grow(enum pci_ser_rules r)
+{
+	return r == PCI_SER_RULES_KHO;
+}
+
+/*
+ * Whether the next kernel keeps the bus numbers of the bridges above
+ * preserved devices (the newest revision: the bus numbers are kept
+ * across the jump), so that a BDF in the table names the same device
+ * after it even where firmware would number the buses otherwise.  v2
+ * and v6 keep none: a bus renumbered leaves the table naming BDFs that
+ * now hold other devices.
+ */
+static inline bool pci_ser_rules_keep_busnr(enum pci_ser_rules r)
 {
 	return r == PCI_SER_RULES_KHO;
 }

@@ -332,7 +332,10 @@ TEST_F(dev, handover_uapi)
 	fz.fault = LUBENCH_FAULT_CORRUPT;	/* nothing to corrupt */
 	EXPECT_EQ(-EINVAL, xioctl(fd, LUBENCH_IOC_FREEZE, &fz));
 	EXPECT_EINVAL(LUBENCH_IOC_CYCLE, cy, state, 1);
-	EXPECT_EINVAL(LUBENCH_IOC_CYCLE, cy, reserved[3], 1);
+	EXPECT_EINVAL(LUBENCH_IOC_CYCLE, cy, nr_renumbered, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_CYCLE, cy, nr_aliased, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_CYCLE, cy, reserved0, 1);
+	EXPECT_EINVAL(LUBENCH_IOC_CYCLE, cy, reserved[2], 1);
 	EXPECT_EINVAL(LUBENCH_IOC_RETRIEVE, rt, flags, 1);
 	EXPECT_EINVAL(LUBENCH_IOC_RETRIEVE, rt, nr, 1);	/* and no ids */
 	EXPECT_EINVAL(LUBENCH_IOC_RETRIEVE, rt, tsc, 1);
@@ -346,6 +349,8 @@ TEST_F(dev, handover_uapi)
 	ASSERT_EQ(0, lbdev_cycle(&self->d, &cy));
 	EXPECT_EQ(LUBENCH_CYCLE_IDLE, cy.state);
 	EXPECT_NE(0, cy.init_tsc);
+	EXPECT_EQ(0, cy.nr_renumbered);
+	EXPECT_EQ(0, cy.nr_aliased);
 	EXPECT_EQ(-ENOENT, lbdev_retrieve(&self->d, &id, 1, NULL));
 	EXPECT_EQ(-ENOENT, lbdev_finish(&self->d, NULL));
 
