@@ -1408,6 +1408,9 @@ static void restore_verify(struct restore *rs)
 		snprintf(why, len, "set hash disagrees: list %016" PRIx64
 			 ", record %016" PRIx64 ", table %016" PRIx64, rs->hash,
 			 (uint64_t)cy->user_hash, (uint64_t)cy->table_hash);
+	else if (cy->nr_aliased)
+		snprintf(why, len, "%u devices marked at a BDF that now holds "
+			 "another device", cy->nr_aliased);
 	else if (!cy->all_retrieved_tsc)
 		snprintf(why, len, "never all retrieved");
 	else if (cy->nr_in_table &&
@@ -1470,6 +1473,8 @@ static void restore_emit(const struct restore *rs)
 	res_add_str(&r, "topology", topology_name(rs->in.topology));
 	res_add_u64(&r, "retrieved", rs->r.nr_retrieved);
 	res_add_u64(&r, "unretrieved", rs->fin.nr_unretrieved);
+	res_add_u64(&r, "renumbered", cy->nr_renumbered);
+	res_add_u64(&r, "aliased", cy->nr_aliased);
 	res_add_str(&r, "list_hash", hex64(lh, rs->hash));
 	res_add_str(&r, "user_hash", hex64(uh, cy->user_hash));
 	res_add_str(&r, "table_hash", hex64(th, cy->table_hash));
