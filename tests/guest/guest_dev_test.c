@@ -2211,6 +2211,401 @@ TEST_F_TIMEOUT(module, reload_outcomes, 300)
 	ASSERT_EQ(0, load_module(ko, params));
 }
 
+/* --- renumber=1: a bus numbering in the next kernel not the old one's -- */
+
+/* Whether the kernel log holds @text. */
+static bool log_has(const char *text)
+{
+	int size, len;
+	bool found;
+	char *buf;
+
+	size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	if (size <= 0)
+		return false;
+	buf = malloc(size + 1);
+	if (!buf)
+		return false;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	buf[len > 0 ? len : 0] = '\0';
+	found = strstr(buf, text);
+	free(buf);
+	return found;
+}
+
+/* The PFs take about 200 on their buses; the first switch complex is full. */
+#define RN_NR_DEVICES	512
+#define RN_PATH_MAX	8
+
+/* A root port of the switches topology, as sysfs shows it. */
+struct rn_port {
+	struct lubench_devid id;
+	unsigned int sec, sub;		/* its bus range (config space) */
+};
+
+/* A bridge's secondary and subordinate bus numbers, from its config. */
+static int bridge_buses(const struct lubench_devid *id, unsigned int *sec,
+			unsigned int *sub)
+{
+	char name[32], path[96];
+	unsigned char cfg[0x1b];
+	ssize_t n;
+	int fd;
+
+	lbdev_format_bdf(name, sizeof(name), id->domain, id->bdf);
+	snprintf(path, sizeof(path), SYS_PCI_DEVICES "/%s/config", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, cfg, sizeof(cfg), 0);
+	close(fd);
+	if (n != (ssize_t)sizeof(cfg))
+		return -EIO;
+	*sec = cfg[0x19];	/* PCI_SECONDARY_BUS */
+	*sub = cfg[0x1a];	/* PCI_SUBORDINATE_BUS */
+	return 0;
+}
+
+static bool rn_below(const struct rn_port *p, const struct lubench_devid *id)
+{
+	unsigned int bus = id->bdf >> 8;
+
+	return id->domain == p->id.domain && bus >= p->sec && bus <= p->sub;
+}
+
+/* The port of @ports (of @n) at slot @dev of @rc's root bus, or NULL. */
+static const struct rn_port *rn_port_at(const struct rn_port *ports, int n,
+					const struct rn_port *rc,
+					unsigned int dev)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ports[i].id.domain == rc->id.domain &&
+		    ports[i].id.bdf >> 8 == rc->id.bdf >> 8 &&
+		    ((ports[i].id.bdf >> 3) & 0x1f) == dev)
+			return &ports[i];
+	return NULL;
+}
+
+/*
+ * What renumber=1 does, by the module's rule, worked out from the old
+ * kernel's sysfs: the root-port pairs (0,2), (1,3), (4,6), (5,7) of each
+ * root complex whose ranges are as large swap them, unless @keep (the
+ * rules keep bus numbers) and a table entry is at or below either port.
+ * Fills @swp with the swapped pairs (a, b), returns how many; @kept
+ * gets the pairs kept for the table.
+ */
+static int rn_swapped(const struct rn_port *ports, int np,
+		      const struct lubench_devid *tab, int nt, bool keep,
+		      const struct rn_port *(*swp)[2], int max, int *kept)
+{
+	static const unsigned int pairs[][2] = { { 0, 2 }, { 1, 3 },
+						 { 4, 6 }, { 5, 7 } };
+	int i, p, t, ns = 0;
+
+	*kept = 0;
+	for (i = 0; i < np; i++) {
+		/* Each root complex once: at its port 0. */
+		if ((ports[i].id.bdf & 0xff) != 0)
+			continue;
+		for (p = 0; p < 4; p++) {
+			const struct rn_port *a, *b;
+			bool held = false;
+
+			a = rn_port_at(ports, np, &ports[i], pairs[p][0]);
+			b = rn_port_at(ports, np, &ports[i], pairs[p][1]);
+			if (!a || !b || a->sub - a->sec != b->sub - b->sec)
+				continue;
+			for (t = 0; t < nt; t++)
+				held |= rn_below(a, &tab[t]) ||
+					rn_below(b, &tab[t]) ||
+					!memcmp(&tab[t], &a->id, 6) ||
+					!memcmp(&tab[t], &b->id, 6);
+			if (keep && held) {
+				(*kept)++;
+				continue;
+			}
+			if (ns < max) {
+				swp[ns][0] = a;
+				swp[ns][1] = b;
+				ns++;
+			}
+		}
+	}
+	return ns;
+}
+
+/* Where @id's bus goes when the pairs @swp swap; @id if it stays. */
+static struct lubench_devid rn_map(const struct rn_port *(*swp)[2], int ns,
+				   const struct lubench_devid *id)
+{
+	struct lubench_devid m = *id;
+	unsigned int bus = id->bdf >> 8;
+	int i, s;
+
+	for (i = 0; i < ns; i++)
+		for (s = 0; s < 2; s++)
+			if (rn_below(swp[i][s], id)) {
+				bus = bus - swp[i][s]->sec + swp[i][!s]->sec;
+				m.bdf = bus << 8 | (id->bdf & 0xff);
+				return m;
+			}
+	return m;
+}
+
+/*
+ * A device present in the next kernel at another bus number, the
+ * renumbering a reviewer raised (the PCI core's pci=assign-busses, or
+ * firmware numbering otherwise): the old kernel preserves every
+ * endpoint behind root ports 0 and 1 of the first switch root complex
+ * and freezes; the module is reloaded with restore=1 renumber=1, which
+ * swaps the bus ranges of root ports 0 and 2, 1 and 3, 4 and 6, 5 and 7.
+ *  - v2's and v6's rules keep no bus numbers: the ports' devices move,
+ *    the devices of ports 2 and 3 now sit at the preserved BDFs, and the
+ *    lookup finds them: every preserved entry off the root bus is marked
+ *    on another device (nr_aliased), silently: by BDF, exactly the table
+ *    came back, refcounts and all.  That is the reviewer's point.
+ *  - kho-blocks' rules keep the bus numbers of the ports with preserved
+ *    devices below (one log line says so): those two pairs stay, every
+ *    preserved device is back exactly at its BDF (nr_aliased 0), and the
+ *    other pairs are renumbered.
+ * Expected counts come from the old kernel's sysfs by the rule above.
+ */
+TEST_F_TIMEOUT(module, renumbered_buses, 300)
+{
+	static const char *const layouts[] = { "v2", "v6", "kho-blocks" };
+	static const uint32_t rules[] = { LUBENCH_RULES_V2, LUBENCH_RULES_V6,
+					   LUBENCH_RULES_KHO };
+	const char *ko = getenv("LUBENCH_KO");
+	const struct rn_port *swp[16][2];
+	struct lubench_devid *own = NULL, *inc = NULL, *tab = NULL;
+	struct lubench_devid path[RN_PATH_MAX];
+	struct rn_port ports[64], *rp0 = NULL;
+	struct lubench_variant v;
+	struct lubench_freeze fz;
+	struct lubench_cycle cy;
+	struct lubench_retrieve rt;
+	struct lubench_finish fin;
+	unsigned int nr_param, li;
+	uint16_t *refs = NULL, *tref = NULL;
+	char params[192], want[256];
+	int n_own, np, ne, nt, ns, kept, n, i, j, t, vi, ret;
+	struct lbdev d;
+	FILE *f;
+
+	if (!have_dev())
+		SKIP(return, "%s missing: lubench.ko is not loaded",
+		     LUBENCH_DEV_PATH);
+	if (!ko || access(ko, R_OK))
+		SKIP(return, "LUBENCH_KO does not name the module file");
+	f = fopen("/sys/module/lubench/parameters/nr_devices", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%u", &nr_param));
+	fclose(f);
+	ASSERT_EQ(0, unload_module());
+
+	/* Refused before anything is built: no restore, or no bridges. */
+	EXPECT_EQ(-EINVAL, load_module(ko, "nr_devices=256 topology=switches renumber=1"));
+	EXPECT_EQ(-EINVAL, load_module(ko, "nr_devices=256 restore=1 renumber=1"));
+
+	for (li = 0; li < sizeof(layouts) / sizeof(layouts[0]); li++) {
+		const char *name = layouts[li];
+		bool counted, keep;
+		int exp_aliased = 0, exp_moved = 0, off_root = 0;
+
+		snprintf(params, sizeof(params),
+			 "nr_devices=%u topology=switches", RN_NR_DEVICES);
+		ASSERT_EQ(0, load_module(ko, params));
+		ASSERT_EQ(0, lbdev_open(&d, NULL));
+		vi = lbdev_variant_set(&d, name);
+		ASSERT_LE(0, vi) TH_LOG("%s", name);
+		ASSERT_EQ(0, lbdev_variant_get(&d, vi, &v));
+		ASSERT_EQ(rules[li], v.rules) TH_LOG("%s", name);
+		counted = v.rules != LUBENCH_RULES_V2;
+		keep = v.rules == LUBENCH_RULES_KHO;
+		n_own = lbdev_list(&d, LUBENCH_LIST_OWN, &own);
+		ASSERT_LT(0, n_own);
+
+		/* The root ports (bridges on a root bus) and their ranges. */
+		for (i = 0, np = 0; i < n_own; i++) {
+			if (!(own[i].flags & LUBENCH_DEVF_BRIDGE) ||
+			    sysfs_path(&own[i], path, RN_PATH_MAX) != 0)
+				continue;
+			ASSERT_GT(64, np);
+			ports[np].id = own[i];
+			ports[np].id.flags = 0;
+			ASSERT_EQ(0, bridge_buses(&own[i], &ports[np].sec,
+						  &ports[np].sub));
+			np++;
+		}
+		ASSERT_LT(3, np);
+		/* Root ports 0 and 1 of the first root complex with ports. */
+		rp0 = &ports[0];
+		ASSERT_EQ(0, rp0->id.bdf & 0xff);
+		for (j = 1; j < 4; j++)
+			ASSERT_NE(NULL, rn_port_at(ports, np, rp0, j));
+		for (j = 0; j < 2; j++) {
+			const struct rn_port *a = rn_port_at(ports, np, rp0, j);
+			const struct rn_port *b = rn_port_at(ports, np, rp0, j + 2);
+
+			ASSERT_EQ(a->sub - a->sec, b->sub - b->sec)
+				TH_LOG("root ports %d and %d unlike", j, j + 2);
+		}
+
+		/* The table: every endpoint below them, and its bridges. */
+		tab = calloc(n_own, sizeof(*tab));
+		tref = calloc(n_own, sizeof(*tref));
+		ASSERT_NE(NULL, tab);
+		ASSERT_NE(NULL, tref);
+		for (i = 0, ne = 0, nt = 0; i < n_own; i++) {
+			int depth;
+
+			if (own[i].flags & (LUBENCH_DEVF_BRIDGE | LUBENCH_DEVF_VF))
+				continue;
+			depth = sysfs_path(&own[i], path, RN_PATH_MAX);
+			ASSERT_LE(0, depth);
+			if (!depth || path[depth - 1].domain != rp0->id.domain ||
+			    path[depth - 1].bdf >> 8 != rp0->id.bdf >> 8 ||
+			    ((path[depth - 1].bdf >> 3) & 0x1f) > 1)
+				continue;
+			ASSERT_EQ(0, lbdev_dev_op(&d, LUBENCH_OP_PRESERVE,
+						  own[i].domain, own[i].bdf,
+						  NULL)) TH_LOG("%s", name);
+			tab[nt] = own[i];
+			tab[nt].flags = 0;
+			tref[nt++] = 1;
+			ne++;
+			for (j = 0; counted && j < depth; j++) {
+				path[j].flags = 0;
+				for (t = 0; t < nt; t++)
+					if (!memcmp(&tab[t], &path[j], 6))
+						break;
+				if (t == nt) {
+					tab[nt] = path[j];
+					tref[nt++] = 0;
+				}
+				tref[t]++;
+			}
+		}
+		ASSERT_LT(0, ne);
+		ret = lbdev_freeze(&d, 0, 0, 40 + li, lbdev_set_hash(tab, nt),
+				   &fz);
+		lbdev_close(&d);
+		if (ret == -ENXIO) {
+			free(own);
+			free(tab);
+			free(tref);
+			SKIP(return, "no memmap= range: no handover to reload");
+		}
+		ASSERT_EQ(0, ret);
+		ASSERT_EQ(nt, (int)fz.nr_preserved) TH_LOG("%s", name);
+
+		/* What the rule makes of it. */
+		ns = rn_swapped(ports, np, tab, nt, keep, swp, 16, &kept);
+		ASSERT_LT(0, ns);
+		for (i = 0; i < ns; i++)
+			for (j = 0; j < n_own; j++)
+				exp_moved += rn_below(swp[i][0], &own[j]) ||
+					     rn_below(swp[i][1], &own[j]);
+		for (t = 0; t < nt; t++) {
+			struct lubench_devid m = rn_map(swp, ns, &tab[t]);
+
+			off_root += (tab[t].bdf >> 8) != (rp0->id.bdf >> 8);
+			if (m.bdf == tab[t].bdf)
+				continue;
+			/* Marked on the device moved there, if there is one. */
+			for (j = 0; j < n_own; j++)
+				if (own[j].domain == m.domain &&
+				    own[j].bdf == m.bdf)
+					break;
+			exp_aliased += j < n_own;
+		}
+		if (keep) {
+			EXPECT_EQ(0, exp_aliased);
+			EXPECT_EQ(2, kept) TH_LOG("pairs (0,2) and (1,3) kept");
+		} else {
+			/* The first root complex is full: every entry off
+			 * its root bus (all but the root ports) is aliased. */
+			EXPECT_EQ(off_root, exp_aliased);
+			EXPECT_EQ(counted ? nt - 2 : ne, exp_aliased);
+		}
+
+		/* The next kernel, numbering the buses otherwise. */
+		ASSERT_EQ(0, unload_module());
+		snprintf(params, sizeof(params),
+			 "nr_devices=%u topology=switches restore=1 renumber=1 variant=%s",
+			 RN_NR_DEVICES, name);
+		ASSERT_EQ(0, load_module(ko, params)) TH_LOG("%s", name);
+		ASSERT_EQ(0, lbdev_open(&d, NULL));
+		ASSERT_EQ(0, lbdev_cycle(&d, &cy));
+		ASSERT_EQ(LUBENCH_CYCLE_RESTORED, cy.state)
+			TH_LOG("%s: %s", name, cy.reason);
+		EXPECT_EQ(40 + li, cy.cycle);
+		EXPECT_EQ(nt, (int)cy.nr_in_table);
+		EXPECT_EQ(exp_moved, (int)cy.nr_renumbered) TH_LOG("%s", name);
+		EXPECT_EQ(exp_aliased, (int)cy.nr_aliased) TH_LOG("%s", name);
+		EXPECT_LT(0, cy.nr_renumbered) TH_LOG("%s", name);
+		/* As the PCI core sees it: root port 0 took port 2's range,
+		 * or kept its own. */
+		for (j = 0; j < 2; j++) {
+			const struct rn_port *a = rn_port_at(ports, np, rp0, j);
+			const struct rn_port *b = rn_port_at(ports, np, rp0, j + 2);
+			unsigned int sec, sub;
+
+			ASSERT_EQ(0, bridge_buses(&a->id, &sec, &sub));
+			EXPECT_EQ(keep ? a->sec : b->sec, sec)
+				TH_LOG("%s: root port %d", name, j);
+			EXPECT_EQ(keep ? a->sub : b->sub, sub)
+				TH_LOG("%s: root port %d", name, j);
+		}
+
+		/* By BDF, exactly the table came back, with its refcounts. */
+		n = lbdev_list_refs(&d, LUBENCH_LIST_INCOMING, &inc, &refs);
+		EXPECT_EQ(nt, n) TH_LOG("%s", name);
+		for (i = 0; i < n; i++) {
+			for (t = 0; t < nt; t++)
+				if (!memcmp(&tab[t], &inc[i], 6))
+					break;
+			EXPECT_LT(t, nt) TH_LOG("%s: %#x:%#x marked", name,
+						inc[i].domain, inc[i].bdf);
+			if (t < nt)
+				EXPECT_EQ(counted ? tref[t] : 1, refs[i])
+					TH_LOG("%s: %#x:%#x", name,
+					       inc[i].domain, inc[i].bdf);
+		}
+		TH_LOG("%s: %d in the table (%d endpoints), %d root-port pairs renumbered, %d kept: %u functions at another BDF, %u preserved entries marked on another device",
+		       name, nt, ne, ns, kept, cy.nr_renumbered, cy.nr_aliased);
+
+		/* The module's one line on it. */
+		if (keep)
+			snprintf(want, sizeof(want),
+				 "renumber: kho-blocks rules keep bus numbers: kept them for %d root-port pairs with preserved devices below; %d other pairs renumbered (%d functions moved); %d preserved entries at another device",
+				 kept, ns, exp_moved, exp_aliased);
+		else
+			snprintf(want, sizeof(want),
+				 "renumber: %s rules keep no bus numbers: %d root-port pairs renumbered (%d functions moved); %d preserved entries at another device",
+				 name, ns, exp_moved, exp_aliased);
+		EXPECT_TRUE(log_has(want)) TH_LOG("not in dmesg: %s", want);
+
+		ASSERT_EQ(0, lbdev_retrieve(&d, tab, nt, &rt));
+		EXPECT_EQ(nt, (int)rt.nr_retrieved);
+		ASSERT_EQ(0, lbdev_finish(&d, &fin));
+		EXPECT_EQ(0, fin.nr_unretrieved);
+		lbdev_close(&d);
+		free(inc);
+		free(refs);
+		free(own);
+		free(tab);
+		free(tref);
+		inc = own = tab = NULL;
+		refs = tref = NULL;
+		ASSERT_EQ(0, unload_module());
+	}
+	snprintf(params, sizeof(params), "nr_devices=%u", nr_param);
+	ASSERT_EQ(0, load_module(ko, params));
+}
+
 /*
  * Run last: anything the tests provoked in the kernel shows up here.
  * The log is checked from the module's first line on, so that boot-time
