@@ -7,12 +7,21 @@
  * one writer, writes RUN_DIR/status, says why on stderr and exits with
  * the run's status.
  *
+ * It is also the host scripts' reader of what a guest run leaves, so
+ * that they parse nothing themselves: --status prints one value of a
+ * status file, --ktap the plan and counts of a guest test job's KTAP
+ * (guest_status.h).
+ *
  * usage: lubench-guest-verdict --run-dir DIR --results FILE --qemu-rc N
  *            --wall-ms MS --timeout S --job-timeout S --accel A
  *            --clock real|icount --cpu C --mem M --smp N
+ *        lubench-guest-verdict --status FILE KEY
+ *        lubench-guest-verdict --ktap FILE
  * Exit: the job's status (LUBENCH-EXIT), 124 timed out, 125 QEMU failed,
  * 126 kernel panic, 127 no status reported; 2 usage or an unreadable
- * console.
+ * console.  --status: 0 the value printed, 2 usage or a file refused.
+ * --ktap: 0 "PLAN OK SKIPPED NOT_OK" printed, 1 no plan line, 2 usage or
+ * a file refused.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest_status.h"
 #include "input.h"
 #include "numparse.h"
 #include "results.h"
@@ -49,6 +59,8 @@ static void usage(void)
 	fprintf(stderr, "usage: lubench-guest-verdict --run-dir DIR --results FILE "
 		"--qemu-rc N --wall-ms MS --timeout S --job-timeout S "
 		"--accel A --clock real|icount --cpu C --mem M --smp N\n");
+	fprintf(stderr, "       lubench-guest-verdict --status FILE KEY\n"
+		"       lubench-guest-verdict --ktap FILE\n");
 	exit(2);
 }
 
@@ -185,6 +197,8 @@ static int record(const struct opts *o, const struct console *c, int rc,
 		  const char *why)
 {
 	char path[PATH_MAX];
+	struct guest_status st;
+	char err[400];
 	struct res_row r;
 	FILE *f;
 	int ret;
@@ -213,16 +227,19 @@ static int record(const struct opts *o, const struct console *c, int rc,
 		fprintf(stderr, "guest-run: %s: %s\n", o->results, strerror(-ret));
 		return ret;
 	}
+	snprintf(st.val[GS_RC], sizeof(st.val[GS_RC]), "%d", rc);
+	snprintf(st.val[GS_ACCEL], sizeof(st.val[GS_ACCEL]), "%s", o->accel);
+	snprintf(st.val[GS_CLOCK], sizeof(st.val[GS_CLOCK]), "%s", o->clock);
+	snprintf(st.val[GS_CPU], sizeof(st.val[GS_CPU]), "%s", o->cpu);
+	snprintf(st.val[GS_WALL_MS], sizeof(st.val[GS_WALL_MS]), "%llu",
+		 (unsigned long long)o->wall_ms);
+	snprintf(st.val[GS_BOOTS], sizeof(st.val[GS_BOOTS]), "%u", c->boots);
+	snprintf(st.val[GS_REASON], sizeof(st.val[GS_REASON]), "%s", why);
 	snprintf(path, sizeof(path), "%s/status", o->dir);
-	f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "guest-run: %s: %m\n", path);
-		return -errno;
-	}
-	fprintf(f, "rc=%d\naccel=%s\nclock=%s\ncpu=%s\nwall_ms=%llu\n"
-		"boots=%u\nreason=%s\n", rc, o->accel, o->clock, o->cpu,
-		(unsigned long long)o->wall_ms, c->boots, why);
-	return fclose(f) ? -EIO : 0;
+	ret = guest_status_write(path, &st, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "guest-run: %s\n", err);
+	return ret;
 }
 
 static uint64_t num(const char *opt, const char *s, uint64_t max)
@@ -295,8 +312,49 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	}
 }
 
+/* --status FILE KEY: the one value, or why the file is refused. */
+static int print_status(const char *path, const char *key)
+{
+	struct guest_status st;
+	char err[400];
+	int k = guest_status_key(key);
+
+	if (k < 0) {
+		fprintf(stderr, "lubench-guest-verdict: --status: no key '%s' "
+			"(%s)\n", key, guest_status_keys());
+		return 2;
+	}
+	if (guest_status_read(path, &st, err, sizeof(err))) {
+		fprintf(stderr, "lubench-guest-verdict: %s\n", err);
+		return 2;
+	}
+	printf("%s\n", st.val[k]);
+	return 0;
+}
+
+/* --ktap FILE: "PLAN OK SKIPPED NOT_OK", or why not. */
+static int print_ktap(const char *path)
+{
+	struct ktap_tally t;
+	char err[400];
+	int ret = ktap_tally(path, &t, err, sizeof(err));
+
+	if (ret) {
+		fprintf(stderr, "lubench-guest-verdict: %s\n", err);
+		return ret == -ENOENT ? 1 : 2;
+	}
+	printf("%llu %llu %llu %llu\n", (unsigned long long)t.plan,
+	       (unsigned long long)t.ok, (unsigned long long)t.skipped,
+	       (unsigned long long)t.not_ok);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "--status"))
+		return print_status(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "--ktap"))
+		return print_ktap(argv[2]);
 	struct console c = { 0 };
 	struct opts o = { 0 };
 	char path[PATH_MAX], why[600];

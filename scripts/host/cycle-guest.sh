@@ -35,7 +35,14 @@ cycle_guest_run() {
 		--add "$rundir/cycle.conf:/lubench/cycle.conf" \
 		--add "$rundir/state:/lubench/state" \
 		"$top/scripts/guest/cycle-job.sh" || grc=$?
-	reason=$(sed -n 's/^reason=//p' "$rundir/status" 2>/dev/null || true)
+	# The status file, read in C; none when guest-run.sh stopped before
+	# its verdict.
+	reason=""
+	if [ -f "$rundir/status" ]; then
+		reason=$("$build/bench/lubench-guest-verdict" --status \
+			"$rundir/status" reason) ||
+			die "the guest run's status file is refused (above)"
+	fi
 	if [ "$grc" = 125 ] && [ ! -s "$rundir/console.log" ]; then
 		skip "QEMU cannot run: ${reason:-see above}"
 	fi

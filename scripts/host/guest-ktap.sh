@@ -52,6 +52,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$build" && pwd)
 ko=$build/kmod/lubench.ko
 dev=$build/bench/lubench-dev
+verdict=$build/bench/lubench-guest-verdict
 
 # The KTAP also goes to $out/ktap.txt, which the per-test ctest entries
 # read; a run that never reached the guest leaves either its skip there
@@ -82,8 +83,7 @@ if [ ! -f "$ko" ] && [ -f "$build/kmod/unavailable" ]; then
 	skip "$(cat "$build/kmod/unavailable")"
 fi
 set -- --add "$ko:/lubench/lubench.ko" --add "$dev:/lubench/lubench-dev"
-for f in "$ko" "$dev" "$build/bench/serial-stamp" \
-	"$build/bench/lubench-guest-verdict"; do
+for f in "$ko" "$dev" "$build/bench/serial-stamp" "$verdict"; do
 	[ -f "$f" ] || fail_build "no $f: build first (./lubench build or cmake --build $build)"
 done
 while IFS= read -r a; do
@@ -108,7 +108,13 @@ LUBENCH_BUILD=$build \
 	--run-dir "$run" "$@" "$job" 2>"$out/guest-run.log" || rc=$?
 cat "$out/guest-run.log" >&2
 
-reason=$(sed -n 's/^reason=//p' "$run/status" 2>/dev/null || true)
+# How the run ended, in words: its status file, read in C; none when
+# guest-run.sh stopped before the verdict wrote one.
+reason=""
+if [ -f "$run/status" ]; then
+	reason=$("$verdict" --status "$run/status" reason) ||
+		reason="its status file is refused (above)"
+fi
 [ -n "$reason" ] || reason=$(grep '^guest-run: ' "$out/guest-run.log" | tail -n 2 | head -n 1 || true)
 
 # QEMU (or the guest kernel it needs) not usable at all: skip, with why.
@@ -144,14 +150,23 @@ case "$rc" in
 	;;
 esac
 
-plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*$/\1/p' "$ktap" | head -n 1)
-oks=$(grep -c '^ok [0-9]' "$ktap" || true)
-skips=$(grep -c '^ok [0-9].*# SKIP' "$ktap" || true)
-notoks=$(grep -c '^not ok [0-9]' "$ktap" || true)
-if [ -z "$plan" ]; then
+# The plan and the top-level results, read in C: "PLAN OK SKIPPED NOT_OK".
+krc=0
+tally=$("$verdict" --ktap "$ktap" 2>"$out/ktap.err") || krc=$?
+case "$krc" in
+0) ;;
+1)
 	echo "Bail out! guest: no KTAP plan from the job ($reason)"
 	exit 1
-fi
+	;;
+*)
+	echo "Bail out! guest: $(cat "$out/ktap.err") ($reason)"
+	exit 1
+	;;
+esac
+read -r plan oks skips notoks <<EOF
+$tally
+EOF
 if [ $((oks + notoks)) -ne "$plan" ]; then
 	echo "Bail out! guest: $((oks + notoks)) of $plan results ($reason)"
 	exit 1

@@ -318,8 +318,13 @@ probe_kvm() {
 			>/dev/null 2>"$guest/accel-probe.log"; then
 			answer=kvm
 		fi
-		echo "guest-run: KVM probe: $(sed -n 's/^reason=//p' \
-			"$guest/accel-probe/status" 2>/dev/null)" >&2
+		# The probe's own words, from its status file (read in C).
+		if [ -f "$guest/accel-probe/status" ]; then
+			echo "guest-run: KVM probe: $("$verdict" --status \
+				"$guest/accel-probe/status" reason)" >&2
+		else
+			echo "guest-run: KVM probe: no status ($guest/accel-probe.log)" >&2
+		fi
 	fi
 	echo "$answer $boot_id" >"$cache"
 	echo "$answer"
