@@ -20,6 +20,7 @@
  *
  * usage: lubench-compare [OPTIONS] OLD NEW   (result directories or their
  *        results.jsonl; see usage())
+ *        lubench-compare --calibrate ...   (compare_calibrate.c)
  * Exit: 0 no regression, 1 at least one, 2 usage, bad input or runs that
  * do not compare.
  */
@@ -57,8 +58,8 @@ struct tally {
  * Two-sided p-value of the Mann-Whitney U test, normal approximation
  * with the tie correction (every point here has 15 or more samples).
  */
-static double mann_whitney_p(const double *a, size_t na, const double *b,
-			     size_t nb)
+double cmp_mann_whitney_p(const double *a, size_t na, const double *b,
+			  size_t nb)
 {
 	size_t n = na + nb, i, j;
 	double *all = malloc(n * sizeof(*all)), *sa = malloc(na * sizeof(*sa));
@@ -101,7 +102,7 @@ static double mann_whitney_p(const double *a, size_t na, const double *b,
 	return erfc(z / sqrt(2.0));
 }
 
-static double pct(double part, double whole)
+double cmp_pct(double part, double whole)
 {
 	return whole ? 100.0 * part / whole : (part ? INFINITY : 0);
 }
@@ -148,8 +149,8 @@ static bool no_machine(const struct cmp_run *r)
 	return false;
 }
 
-static bool comparable(const struct cmp_run *a, const struct cmp_run *b,
-		       const struct opts *o)
+bool cmp_comparable(const struct cmp_run *a, const struct cmp_run *b,
+		    bool cross_machine)
 {
 	char d[700];
 
@@ -161,7 +162,7 @@ static bool comparable(const struct cmp_run *a, const struct cmp_run *b,
 	}
 	switch (a->metric) {
 	case CMP_WALL:
-		if (o->cross_machine)
+		if (cross_machine)
 			return true;
 		if (no_machine(a) || no_machine(b)) {
 			fprintf(stderr, "lubench compare: cannot tell which "
@@ -180,7 +181,7 @@ static bool comparable(const struct cmp_run *a, const struct cmp_run *b,
 			"run\n", d);
 		return false;
 	case CMP_COUNT:
-		if (o->cross_machine || !differ(a, b, d, sizeof(d)))
+		if (cross_machine || !differ(a, b, d, sizeof(d)))
 			return true;
 		fprintf(stderr, "lubench compare: refused: counts compare only "
 			"with the same valgrind, compiler and glibc string "
@@ -243,6 +244,13 @@ static void to_ratios(struct cmp_run *r)
 
 /* ---- the verdict of one point ---- */
 
+bool cmp_wall_moved(const struct cmp_point *a, const struct cmp_point *b,
+		    double alpha, double min_effect, double change)
+{
+	return cmp_mann_whitney_p(a->s, a->n, b->s, b->n) < alpha &&
+	       fabs(change) >= min_effect;
+}
+
 static const char *mark_of(const struct cmp_run *r, const struct opts *o,
 			   const struct cmp_point *a, const struct cmp_point *b,
 			   double change)
@@ -259,8 +267,7 @@ static const char *mark_of(const struct cmp_run *r, const struct opts *o,
 			(o->cross_machine ? 0 : ICOUNT_TICK_MS);
 		break;
 	default:
-		moved = mann_whitney_p(a->s, a->n, b->s, b->n) < o->alpha &&
-			fabs(change) >= o->min_effect;
+		moved = cmp_wall_moved(a, b, o->alpha, o->min_effect, change);
 		break;
 	}
 	if (!moved)
@@ -309,9 +316,9 @@ static void print_point(const struct cmp_run *r, const struct opts *o,
 
 	if (r->metric == CMP_WALL)
 		printf("%12.*f %5.1f%% %+8.1f%% %2s %12.*f %5.1f%%  %s\n",
-		       prec, a->st.median, pct(a->st.mad, a->st.median),
+		       prec, a->st.median, cmp_pct(a->st.mad, a->st.median),
 		       change, mark, prec, b->st.median,
-		       pct(b->st.mad, b->st.median), a->key);
+		       cmp_pct(b->st.mad, b->st.median), a->key);
 	else
 		printf("%14.3f %14.3f %+9.3f%% %2s  %s\n", a->value, b->value,
 		       change, mark, a->key);
@@ -346,7 +353,7 @@ static int compare(struct cmp_run *a, struct cmp_run *b, const struct opts *o)
 			t.no_ref++;
 			continue;
 		}
-		change = pct(q->value - p->value, p->value);
+		change = cmp_pct(q->value - p->value, p->value);
 		mark = mark_of(a, o, p, q, change);
 		if (*mark == 'R')
 			t.worse++;
@@ -389,6 +396,10 @@ static void usage(FILE *f)
 "                      run (runs from different machines or builds)\n"
 "  --pool              a point given several times pools its samples\n"
 "  --changed           print the marked points only\n"
+"       lubench compare --calibrate --layout L --floors \"PCT...\"\n"
+"                       [--aa RUN]... [--injected NOPS:RUN]...\n"
+"  the report of scripts/host/ab-calibrate.sh from its ab runs (RUN/a-wall,\n"
+"  RUN/b-wall): points marked per floor in A/A pairs and injected slowdowns\n"
 "Exit: 0 no regression, 1 a regression, 2 bad usage or input, or runs\n"
 "that do not compare (the reason on stderr).\n");
 }
@@ -475,17 +486,19 @@ static bool parse_args(int argc, char **argv, struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o = {
-		.alpha = 0.01, .min_effect = 30, .count_floor = 0.5,
+		.alpha = CMP_DEFAULT_ALPHA, .min_effect = 30, .count_floor = 0.5,
 		.icount_floor = 0.1,
 	};
 	struct cmp_run old, new;
 
+	if (argc > 1 && !strcmp(argv[1], "--calibrate"))
+		return cmp_calibrate(argc, argv);
 	if (!parse_args(argc, argv, &o))
 		return 2;
 	if (cmp_read_run(argv[optind], &old, o.pool) ||
 	    cmp_read_run(argv[optind + 1], &new, o.pool))
 		return 2;
-	if (!comparable(&old, &new, &o))
+	if (!cmp_comparable(&old, &new, o.cross_machine))
 		return 2;
 	return compare(&old, &new, &o);
 }

@@ -22,6 +22,8 @@ enum cmp_metric {
 
 #define CMP_KEY		128
 #define CMP_MAX_ID	5
+/* The wall clock's significance level unless --alpha says otherwise. */
+#define CMP_DEFAULT_ALPHA	0.01
 
 struct cmp_point {
 	char key[CMP_KEY];	/* "op variant n=N [path]", "phase variant devices=N" */
@@ -66,5 +68,26 @@ struct cmp_run {
 int cmp_read_run(const char *arg, struct cmp_run *r, bool pool);
 
 const struct cmp_point *cmp_find(const struct cmp_run *r, const char *key);
+
+/*
+ * compare.c's verdict, shared with the calibration of the wall-clock
+ * gate (compare_calibrate.c): whether two runs compare at all (the
+ * reason on stderr when not), the change in % of , and whether a
+ * wall-clock point moved (Mann-Whitney p <  and || >=
+ *  %).
+ */
+bool cmp_comparable(const struct cmp_run *a, const struct cmp_run *b,
+		    bool cross_machine);
+double cmp_pct(double part, double whole);
+double cmp_mann_whitney_p(const double *a, size_t na, const double *b,
+			  size_t nb);
+bool cmp_wall_moved(const struct cmp_point *a, const struct cmp_point *b,
+		    double alpha, double min_effect, double change);
+
+/*
+ * lubench-compare --calibrate: the report of scripts/host/ab-calibrate.sh
+ * from its ab runs (compare_calibrate.c).  The exit status.
+ */
+int cmp_calibrate(int argc, char **argv);
 
 #endif /* LUBENCH_COMPARE_H */

@@ -5,7 +5,8 @@
 # several A/A pairs), and the smallest slowdown it catches, injected as
 # N extra instructions in one layout's find (LUBENCH_CALIBRATE) by
 # commits made in a temporary clone.  Every pair is compared again at
-# several floors, so one run shows what each floor would do.
+# several floors, so one run shows what each floor would do; the report
+# is read in C from the runs' rows (lubench-compare --calibrate).
 #
 # usage: scripts/host/ab-calibrate.sh [--pairs P] [--layout L] [--nops "N..."]
 #                                     [--floors "PCT..."] [--out FILE]
@@ -41,6 +42,13 @@ for k in $nops; do
 	case "$k" in ''|*[!0-9]*) echo "ab-calibrate: --nops: '$k' is not a count" >&2; exit 2 ;; esac
 done
 [ -x "$CMP" ] || { echo "ab-calibrate: $CMP missing: ./lubench build" >&2; exit 3; }
+"$BUILD/bench/lubench-list" variants | grep -qxF -- "$layout" || {
+	echo "ab-calibrate: --layout $layout: no such layout (./lubench list variants)" >&2
+	exit 2
+}
+# The floors are the report's (lubench-compare --calibrate): checked by
+# it now, with no runs, rather than after an hour of them.
+"$CMP" --calibrate --layout "$layout" --floors "$floors" >/dev/null || exit 2
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -90,66 +98,29 @@ ab() {
 	sed -n 's/^results: //p' "$tmp/ab.out"
 }
 
-# marked DIR FLOOR: the wall points compare marks at that floor.
-marked() {
-	"$CMP" --pool --changed --min-effect "$2" "$1/a-wall" "$1/b-wall" |
-		grep '  [RI] '
-}
+# The runs: the A/A pairs, then A against each injected slowdown.
+set --
+i=1
+while [ "$i" -le "$pairs" ]; do
+	d=$(ab "$A" "$A")
+	echo "ab-calibrate: A/A pair $i of $pairs: $d" >&2
+	set -- "$@" --aa "$d"
+	i=$((i + 1))
+done
+for k in $nops; do
+	d=$(ab "$A" "nops-$k")
+	echo "ab-calibrate: A against +$k nops: $d" >&2
+	set -- "$@" --injected "$k:$d"
+done
 
+# The report: the points marked at each floor, read in C from the runs'
+# wall-clock rows (lubench-compare --calibrate).
 {
 	echo "lubench ab, wall clock: $(date -u +%Y-%m-%d), $(uname -n), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs"
 	echo "workload: 5 rounds x 3 samples a side, interleaved; every layout, find-hit and find-miss at N = 256 and 4096 (24 points)"
 	echo "marked (Mann-Whitney p < 0.01 and |change| >= floor) at floors: $floors %"
 	echo
-	echo "A/A pairs: points marked out of 24"
-	i=1
-	while [ "$i" -le "$pairs" ]; do
-		d=$(ab "$A" "$A")
-		line="  pair $i:"
-		for f in $floors; do
-			line="$line  $f%: $(marked "$d" "$f" | wc -l)"
-		done
-		echo "$line"
-		i=$((i + 1))
-	done
-	echo
-	echo "A against A + N nops in $layout's find: each of $layout's find points, its"
-	echo "median change and the floors it is marked at; then other layouts' points marked"
-	: >"$tmp/injected"
-	for k in $nops; do
-		d=$(ab "$A" "nops-$k")
-		"$CMP" --pool --min-effect 0 "$d/a-wall" "$d/b-wall" |
-			awk -v l="$layout" '$NF ~ /^n=/ && $(NF-1) == l &&
-				$(NF-2) ~ /^find-/ { print $(NF-2), substr($NF, 3), $3 }' |
-		while read -r op n change; do
-			at=""
-			for f in $floors; do
-				marked "$d" "$f" | grep -q " $op $layout n=$n\$" &&
-					at="$at $f"
-			done
-			echo "$k $op $n $change${at:+ at$at}" >>"$tmp/injected"
-			printf '  +%s nops: %-9s n=%-5s %8s  marked at:%s\n' \
-				"$k" "$op" "$n" "$change" "${at:- none}"
-		done
-		line="  +$k nops: other layouts' points marked:"
-		for f in $floors; do
-			line="$line  $f%: $(marked "$d" "$f" | grep -vc " $layout n=" || true)"
-		done
-		echo "$line"
-	done
-	echo
-	echo "per floor: the smallest slowdown marked, the largest one not marked"
-	for f in $floors; do
-		awk -v f="$f" '{
-			c = $4; sub(/%$/, "", c); c += 0
-			hit = 0
-			for (i = 6; i <= NF; i++) if ($i == f) hit = 1
-			if (hit && (lo == "" || c < lo)) lo = c
-			if (!hit && c > 0 && (hi == "" || c > hi)) hi = c
-		} END {
-			printf "  %s%%: smallest marked %s, largest not marked %s\n", f,
-				lo == "" ? "none" : "+" lo "%", hi == "" ? "none" : "+" hi "%"
-		}' "$tmp/injected"
-	done
-} | tee "$out"
+	"$CMP" --calibrate --layout "$layout" --floors "$floors" "$@"
+} >"$out" || { echo "ab-calibrate: the report failed" >&2; exit 3; }
+cat "$out"
 echo "ab-calibrate: written to $out" >&2

@@ -317,5 +317,77 @@ run "$cmp" "$tmp/i0" "$tmp/i5"
 refused "icount and real time in one run" 2 \
 	"$tmp/i5/results.jsonl:3: clock \"real\", but \"icount\" in the rows before: one run holds one clock"
 
+# ---- --calibrate: the report of scripts/host/ab-calibrate.sh ----
+
+# mkside DIR SPEC...: DIR/results.jsonl of one ab side, a row per point
+# "variant:op:factor" at n=256, 31 samples 100 * factor * (1 + i/1000):
+# tight, so a change of 3% or more is significant and an equal point
+# is not; the median's change is factor - 1 exactly.
+mkside() {
+	_d=$1
+	shift
+	mkdir -p "$_d"
+	for _p in "$@"; do
+		echo "$_p"
+	done | awk -F: '{
+		printf "{\"schema\":\"lubench-bench\",\"schema_version\":1," \
+		       "\"variant\":\"%s\",\"op\":\"%s\",\"n\":256,\"samples_ns\":[", $1, $2
+		for (i = 0; i < 31; i++)
+			printf "%s%.4f", i ? "," : "", 100 * $3 * (1 + i / 1000)
+		printf "]}\n"
+	}' >"$_d/results.jsonl"
+	mkmeta "$_d" vm1 "AMD EPYC"
+}
+# mkab RUN B-FACTORS: an ab run, A all 1, B linear's find-hit, find-miss,
+# v2's find-hit, find-miss times the four factors.
+mkab() {
+	mkside "$1/a-wall" linear:find-hit:1 linear:find-miss:1 v2:find-hit:1 v2:find-miss:1
+	set -- "$1" $2
+	mkside "$1/b-wall" "linear:find-hit:$2" "linear:find-miss:$3" \
+		"v2:find-hit:$4" "v2:find-miss:$5"
+}
+mkab "$tmp/c-aa1" "1 1 1 1"
+mkab "$tmp/c-aa2" "1.08 1 1 1"
+mkab "$tmp/c-8" "1 1.12 1.03 1"
+mkab "$tmp/c-64" "1 1 1.25 1.15"
+cat >"$tmp/c-want" <<'EOW'
+A/A pairs: points marked out of 4
+  pair 1:  5%: 0  10%: 0  20%: 0
+  pair 2:  5%: 1  10%: 0  20%: 0
+
+A against A + N nops in v2's find: each of v2's find points, its
+median change and the floors it is marked at; then other layouts' points marked
+  +8 nops: find-hit  n=256      +3.0%  marked at: none
+  +8 nops: find-miss n=256      +0.0%  marked at: none
+  +8 nops: other layouts' points marked:  5%: 1  10%: 1  20%: 0
+  +64 nops: find-hit  n=256     +25.0%  marked at: 5 10 20
+  +64 nops: find-miss n=256     +15.0%  marked at: 5 10
+  +64 nops: other layouts' points marked:  5%: 0  10%: 0  20%: 0
+
+per floor: the smallest slowdown marked, the largest one not marked
+  5%: smallest marked +15%, largest not marked +3%
+  10%: smallest marked +15%, largest not marked +3%
+  20%: smallest marked +25%, largest not marked +15%
+EOW
+run "$cmp" --calibrate --layout v2 --floors "5 10 20" --aa "$tmp/c-aa1" \
+	--aa "$tmp/c-aa2" --injected "8:$tmp/c-8" --injected "64:$tmp/c-64"
+check "--calibrate: the A/A false alarms, the injected points, per floor" \
+	'[ "$rc" = 0 ] && cmp -s "$tmp/out" "$tmp/c-want"'
+[ "$rc" = 0 ] && cmp -s "$tmp/out" "$tmp/c-want" ||
+	diff "$tmp/c-want" "$tmp/out" | sed 's/^/# /' | head -20
+run "$cmp" --calibrate --layout v2 --floors "5 x"
+refused "--calibrate: a floor that is no number" 2 \
+	"lubench compare: --floors: 'x' is not a floor of 0..1000 % (at most 16)"
+run "$cmp" --calibrate --layout v2 --floors "5" --injected "eight:$tmp/c-8"
+refused "--calibrate: nops that are no count" 2 \
+	"lubench compare: --injected: 'eight' is not a count of nops"
+mkmeta "$tmp/c-64/b-wall" vm2 "AMD EPYC"
+run "$cmp" --calibrate --layout v2 --floors "5" --injected "64:$tmp/c-64"
+check "--calibrate: runs of two machines refused" \
+	'[ "$rc" = 2 ] && grep -q "^lubench compare: refused: wall-clock times from different machines" "$tmp/err" && [ ! -s "$tmp/out" ]'
+run "$cmp" --calibrate --layout v2 --floors "5" --aa "$tmp/none"
+check "--calibrate: a missing run refused, nothing printed" \
+	'[ "$rc" = 2 ] && grep -qx "$tmp/none/a-wall: No such file or directory" "$tmp/err" && [ ! -s "$tmp/out" ]'
+
 cat "$tmp/out" | sed 's/^/# /'
 tap_done
