@@ -4,7 +4,8 @@
 # figures each kind of run gets (a `lubench count` run's in instructions),
 # data files that carry the rows' values,
 # and a truncated or unknown-version input refused with exit 2, the
-# reason and no image; the C summary reproduces the committed one.
+# reason and no image; the C summary reproduces the committed one, and
+# says so when a sweep measured no find-hit (a restore-only workload).
 #
 # usage: tests/cli/plot_test.sh LUBENCH_PLOTDATA LUBENCH_SUMMARY
 #   (scripts/plot/plot.sh finds lubench-plotdata under $LUBENCH_BUILD)
@@ -176,6 +177,24 @@ sed -e "s|^lubench run baseline$|lubench run sum|" \
 check "the summary: exit 0" '[ "$rc" = 0 ]'
 check "the summary reproduces results/baseline/summary.txt" \
 	'cmp -s "$tmp/want-summary" "$tmp/out"'
+# A sweep of other ops only (workloads/plan.conf: restore): the summary
+# says it measured no find-hit and where its ops are, with no sweep
+# tables, and still computes the findings from the rows it has.
+mkdir -p "$tmp/rs/bench"
+cp "$base/bench/meta.json" "$tmp/rs/bench/"
+grep '"op":"restore"' "$base/bench/results.jsonl" >"$tmp/rs/bench/results.jsonl"
+run "$summary" "$tmp/rs"
+check "a restore-only sweep: exit 0, nothing on stderr" \
+	'[ "$rc" = 0 ] && [ ! -s "$tmp/err" ] && [ -s "$tmp/rs/bench/results.jsonl" ]'
+check "a restore-only sweep: the summary says it measured no find-hit" \
+	'grep -qxF "the sweep measured no find-hit; its ops: $tmp/rs/bench.txt" "$tmp/out"'
+check "a restore-only sweep: no sweep tables" \
+	'! grep -q "^machine: \|^find-hit, random order" "$tmp/out"'
+check "a restore-only sweep: the findings from its rows" \
+	'grep -q "^Findings (README.md" "$tmp/out" && grep -q "^d \[wall clock\] restore at N=" "$tmp/out"'
+check "the full sweep's summary has its tables, not that line" \
+	'grep -q "^machine: " "$tmp/want-summary" && ! grep -q "measured no find-hit" "$tmp/want-summary"'
+
 sed -i '1s/"schema_version":1,/"schema_version":9,/' "$tmp/sum/bench/results.jsonl"
 run "$summary" "$tmp/sum"
 refused "the summary of a row of an unknown version" 2 \
