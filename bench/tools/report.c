@@ -31,8 +31,6 @@
 #include "resultdir.h"
 
 #define RP_WIDTH	72
-#define RP_MAX_NAMES	32
-#define RP_MAX_SIZES	64
 #define RP_MAX_REPS	256
 #define RP_MAX_FIGS	128
 #define RP_MAX_SVG	(16U << 20)
@@ -129,100 +127,36 @@ static const char *num(char *buf, size_t len, double v)
 	return buf;
 }
 
-/* ---- a table of one value per (layout, N) ----------------------------- */
+/* ---- a table of one value per (layout, N) (resultdir.h) --------------- */
 
-struct rp_table {
-	char name[RP_MAX_NAMES][RD_NAME_LEN];
-	unsigned int nr_name;
-	uint64_t size[RP_MAX_SIZES];
-	unsigned int nr_size;
-	double v[RP_MAX_NAMES][RP_MAX_SIZES];
-	bool has[RP_MAX_NAMES][RP_MAX_SIZES];
-	const char *op, *field;
-};
-
-static int size_index(struct rp_table *t, uint64_t n)
+/*
+ * At most @cols of the sizes of @t (sorted: rd_table_sort()), the
+ * smallest and largest kept.
+ */
+static unsigned int pick_sizes(const struct rd_table *t, unsigned int cols,
+			       unsigned int *pick)
 {
 	unsigned int i;
 
-	for (i = 0; i < t->nr_size; i++)
-		if (t->size[i] == n)
-			return i;
-	if (t->nr_size == RP_MAX_SIZES)
-		return -1;
-	t->size[t->nr_size] = n;
-	return t->nr_size++;
-}
-
-static bool table_row(struct rdir *d, const struct jl_obj *o,
-		      const char *where, void *arg)
-{
-	char op[RD_NAME_LEN], variant[RD_NAME_LEN], why[200];
-	struct rp_table *t = arg;
-	int iv, in;
-	uint64_t n;
-	double x;
-
-	if (jl_need_name(o, "op", op, sizeof(op), why, sizeof(why)) ||
-	    jl_need_name(o, "variant", variant, sizeof(variant), why,
-			 sizeof(why)) ||
-	    jl_need_u64(o, "n", UINT32_MAX, &n, why, sizeof(why))) {
-		rd_fail(d, "%s: %s", where, why);
-		return false;
-	}
-	if (strcmp(op, t->op))
-		return true;
-	if (!rd_row_f64(d, o, where, t->field, 0, 1e18, false,
-			"a finite number", &x))
-		return false;
-	iv = rd_name_index(t->name, &t->nr_name, RP_MAX_NAMES, variant);
-	in = size_index(t, n);
-	if (iv < 0 || in < 0) {
-		rd_fail(d, "%s: more than %d layouts or %d sizes", where,
-			RP_MAX_NAMES, RP_MAX_SIZES);
-		return false;
-	}
-	if (t->has[iv][in]) {
-		rd_fail(d, "%s: a second row for %s %s n=%llu", where, op,
-			variant, (unsigned long long)n);
-		return false;
-	}
-	t->v[iv][in] = x;
-	t->has[iv][in] = true;
-	return true;
-}
-
-/* At most @cols of the sizes, ascending, the smallest and largest kept. */
-static unsigned int pick_sizes(const struct rp_table *t, unsigned int cols,
-			       unsigned int *pick)
-{
-	unsigned int order[RP_MAX_SIZES], i, j, k;
-
-	for (i = 0; i < t->nr_size; i++)
-		order[i] = i;
-	for (i = 1; i < t->nr_size; i++)
-		for (j = i; j > 0 && t->size[order[j - 1]] > t->size[order[j]];
-		     j--) {
-			k = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = k;
-		}
 	if (t->nr_size <= cols) {
-		memcpy(pick, order, t->nr_size * sizeof(*pick));
+		for (i = 0; i < t->nr_size; i++)
+			pick[i] = i;
 		return t->nr_size;
 	}
 	for (i = 0; i < cols; i++)
-		pick[i] = order[i * (t->nr_size - 1) / (cols - 1)];
+		pick[i] = i * (t->nr_size - 1) / (cols - 1);
 	return cols;
 }
 
-static void print_table(const struct rp_table *t, unsigned int cols,
+static void print_table(struct rd_table *t, unsigned int cols,
 			unsigned int width, double scale)
 {
-	unsigned int pick[RP_MAX_SIZES], nr = pick_sizes(t, cols, pick), v, i;
+	unsigned int pick[RD_MAX_SIZES], nr, v, i;
 	char line[256], cell[32];
 	int at;
 
+	rd_table_sort(t);
+	nr = pick_sizes(t, cols, pick);
 	at = snprintf(line, sizeof(line), "%-9s", "N =");
 	for (i = 0; i < nr; i++)
 		at += snprintf(line + at, sizeof(line) - at, " %*llu", width,
@@ -285,32 +219,23 @@ static void find_parts(void)
 static int setup_bench(void)
 {
 	static const char *const kinds[] = { "lubench-bench-meta", NULL };
-	const char *cpu, *kernel, *commit, *compiler, *cflags;
-	uint64_t cores, l2, l3;
 	struct rdir d = { .prog = prog, .run = bench_dir };
-	static struct rp_table t = { .op = "restore", .field = "total_ms" };
+	static struct rd_table t = { .op = "restore", .field = "total_ms" };
+	struct rd_machine m;
 
-	if (!rd_read_meta(&d, kinds) ||
-	    !rd_meta_str(&d, "machine.cpu_model", &cpu) ||
-	    !rd_meta_u64(&d, "machine.cores", UINT32_MAX, &cores) ||
-	    !rd_meta_u64(&d, "machine.l2_bytes", UINT64_MAX >> 1, &l2) ||
-	    !rd_meta_u64(&d, "machine.l3_bytes", UINT64_MAX >> 1, &l3) ||
-	    !rd_meta_str(&d, "machine.kernel", &kernel) ||
-	    !rd_meta_str(&d, "machine.git_commit", &commit) ||
-	    !rd_meta_str(&d, "machine.compiler", &compiler) ||
-	    !rd_meta_str(&d, "machine.cflags", &cflags) ||
-	    !rd_read_rows(&d, "lubench-bench", table_row, &t))
+	if (!rd_read_meta(&d, kinds) || !rd_meta_machine(&d, &m) ||
+	    !rd_read_rows(&d, "lubench-bench", rd_table_row, &t))
 		return d.err;
-	emit("machine: %s, %llu cores, L2 %llu KiB, L3 %llu MiB", cpu,
-	     (unsigned long long)cores, (unsigned long long)(l2 >> 10),
-	     (unsigned long long)(l3 >> 20));
-	emit("host kernel: %s", kernel);
+	emit("machine: %s, %llu cores, L2 %llu KiB, L3 %llu MiB", m.cpu,
+	     (unsigned long long)m.cores, (unsigned long long)(m.l2 >> 10),
+	     (unsigned long long)(m.l3 >> 20));
+	emit("host kernel: %s", m.kernel);
 	{
 		const struct jl_node *dirty = jl_doc_get(&d.meta, "machine.git_dirty");
 
-		emit("commit %.12s%s, %s %s", commit, dirty &&
+		emit("commit %.12s%s, %s %s", m.commit, dirty &&
 		     dirty->kind == JL_N_BOOL && !strcmp(dirty->text, "true") ?
-		     " (dirty: uncommitted changes)" : "", compiler, cflags);
+		     " (dirty: uncommitted changes)" : "", m.compiler, m.cflags);
 	}
 	if (t.nr_size) {
 		emit("\nRestore in user space (wall clock, us, median): retrieve "
@@ -327,11 +252,11 @@ static int restore_counts(void)
 {
 	static const char *const kinds[] = { "lubench-count-meta", NULL };
 	struct rdir d = { .prog = prog, .run = count_dir };
-	static struct rp_table t = { .op = "restore",
+	static struct rd_table t = { .op = "restore",
 				     .field = "instructions_per_total" };
 
 	if (!rd_read_meta(&d, kinds) ||
-	    !rd_read_rows(&d, "lubench-count", table_row, &t))
+	    !rd_read_rows(&d, "lubench-count", rd_table_row, &t))
 		return d.err;
 	if (t.nr_size) {
 		emit("\nThe same restore in counted instructions (callgrind, "
@@ -357,7 +282,7 @@ struct cy_group {
 };
 
 struct cy {
-	struct cy_group g[RP_MAX_NAMES * 8];
+	struct cy_group g[RD_MAX_NAMES * 8];
 	unsigned int nr, skipped;
 	char clock[16];
 };

@@ -170,3 +170,88 @@ bool rd_is_name(const char *s)
 	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
+
+bool rd_meta_machine(struct rdir *d, struct rd_machine *m)
+{
+	return rd_meta_str(d, "machine.cpu_model", &m->cpu) &&
+	       rd_meta_u64(d, "machine.cores", UINT32_MAX, &m->cores) &&
+	       rd_meta_u64(d, "machine.l2_bytes", UINT64_MAX >> 1, &m->l2) &&
+	       rd_meta_u64(d, "machine.l3_bytes", UINT64_MAX >> 1, &m->l3) &&
+	       rd_meta_str(d, "machine.kernel", &m->kernel) &&
+	       rd_meta_str(d, "machine.git_commit", &m->commit) &&
+	       rd_meta_str(d, "machine.compiler", &m->compiler) &&
+	       rd_meta_str(d, "machine.cflags", &m->cflags);
+}
+
+static int table_size(struct rd_table *t, uint64_t n)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr_size; i++)
+		if (t->size[i] == n)
+			return i;
+	if (t->nr_size == RD_MAX_SIZES)
+		return -1;
+	t->size[t->nr_size] = n;
+	return t->nr_size++;
+}
+
+bool rd_table_row(struct rdir *d, const struct jl_obj *o, const char *where,
+		  void *arg)
+{
+	char op[RD_NAME_LEN], variant[RD_NAME_LEN], why[200];
+	struct rd_table *t = arg;
+	int iv, in;
+	uint64_t n;
+	double x;
+
+	if (jl_need_name(o, "op", op, sizeof(op), why, sizeof(why)) ||
+	    jl_need_name(o, "variant", variant, sizeof(variant), why,
+			 sizeof(why)) ||
+	    jl_need_u64(o, "n", UINT32_MAX, &n, why, sizeof(why))) {
+		rd_fail(d, "%s: %s", where, why);
+		return false;
+	}
+	if (strcmp(op, t->op))
+		return true;
+	if (!rd_row_f64(d, o, where, t->field, 0, 1e18, false,
+			"a finite number", &x))
+		return false;
+	iv = rd_name_index(t->name, &t->nr_name, RD_MAX_NAMES, variant);
+	in = table_size(t, n);
+	if (iv < 0 || in < 0) {
+		rd_fail(d, "%s: more than %d layouts or %d sizes", where,
+			RD_MAX_NAMES, RD_MAX_SIZES);
+		return false;
+	}
+	if (t->has[iv][in]) {
+		rd_fail(d, "%s: a second row for %s %s n=%llu", where, op,
+			variant, (unsigned long long)n);
+		return false;
+	}
+	t->v[iv][in] = x;
+	t->has[iv][in] = true;
+	return true;
+}
+
+void rd_table_sort(struct rd_table *t)
+{
+	unsigned int i, j, v;
+
+	for (i = 1; i < t->nr_size; i++)
+		for (j = i; j > 0 && t->size[j - 1] > t->size[j]; j--) {
+			uint64_t n = t->size[j];
+
+			t->size[j] = t->size[j - 1];
+			t->size[j - 1] = n;
+			for (v = 0; v < t->nr_name; v++) {
+				double x = t->v[v][j];
+				bool h = t->has[v][j];
+
+				t->v[v][j] = t->v[v][j - 1];
+				t->has[v][j] = t->has[v][j - 1];
+				t->v[v][j - 1] = x;
+				t->has[v][j - 1] = h;
+			}
+		}
+}

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Reading a result directory for the tools that draw or summarise it
- * (lubench-plotdata, lubench-summary): meta.json through the JSON
- * document reader and results.jsonl line by line, each checked against
- * its schema and a version this code knows.
+ * (lubench-plotdata, -summary, -report, -plan, the findings): meta.json
+ * through the JSON document reader and results.jsonl line by line, each
+ * checked against its schema and a version this code knows; the tables
+ * of one value per (layout, N) the summary and the report print.
  */
 #ifndef LUBENCH_RESULTDIR_H
 #define LUBENCH_RESULTDIR_H
@@ -60,6 +61,39 @@ bool rd_row_f64(struct rdir *d, const struct jl_obj *o, const char *where,
 /* The index of @name in @list (@nr names, @max at most), added if new; -1 if full. */
 int rd_name_index(char list[][RD_NAME_LEN], unsigned int *nr,
 		  unsigned int max, const char *name);
+
+/* meta.json's machine, as the summary and the report print it. */
+struct rd_machine {
+	const char *cpu, *kernel, *commit, *compiler, *cflags;
+	uint64_t cores, l2, l3;		/* l2, l3: bytes */
+};
+
+/* Every field of  from meta.json; false (rd_fail() called) if one is wrong. */
+bool rd_meta_machine(struct rdir *d, struct rd_machine *m);
+
+#define RD_MAX_NAMES	32
+#define RD_MAX_SIZES	64
+
+/*
+ * A table of one value per (layout, N):  of the rows of , in
+ * the order the layouts and sizes first appear (rd_table_sort(): sizes
+ * ascending).  rd_table_row() is the rows' callback for rd_read_rows()
+ * with the table as its argument: a row of another op is passed over, a
+ * second row of one (layout, N) refused.
+ */
+struct rd_table {
+	const char *op, *field;
+	char name[RD_MAX_NAMES][RD_NAME_LEN];
+	unsigned int nr_name;
+	uint64_t size[RD_MAX_SIZES];
+	unsigned int nr_size;
+	double v[RD_MAX_NAMES][RD_MAX_SIZES];
+	bool has[RD_MAX_NAMES][RD_MAX_SIZES];
+};
+
+bool rd_table_row(struct rdir *d, const struct jl_obj *o, const char *where,
+		  void *arg);
+void rd_table_sort(struct rd_table *t);
 
 /* A name that may go into a file name: [a-z0-9_-], shorter than 32. */
 bool rd_is_name(const char *s);

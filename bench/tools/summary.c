@@ -26,123 +26,26 @@
 #include "input.h"
 #include "resultdir.h"
 
-#define SM_MAX_NAMES	32
-#define SM_MAX_SIZES	64
-
-/* One value per (variant, N) of the three tables. */
-struct sm_table {
-	const char *op, *field;
-	double v[SM_MAX_NAMES][SM_MAX_SIZES];
-	bool has[SM_MAX_NAMES][SM_MAX_SIZES];
-};
-
-struct sm {
-	char variant[SM_MAX_NAMES][RD_NAME_LEN];
-	unsigned int nr_variant;
-	uint64_t size[SM_MAX_SIZES];
-	unsigned int nr_size;
-	struct sm_table t[3];
-};
-
-static int index_of_size(struct sm *s, uint64_t n)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->nr_size; i++)
-		if (s->size[i] == n)
-			return i;
-	if (s->nr_size == SM_MAX_SIZES)
-		return -1;
-	s->size[s->nr_size] = n;
-	return s->nr_size++;
-}
-
-static bool sm_row(struct rdir *d, const struct jl_obj *o, const char *where,
-		   void *arg)
-{
-	char op[RD_NAME_LEN], variant[RD_NAME_LEN], why[200];
-	struct sm *s = arg;
-	unsigned int t;
-	int iv, in;
-	uint64_t n;
-	double x;
-
-	if (jl_need_name(o, "op", op, sizeof(op), why, sizeof(why)) ||
-	    jl_need_name(o, "variant", variant, sizeof(variant), why,
-			 sizeof(why)) ||
-	    jl_need_u64(o, "n", UINT32_MAX, &n, why, sizeof(why))) {
-		rd_fail(d, "%s: %s", where, why);
-		return false;
-	}
-	for (t = 0; t < 3 && strcmp(s->t[t].op, op); t++)
-		;
-	if (t == 3)
-		return true;
-	if (!rd_row_f64(d, o, where, s->t[t].field, 0, 1e15, false,
-			"a finite number", &x))
-		return false;
-	iv = rd_name_index(s->variant, &s->nr_variant, SM_MAX_NAMES, variant);
-	in = index_of_size(s, n);
-	if (iv < 0 || in < 0) {
-		rd_fail(d, "%s: more than %d layouts or %d sizes", where,
-			SM_MAX_NAMES, SM_MAX_SIZES);
-		return false;
-	}
-	if (s->t[t].has[iv][in]) {
-		rd_fail(d, "%s: a second row for %s %s n=%llu", where, op,
-			variant, (unsigned long long)n);
-		return false;
-	}
-	s->t[t].v[iv][in] = x;
-	s->t[t].has[iv][in] = true;
-	return true;
-}
-
-/* Sizes ascending, the columns with them. */
-static void sort_sizes(struct sm *s)
-{
-	unsigned int i, j, t, v;
-
-	for (i = 1; i < s->nr_size; i++)
-		for (j = i; j > 0 && s->size[j - 1] > s->size[j]; j--) {
-			uint64_t n = s->size[j];
-
-			s->size[j] = s->size[j - 1];
-			s->size[j - 1] = n;
-			for (t = 0; t < 3; t++)
-				for (v = 0; v < s->nr_variant; v++) {
-					double x = s->t[t].v[v][j];
-					bool h = s->t[t].has[v][j];
-
-					s->t[t].v[v][j] = s->t[t].v[v][j - 1];
-					s->t[t].has[v][j] = s->t[t].has[v][j - 1];
-					s->t[t].v[v][j - 1] = x;
-					s->t[t].has[v][j - 1] = h;
-				}
-		}
-}
-
 /*
  * One table: a row per layout, a column per N, @scale times the value,
  * and the ratio of linear to the layout at the largest N.
  */
-static void print_table(const struct sm *s, const struct sm_table *t,
-			double scale)
+static void print_table(const struct rd_table *t, double scale)
 {
-	unsigned int v, i, big = s->nr_size - 1;
+	unsigned int v, i, big = t->nr_size - 1;
 	int lin = -1;
 	char cell[32];
 
-	for (v = 0; v < s->nr_variant; v++)
-		if (!strcmp(s->variant[v], "linear"))
+	for (v = 0; v < t->nr_name; v++)
+		if (!strcmp(t->name[v], "linear"))
 			lin = v;
 	printf("%-9s", "N =");
-	for (i = 0; i < s->nr_size; i++)
-		printf(" %10llu", (unsigned long long)s->size[i]);
+	for (i = 0; i < t->nr_size; i++)
+		printf(" %10llu", (unsigned long long)t->size[i]);
 	printf("   vs linear\n");
-	for (v = 0; v < s->nr_variant; v++) {
-		printf("%-9s", s->variant[v]);
-		for (i = 0; i < s->nr_size; i++) {
+	for (v = 0; v < t->nr_name; v++) {
+		printf("%-9s", t->name[v]);
+		for (i = 0; i < t->nr_size; i++) {
 			if (t->has[v][i])
 				snprintf(cell, sizeof(cell), "%.1f",
 					 t->v[v][i] * scale);
@@ -163,43 +66,31 @@ static void print_table(const struct sm *s, const struct sm_table *t,
 static int print_bench(const char *dir)
 {
 	static const char *const kinds[] = { "lubench-bench-meta", NULL };
-	static struct sm s = { .t = {
-		{ .op = "find-hit", .field = "median_ns" },
-		{ .op = "-" },
-		{ .op = "-" },
-	} };
-	const char *cpu, *kernel, *commit, *compiler, *cflags;
-	uint64_t cores, l2, l3;
+	static struct rd_table t = { .op = "find-hit", .field = "median_ns" };
+	struct rd_machine m;
 	char bench[PATH_MAX];
 	struct rdir d = { .prog = "lubench-summary", .run = bench };
 
 	snprintf(bench, sizeof(bench), "%s/bench", dir);
-	if (!rd_read_meta(&d, kinds) ||
-	    !rd_meta_str(&d, "machine.cpu_model", &cpu) ||
-	    !rd_meta_u64(&d, "machine.cores", UINT32_MAX, &cores) ||
-	    !rd_meta_u64(&d, "machine.l2_bytes", UINT64_MAX >> 1, &l2) ||
-	    !rd_meta_u64(&d, "machine.l3_bytes", UINT64_MAX >> 1, &l3) ||
-	    !rd_meta_str(&d, "machine.kernel", &kernel) ||
-	    !rd_meta_str(&d, "machine.git_commit", &commit) ||
-	    !rd_meta_str(&d, "machine.compiler", &compiler) ||
-	    !rd_meta_str(&d, "machine.cflags", &cflags) ||
-	    !rd_read_rows(&d, "lubench-bench", sm_row, &s))
+	if (!rd_read_meta(&d, kinds) || !rd_meta_machine(&d, &m) ||
+	    !rd_read_rows(&d, "lubench-bench", rd_table_row, &t))
 		return d.err;
-	if (!s.nr_size) {
+	if (!t.nr_size) {
 		/* A workload of other ops (plan.conf: restore only). */
 		printf("\nthe sweep measured no find-hit; its ops: %s.txt\n",
 		       bench);
 		jl_doc_free(&d.meta);
 		return 0;
 	}
-	sort_sizes(&s);
+	rd_table_sort(&t);
 	printf("machine: %s, %llu cores, L2 %llu KiB, L3 %llu MiB; kernel %s\n",
-	       cpu, (unsigned long long)cores, (unsigned long long)(l2 >> 10),
-	       (unsigned long long)(l3 >> 20), kernel);
-	printf("commit %s, %s %s\n\n", commit, compiler, cflags);
+	       m.cpu, (unsigned long long)m.cores,
+	       (unsigned long long)(m.l2 >> 10),
+	       (unsigned long long)(m.l3 >> 20), m.kernel);
+	printf("commit %s, %s %s\n\n", m.commit, m.compiler, m.cflags);
 	printf("find-hit, random order; wall clock, ns per lookup, median (every op,\n"
 	       "the restore too, spread and harness cost: %s/bench.txt):\n", dir);
-	print_table(&s, &s.t[0], 1);
+	print_table(&t, 1);
 	jl_doc_free(&d.meta);
 	return 0;
 }
@@ -208,25 +99,22 @@ static int print_bench(const char *dir)
 static int print_count(const char *dir)
 {
 	static const char *const kinds[] = { "lubench-count-meta", NULL };
-	static struct sm s = { .t = {
-		{ .op = "restore", .field = "instructions_per_total" },
-		{ .op = "-" },
-		{ .op = "-" },
-	} };
+	static struct rd_table t = { .op = "restore",
+				     .field = "instructions_per_total" };
 	char count[PATH_MAX];
 	struct rdir d = { .prog = "lubench-summary", .run = count };
 
 	snprintf(count, sizeof(count), "%s/count", dir);
 	if (!rd_read_meta(&d, kinds) ||
-	    !rd_read_rows(&d, "lubench-count", sm_row, &s))
+	    !rd_read_rows(&d, "lubench-count", rd_table_row, &t))
 		return d.err;
-	if (!s.nr_size)
+	if (!t.nr_size)
 		return 0;
-	sort_sizes(&s);
+	rd_table_sort(&t);
 	printf("\nRestore in user space: retrieve the blob + one lookup per enumerated\n"
 	       "device in PCI enumeration order (N preserved of 2N); counted\n"
 	       "instructions (callgrind, exact), thousands:\n");
-	print_table(&s, &s.t[0], 0.001);
+	print_table(&t, 0.001);
 	jl_doc_free(&d.meta);
 	return 0;
 }
