@@ -54,6 +54,30 @@ int lb_opt_items(void *ctx, const char *opt, const char *val,
 		 char *err, size_t len);
 
 /*
+ * Setters of one number (lb_opt_num()) for a table: LB_OPT_NUM_SETTER
+ * stores it in ((TYPE *)ctx)->FIELD, LB_OPT_NUM_CHECKER only checks it
+ * (a value the command that reads it takes as it is).
+ */
+#define LB_OPT_NUM_SETTER(fn, type, field, opt, lo, hi)			\
+static int fn(void *ctx, const char *val, char *err, size_t len)	\
+{									\
+	uint64_t v;							\
+									\
+	if (lb_opt_num(opt, val, lo, hi, &v, err, len))			\
+		return -1;						\
+	((type *)ctx)->field = v;					\
+	return 0;							\
+}
+#define LB_OPT_NUM_CHECKER(fn, opt, lo, hi)				\
+static int fn(void *ctx, const char *val, char *err, size_t len)	\
+{									\
+	uint64_t v;							\
+									\
+	(void)ctx;							\
+	return lb_opt_num(opt, val, lo, hi, &v, err, len);		\
+}
+
+/*
  * A setter that takes any value and stores nothing: a flag nobody reads
  * back, or a value the command that reads it checks itself.
  */

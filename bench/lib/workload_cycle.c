@@ -15,6 +15,7 @@
 #include "faults.h"
 #include "pci_ser.h"
 #include "workload.h"
+#include "stageopt_values.h"
 #include "workload_cycle.h"
 
 /* What the module can create (kmod/lubench_main.c: nr_devices). */
@@ -25,23 +26,25 @@
 #define CYCLE_MAX_TIMEOUT	86400
 #define CYCLE_MAX_SMP		16
 
+/* What a cycle and a soak both ask of the guest run (first in both). */
+struct guest_cfg {
+	u32 smp;		/* 0: the clock's default */
+	bool icount;		/* --clock icount: one vCPU */
+};
+
 struct cycle_cfg {
+	struct guest_cfg g;
 	u32 devices[CYCLE_MAX_SIZES];
 	u32 nr_devices;
 	u32 preserve;		/* 0: N/2 */
-	u32 smp;		/* 0: the clock's default */
-	bool icount;		/* --clock icount: one vCPU */
 };
 
 #define CY_ERR(err, len, ...) (snprintf(err, len, __VA_ARGS__), -1)
 
 static void variant_choices(FILE *f)
 {
-	const struct pci_ser_ops *const *v;
-
 	fprintf(f, " none");
-	for (v = pci_ser_variants; *v; v++)
-		fprintf(f, " %s", (*v)->name);
+	lb_layout_choices(f);
 }
 
 static void fault_choices(FILE *f)
@@ -106,15 +109,8 @@ static int set_devices(void *ctx, const char *val, char *err, size_t len)
 	return lb_opt_items(ctx, "--devices", val, devices_item, err, len);
 }
 
-static int set_preserve(void *ctx, const char *val, char *err, size_t len)
-{
-	u64 m;
-
-	if (lb_opt_num("--preserve", val, 1, CYCLE_MAX_DEVICES, &m, err, len))
-		return -1;
-	((struct cycle_cfg *)ctx)->preserve = m;
-	return 0;
-}
+LB_OPT_NUM_SETTER(set_preserve, struct cycle_cfg, preserve, "--preserve", 1,
+		  CYCLE_MAX_DEVICES)
 
 /* lubench.ko's topology= (LUBENCH_FOR_EACH_TOPOLOGY, through faults.h). */
 static void topology_choices(FILE *f)
@@ -139,13 +135,7 @@ static int set_topology(void *ctx, const char *val, char *err, size_t len)
 	return choices_err(err, len, topology_choices);
 }
 
-static int set_reps(void *ctx, const char *val, char *err, size_t len)
-{
-	u64 r;
-
-	(void)ctx;
-	return lb_opt_num("--reps", val, 1, CYCLE_MAX_REPS, &r, err, len);
-}
+LB_OPT_NUM_CHECKER(set_reps, "--reps", 1, CYCLE_MAX_REPS)
 
 static int fault_item(void *ctx, const char *v, char *err, size_t len)
 {
@@ -171,28 +161,15 @@ static int set_out(void *ctx, const char *val, char *err, size_t len)
 	return *val ? 0 : CY_ERR(err, len, "--out: empty path");
 }
 
-static int set_timeout(void *ctx, const char *val, char *err, size_t len)
-{
-	u64 t;
+LB_OPT_NUM_CHECKER(set_timeout, "--timeout", 1, CYCLE_MAX_TIMEOUT)
 
-	(void)ctx;
-	return lb_opt_num("--timeout", val, 1, CYCLE_MAX_TIMEOUT, &t, err, len);
-}
-
-static int set_smp(void *ctx, const char *val, char *err, size_t len)
-{
-	u64 n;
-
-	if (lb_opt_num("--smp", val, 1, CYCLE_MAX_SMP, &n, err, len))
-		return -1;
-	((struct cycle_cfg *)ctx)->smp = n;
-	return 0;
-}
+/* The guest's (struct guest_cfg, first in the context of cycle and soak). */
+LB_OPT_NUM_SETTER(set_smp, struct guest_cfg, smp, "--smp", 1, CYCLE_MAX_SMP)
 
 /* real: multi-threaded TCG; icount: exact virtual time (guest-run.sh). */
 static int set_clock(void *ctx, const char *val, char *err, size_t len)
 {
-	struct cycle_cfg *c = ctx;
+	struct guest_cfg *c = ctx;
 
 	if (strcmp(val, "real") && strcmp(val, "icount"))
 		return CY_ERR(err, len, "--clock: '%s' is not real or icount",
@@ -237,14 +214,21 @@ static u32 non_vfs(u32 n)
 	return n >= 64 ? n - n / 16 : n;
 }
 
+static int guest_finish(const struct guest_cfg *g, char *err, size_t len)
+{
+	if (g->icount && g->smp > 1)
+		return CY_ERR(err, len, "--clock icount runs one vCPU (--smp 1), "
+			      "not %u", g->smp);
+	return 0;
+}
+
 static int cycle_finish(void *ctx, char *err, size_t len)
 {
 	struct cycle_cfg *c = ctx;
 	u32 i;
 
-	if (c->icount && c->smp > 1)
-		return CY_ERR(err, len, "--clock icount runs one vCPU (--smp 1), "
-			      "not %u", c->smp);
+	if (guest_finish(&c->g, err, len))
+		return -1;
 	if (!c->nr_devices)
 		c->devices[c->nr_devices++] = CYCLE_DEFAULT_DEVICES;
 	for (i = 0; c->preserve && i < c->nr_devices; i++)
@@ -271,24 +255,15 @@ const struct lb_stage cycle_stage = {
 
 /* --- the soak (`./lubench soak`, scripts/host/soak.sh) ------------------ */
 
-static void layout_choices(FILE *f)
-{
-	const struct pci_ser_ops *const *v;
-
-	for (v = pci_ser_variants; *v; v++)
-		fprintf(f, " %s", (*v)->name);
-}
-
 #define SOAK_MAX_JUMPS		1000	/* CP_MAX_CYCLES: the longest plan */
 #define SOAK_MAX_THREADS	16	/* lubench-dev soak-stress */
 #define SOAK_MAX_OPS		1000000
 #define SOAK_MAX_DURATION_MS	(24ULL * 3600 * 1000)
 
 struct soak_cfg {
+	struct guest_cfg g;
 	u32 devices;
 	u32 threads;
-	bool icount;
-	u32 smp;
 };
 
 static int soak_variant_item(void *ctx, const char *v, char *err, size_t len)
@@ -300,7 +275,7 @@ static int soak_variant_item(void *ctx, const char *v, char *err, size_t len)
 	if (pci_ser_variant(v))
 		return 0;
 	snprintf(err, len, "--variant: no layout '%s' (all, or", v);
-	return choices_err(err, len, layout_choices);
+	return choices_err(err, len, lb_layout_choices);
 }
 
 static int soak_set_variant(void *ctx, const char *val, char *err, size_t len)
@@ -310,69 +285,27 @@ static int soak_set_variant(void *ctx, const char *val, char *err, size_t len)
 	return lb_opt_items(ctx, "--variant", val, soak_variant_item, err, len);
 }
 
-static int soak_set_devices(void *ctx, const char *val, char *err, size_t len)
-{
-	u64 n;
-
-	if (lb_opt_num("--devices", val, CYCLE_MIN_DEVICES, CYCLE_MAX_DEVICES,
-		       &n, err, len))
-		return -1;
-	((struct soak_cfg *)ctx)->devices = n;
-	return 0;
-}
-
-static int soak_set_jumps(void *ctx, const char *val, char *err, size_t len)
-{
-	u64 n;
-
-	(void)ctx;
-	return lb_opt_num("--jumps", val, 1, SOAK_MAX_JUMPS, &n, err, len);
-}
+LB_OPT_NUM_SETTER(soak_set_devices, struct soak_cfg, devices, "--devices",
+		  CYCLE_MIN_DEVICES, CYCLE_MAX_DEVICES)
+LB_OPT_NUM_CHECKER(soak_set_jumps, "--jumps", 1, SOAK_MAX_JUMPS)
 
 /* A number with ms, s, m or h; at most a day. */
 static int soak_set_duration(void *ctx, const char *val, char *err, size_t len)
 {
-	size_t n = strlen(val), k = 1;
-	u64 unit = 0, v;
-	char num[32];
+	u64 ms;
+	int ret = lb_opt_duration("--duration", val, true, SOAK_MAX_DURATION_MS,
+				  &ms, err, len);
 
 	(void)ctx;
-	if (n > 2 && !strcmp(val + n - 2, "ms")) {
-		unit = 1;
-		k = 2;
-	} else if (n > 1 && val[n - 1] == 's') {
-		unit = 1000;
-	} else if (n > 1 && val[n - 1] == 'm') {
-		unit = 60000;
-	} else if (n > 1 && val[n - 1] == 'h') {
-		unit = 3600000;
-	}
-	if (!unit || n - k >= sizeof(num))
+	if (ret == -EINVAL)
 		return CY_ERR(err, len, "--duration: '%.40s' is not a number "
 			      "with ms, s, m or h (at most 24h)", val);
-	memcpy(num, val, n - k);
-	num[n - k] = '\0';
-	return lb_opt_num("--duration", num, 1, SOAK_MAX_DURATION_MS / unit,
-			  &v, err, len);
+	return ret ? -1 : 0;
 }
 
-static int soak_set_threads(void *ctx, const char *val, char *err, size_t len)
-{
-	u64 n;
-
-	if (lb_opt_num("--threads", val, 1, SOAK_MAX_THREADS, &n, err, len))
-		return -1;
-	((struct soak_cfg *)ctx)->threads = n;
-	return 0;
-}
-
-static int soak_set_ops(void *ctx, const char *val, char *err, size_t len)
-{
-	u64 n;
-
-	(void)ctx;
-	return lb_opt_num("--ops", val, 1, SOAK_MAX_OPS, &n, err, len);
-}
+LB_OPT_NUM_SETTER(soak_set_threads, struct soak_cfg, threads, "--threads", 1,
+		  SOAK_MAX_THREADS)
+LB_OPT_NUM_CHECKER(soak_set_ops, "--ops", 1, SOAK_MAX_OPS)
 
 static int soak_set_faults(void *ctx, const char *val, char *err, size_t len)
 {
@@ -381,47 +314,12 @@ static int soak_set_faults(void *ctx, const char *val, char *err, size_t len)
 	return set_faults(ctx, val, err, len);
 }
 
-static int soak_set_fault_every(void *ctx, const char *val, char *err,
-				size_t len)
-{
-	u64 n;
-
-	(void)ctx;
-	return lb_opt_num("--fault-every", val, 1, SOAK_MAX_JUMPS, &n, err, len);
-}
-
-static int soak_set_seed(void *ctx, const char *val, char *err, size_t len)
-{
-	u64 n;
-
-	(void)ctx;
-	return lb_opt_num("--seed", val, 0, UINT32_MAX, &n, err, len);
-}
-
-static int soak_set_clock(void *ctx, const char *val, char *err, size_t len)
-{
-	struct soak_cfg *c = ctx;
-
-	if (strcmp(val, "real") && strcmp(val, "icount"))
-		return CY_ERR(err, len, "--clock: '%s' is not real or icount",
-			      val);
-	c->icount = !strcmp(val, "icount");
-	return 0;
-}
-
-static int soak_set_smp(void *ctx, const char *val, char *err, size_t len)
-{
-	u64 n;
-
-	if (lb_opt_num("--smp", val, 1, CYCLE_MAX_SMP, &n, err, len))
-		return -1;
-	((struct soak_cfg *)ctx)->smp = n;
-	return 0;
-}
+LB_OPT_NUM_CHECKER(soak_set_fault_every, "--fault-every", 1, SOAK_MAX_JUMPS)
+LB_OPT_NUM_CHECKER(soak_set_seed, "--seed", 0, UINT32_MAX)
 
 static const struct lb_option soak_options[] = {
 	{ "variant", "LIST", "layouts, one per jump in turn, or all:",
-	  layout_choices, .set = soak_set_variant },
+	  lb_layout_choices, .set = soak_set_variant },
 	{ "devices", "N", "PCI functions the module creates (default 256)",
 	  .set = soak_set_devices },
 	{ "jumps", "J", "kexec jumps (default 20, or up to 1000 with "
@@ -441,8 +339,8 @@ static const struct lb_option soak_options[] = {
 	{ "seed", "S", "the stress's seed (default 1; jump k uses S + k)",
 	  .set = soak_set_seed },
 	{ "clock", "real|icount", "TCG on the host's clock, or exact "
-	  "virtual time", .set = soak_set_clock },
-	{ "smp", "N", "guest vCPUs (default 2; icount 1)", .set = soak_set_smp },
+	  "virtual time", .set = set_clock },
+	{ "smp", "N", "guest vCPUs (default 2; icount 1)", .set = set_smp },
 	{ "out", "DIR", "result directory", .set = set_out },
 	{ "timeout", "SECS", "wall-clock limit of the guest run",
 	  .set = set_timeout },
@@ -457,9 +355,8 @@ static int soak_finish(void *ctx, char *err, size_t len)
 {
 	struct soak_cfg *c = ctx;
 
-	if (c->icount && c->smp > 1)
-		return CY_ERR(err, len, "--clock icount runs one vCPU (--smp 1), "
-			      "not %u", c->smp);
+	if (guest_finish(&c->g, err, len))
+		return -1;
 	if (c->threads > non_vfs(c->devices))
 		return CY_ERR(err, len, "--threads %u is more than the %u "
 			      "functions that are not VFs at --devices %u",

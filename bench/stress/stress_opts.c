@@ -4,12 +4,14 @@
  * [stress] section go through the same setters, so a scenario file is
  * refused as FILE:LINE before anything runs.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "numparse.h"
+#include "stageopt_values.h"
 #include "stress.h"
 
 static const char *const op_names[SOP_NR] = {
@@ -24,14 +26,6 @@ static const char *const op_names[SOP_NR] = {
 static struct stress_cfg *C(void *ctx)
 {
 	return ctx;
-}
-
-static void variant_choices(FILE *f)
-{
-	const struct pci_ser_ops *const *v;
-
-	for (v = pci_ser_variants; *v; v++)
-		fprintf(f, " %s", (*v)->name);
 }
 
 static int add_variant(void *ctx, const char *item, char *err, size_t len)
@@ -116,16 +110,8 @@ static int set_threads(void *ctx, const char *val, char *err, size_t len)
 	return lb_opt_items(ctx, "--threads", val, add_threads, err, len);
 }
 
-#define NUM_SETTER(fn, opt, field, lo, hi)				\
-static int fn(void *ctx, const char *val, char *err, size_t len)	\
-{									\
-	uint64_t v;							\
-									\
-	if (lb_opt_num(opt, val, lo, hi, &v, err, len))			\
-		return -1;						\
-	C(ctx)->field = v;						\
-	return 0;							\
-}
+#define NUM_SETTER(fn, opt, field, lo, hi) \
+	LB_OPT_NUM_SETTER(fn, struct stress_cfg, field, opt, lo, hi)
 
 NUM_SETTER(set_ops, "--ops", ops, 1, 10000000)
 NUM_SETTER(set_own, "--own", own, 0, 4096)
@@ -145,30 +131,16 @@ NUM_SETTER(set_break, "--break-model-at", break_model_at, 1, UINT64_MAX)
 /* 500ms, 10s, 2m: at most an hour. */
 static int set_duration(void *ctx, const char *val, char *err, size_t len)
 {
-	size_t n = strlen(val), k = 1;
-	uint64_t unit, v;
-	char num[32];
+	uint64_t ms;
+	int ret = lb_opt_duration("--duration", val, false, 3600000, &ms, err,
+				  len);
 
-	if (n > 2 && !strcmp(val + n - 2, "ms")) {
-		unit = 1;
-		k = 2;
-	} else if (n > 1 && val[n - 1] == 's') {
-		unit = 1000;
-	} else if (n > 1 && val[n - 1] == 'm') {
-		unit = 60000;
-	} else {
-		unit = 0;
-	}
-	if (!unit || n - k >= sizeof(num)) {
+	if (ret == -EINVAL)
 		snprintf(err, len, "--duration: '%.40s': a number with ms, s "
 			 "or m (at most 60m)", val);
+	if (ret)
 		return -1;
-	}
-	memcpy(num, val, n - k);
-	num[n - k] = '\0';
-	if (lb_opt_num("--duration", num, 1, 3600000 / unit, &v, err, len))
-		return -1;
-	C(ctx)->duration_ms = v * unit;
+	C(ctx)->duration_ms = ms;
 	return 0;
 }
 
@@ -240,7 +212,7 @@ static int set_check(void *ctx, const char *val, char *err, size_t len)
 
 static const struct lb_option stress_options[] = {
 	{ "variant", "LIST", "layouts, comma-separated, or all (default):",
-	  variant_choices, .set = set_variant },
+	  lb_layout_choices, .set = set_variant },
 	{ "threads", "T|LIST", "thread counts: T runs 1..T (default 4), or an "
 	  "ascending list", .set = set_threads },
 	{ "ops", "K", "ops per thread at each thread count (default 20000)",
