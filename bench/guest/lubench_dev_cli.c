@@ -1091,6 +1091,36 @@ static int preserve_set(struct lbdev *d, const struct lubench_devid *set,
 }
 
 /*
+ * The layout @name selected (NULL: the one in use) and described in @v,
+ * then the module's own devices into *@all (@n of them, the caller
+ * frees it): what cycle-preserve and soak-stress start from.  0, or the
+ * exit status of fail().
+ */
+static int variant_and_list(struct lbdev *d, const char *name,
+			    struct lubench_variant *v,
+			    struct lubench_devid **all, int *n)
+{
+	struct lubench_info in;
+	int idx, ret;
+
+	if (name) {
+		idx = lbdev_variant_set(d, name);
+		if (idx < 0)
+			return fail(name, idx);
+	} else {
+		ret = lbdev_info(d, &in);
+		if (ret)
+			return fail("info", ret);
+		idx = in.variant;
+	}
+	ret = lbdev_variant_get(d, idx, v);
+	if (ret)
+		return fail("variant", ret);
+	*n = lbdev_list(d, LUBENCH_LIST_OWN, all);
+	return *n < 0 ? fail("list", *n) : 0;
+}
+
+/*
  * cycle-preserve: pick @n of the module's preservable devices with a
  * seeded shuffle (so successive cycles hand over different sets), select
  * the layout, preserve them in one batch and write the set to @list,
@@ -1102,30 +1132,16 @@ static int cmd_cycle_preserve(struct lbdev *d, int argc, char **argv)
 	struct lubench_devid *all, *set, *table;
 	struct lubench_variant v;
 	struct lubench_batch out;
-	struct lubench_info in;
 	uint32_t cand = 0, i, bridges;
 	uint16_t *refs;
 	struct res_row r;
 	char hash[17];
-	int n, ret, bad, idx;
+	int n, ret, bad;
 
 	preserve_args(argc, argv, &cp);
-	if (cp.variant) {
-		idx = lbdev_variant_set(d, cp.variant);
-		if (idx < 0)
-			return fail(cp.variant, idx);
-	} else {
-		ret = lbdev_info(d, &in);
-		if (ret)
-			return fail("info", ret);
-		idx = in.variant;
-	}
-	ret = lbdev_variant_get(d, idx, &v);
+	ret = variant_and_list(d, cp.variant, &v, &all, &n);
 	if (ret)
-		return fail("variant", ret);
-	n = lbdev_list(d, LUBENCH_LIST_OWN, &all);
-	if (n < 0)
-		return fail("list", n);
+		return ret;
 	/* Endpoints: the bridges come with them, under refcounted rules. */
 	for (i = 0; i < (uint32_t)n; i++)
 		if (!(all[i].flags & (LUBENCH_DEVF_VF | LUBENCH_DEVF_BRIDGE)))
@@ -1630,20 +1646,14 @@ static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
 	uint16_t *refs = NULL;
 	char why[256] = "", hash[17], keys[DS_NR_PATHS][32];
 	struct res_row r;
-	int n, idx, ret;
+	int n, ret;
 
 	sub_args(opts, argc, argv);
 	if (!variant || !list)
 		usage();
-	idx = lbdev_variant_set(d, variant);
-	if (idx < 0)
-		return fail(variant, idx);
-	ret = lbdev_variant_get(d, idx, &v);
+	ret = variant_and_list(d, variant, &v, &all, &n);
 	if (ret)
-		return fail("variant", ret);
-	n = lbdev_list(d, LUBENCH_LIST_OWN, &all);
-	if (n < 0)
-		return fail("list", n);
+		return ret;
 	ep = calloc(n ? n : 1, sizeof(*ep));
 	vfs = calloc(n ? n : 1, sizeof(*vfs));
 	if (!ep || !vfs)
