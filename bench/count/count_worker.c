@@ -18,7 +18,6 @@
  * Exit 0, 1 bad input, 2 a layout answered wrongly, 3 system error.
  */
 #include <errno.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -491,33 +490,6 @@ static void report(const struct wctx *c, const struct wpoint *p)
 
 /* ---- one layout: its table, then each op in a child of its own ---- */
 
-static u64 heap_bytes(void)
-{
-	struct mallinfo2 mi = mallinfo2();
-
-	return mi.uordblks + mi.hblkhd;
-}
-
-/* The table as user space filled it: in the random preserve order. */
-static void build(struct wctx *c)
-{
-	const struct population *pop = c->pop;
-	u64 heap0 = heap_bytes();
-	int err, i;
-
-	err = fill_table(&c->ser, c->ops, pop, &i);
-	if (err)
-		lb_die(i < 0 ? LB_EXIT_SYSTEM : LB_EXIT_WRONG, "%s: %s %d of %u: %d",
-		    c->ops->name, i < 0 ? "init" : "preserve of device",
-		    i, pop->nr_preserved, err);
-	c->table_bytes = heap_bytes() - heap0;
-	if (c->ser.nr_devices != c->entries)
-		wrong(c, "preserve", "entries", c->ser.nr_devices, c->entries);
-	c->blob_len = pci_ser_blob_size(&c->ser);
-	c->blob = lb_xcalloc(1, c->blob_len);
-	pci_ser_blob_write(&c->ser, c->blob, 0, 0);
-}
-
 /*
  * How each of the benchmark's ops (bench_ops[] in bench.c) is counted.
  * An op added there without a line here is refused when asked for.
@@ -585,7 +557,9 @@ static void variant_child(void *arg, int v)
 	c->counted = pci_ser_rules_refcounted(c->ops->rules);
 	c->entries = c->counted ? c->pop->nr_entries : c->pop->nr_preserved;
 	c->prefix = c->counted ? c->pop->entry_prefix : c->pop->prefix;
-	build(c);
+	/* The table as user space filled it, as the benchmark builds it. */
+	bench_build_table(&c->ser, c->ops, c->pop, c->entries, false,
+			  &c->table_bytes, &c->blob, &c->blob_len);
 	for (op = 0; op < NR_OPS; op++)
 		if (c->cfg->op[op])
 			in_child(op_child, c, op);

@@ -888,33 +888,36 @@ static u32 max_tables(const struct ctx *c)
 	return (u32)clamp_u64((double)by_mem, 1, MAX_TABLES);
 }
 
-/* Build the outgoing table the way user space fills it, and its blob. */
-static void ctx_build(struct ctx *c)
+void bench_build_table(struct pci_ser *ser, const struct pci_ser_ops *ops,
+		       const struct population *pop, uint32_t entries, bool check,
+		       uint64_t *table_bytes, void **blob, size_t *blob_len)
 {
-	const struct population *pop = c->pop;
 	u64 heap0 = heap_bytes();
 	int err, i;
 
 	/* In the random order user space preserved them in. */
-	err = fill_table(&c->ser, c->ops, pop, &i);
+	err = fill_table(ser, ops, pop, &i);
 	if (err && i < 0)
-		lb_die(LB_EXIT_SYSTEM, "%s: init for %u devices: %d", c->ops->name,
+		lb_die(LB_EXIT_SYSTEM, "%s: init for %u devices: %d", ops->name,
 		    pop->nr, err);
 	if (err)
 		lb_die(LB_EXIT_WRONG, "%s: preserve %05x:%02x:%02x.%u: %d",
-		    c->ops->name, pop->preserved[i].domain,
+		    ops->name, pop->preserved[i].domain,
 		    pop->preserved[i].bdf >> 8,
 		    (pop->preserved[i].bdf >> 3) & 0x1f,
 		    pop->preserved[i].bdf & 7, err);
-	c->table_bytes = heap_bytes() - heap0;
-	if (c->ser.nr_devices != c->entries)
-		wrong(c, "preserve", "entries", c->ser.nr_devices, c->entries);
-	c->blob_len = pci_ser_blob_size(&c->ser);
-	c->blob = lb_xcalloc(1, c->blob_len);
-	pci_ser_blob_write(&c->ser, c->blob, 0, 0);
-	if (pci_ser_blob_check(c->blob, c->blob_len, c->ops, NULL))
+	*table_bytes = heap_bytes() - heap0;
+	if (ser->nr_devices != entries)
+		lb_die(LB_EXIT_WRONG, "%s at N=%u: preserve entries: got %llu, "
+		    "expected %llu", ops->name, pop->nr_preserved,
+		    (unsigned long long)ser->nr_devices,
+		    (unsigned long long)entries);
+	*blob_len = pci_ser_blob_size(ser);
+	*blob = lb_xcalloc(1, *blob_len);
+	pci_ser_blob_write(ser, *blob, 0, 0);
+	if (check && pci_ser_blob_check(*blob, *blob_len, ops, NULL))
 		lb_die(LB_EXIT_WRONG, "%s: its own blob does not check",
-		    c->ops->name);
+		    ops->name);
 }
 
 static void ctx_setup(struct ctx *c)
@@ -939,7 +942,8 @@ static void ctx_setup(struct ctx *c)
 		pt->part_a = lb_xcalloc(pt->nr, sizeof(double));
 		pt->part_b = lb_xcalloc(pt->nr, sizeof(double));
 	}
-	ctx_build(c);
+	bench_build_table(&c->ser, c->ops, pop, c->entries, true,
+			  &c->table_bytes, &c->blob, &c->blob_len);
 	c->nr_sers = max_tables(c);
 	c->sers = lb_xcalloc(c->nr_sers, sizeof(*c->sers));
 	/* Lookups in an order unrelated to the order of preservation. */

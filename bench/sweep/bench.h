@@ -52,6 +52,22 @@ unsigned long long bench_total_of(unsigned int i, const struct population *pop);
 /* The index of the op named @name, -1 if there is none. */
 int bench_op_index(const char *name);
 
+/*
+ * The outgoing table @ser the way user space fills it (fill_table() in
+ * timed_loops.h), the heap it took, and the blob it leaves: what the
+ * benchmark and lubench-count-worker measure from.  The table must hold
+ * @entries; with @check the blob is checked as well (the count worker
+ * leaves that out: every allocation before its counted ops is part of
+ * the heap they start from, and the counts stay those of earlier runs).
+ * Dies, naming what failed, when the layout answers wrongly.
+ */
+struct pci_ser;
+struct pci_ser_ops;
+void bench_build_table(struct pci_ser *ser, const struct pci_ser_ops *ops,
+		       const struct population *pop, uint32_t entries,
+		       bool check, uint64_t *table_bytes,
+		       void **blob, size_t *blob_len);
+
 #define BENCH_MAX_VARIANTS	32
 #define BENCH_MAX_SIZES		64
 
