@@ -1,7 +1,7 @@
 # Sourced by cycle.sh and soak.sh: the guest run of scripts/guest/cycle-job.sh
 # that both make (a chain of kexec jumps following $rundir/cycle.plan).
 # Uses the caller's skip() and die() and its variables top, build, rundir,
-# plan, timeout_s, smp, clock, jumps, verbose.
+# plan, timeout_s, smp, clock, jumps, verbose, out, stamp.
 
 # The files a chain carries from one kernel to the next, empty at the start.
 cycle_guest_state() {
@@ -19,6 +19,23 @@ cycle_guest_module() {
 	if [ ! -f "$ko" ] && [ -f "$build/kmod/unavailable" ]; then
 		skip "$(cat "$build/kmod/unavailable")"
 	fi
+}
+
+# cycle_guest_files KIND FILE...: after cycle_guest_module, die unless
+# the module, lubench-dev, lubench-version and every FILE are built; make
+# the result directory ($out, default results/KIND-$stamp, made
+# absolute) and set commit, the one the build was compiled from.
+cycle_guest_files() {
+	cg_kind=$1
+	shift
+	for cg_f in "$ko" "$build/bench/lubench-dev" \
+		"$build/bench/lubench-version" "$@"; do
+		[ -f "$cg_f" ] || die "no $cg_f: build first (./lubench build)"
+	done
+	[ -n "$out" ] || out=$top/results/$cg_kind-$stamp
+	mkdir -p "$out"
+	out=$(cd "$out" && pwd)
+	commit=$("$build/bench/lubench-version") || die "lubench-version failed"
 }
 
 # cycle_guest_run JOB_TIMEOUT DEVICES: boot, run the chain, and stop with

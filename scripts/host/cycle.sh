@@ -228,18 +228,11 @@ cycle_guest_state
 # it (kmod/module.cmake).
 cycle_guest_module
 report=$build/bench/lubench-cycle-report
-for f in "$ko" "$build/bench/lubench-dev" "$report" "$build/bench/lubench-version" \
-	"$build/bench/serial-stamp" "$build/bench/lubench-guest-verdict"; do
-	[ -f "$f" ] || die "no $f: build first (./lubench build)"
-done
-
 # --- run -----------------------------------------------------------------------
 
-[ -n "$out" ] || out=$top/results/cycle-$stamp
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-# The commit the module and lubench-dev were compiled from (one build).
-commit=$("$build/bench/lubench-version") || die "lubench-version failed"
+# commit: the one the module and lubench-dev were compiled from (one build).
+cycle_guest_files cycle "$report" "$build/bench/serial-stamp" \
+	"$build/bench/lubench-guest-verdict"
 {
 	# A directory named just "cycle" (inside a `lubench run`) takes
 	# its parent's name.

@@ -198,14 +198,7 @@ cycle_guest_state
 
 cycle_guest_module
 report=$build/bench/lubench-soak-report
-for f in "$ko" "$build/bench/lubench-dev" "$report" "$build/bench/lubench-version"; do
-	[ -f "$f" ] || die "no $f: build first (./lubench build)"
-done
-
-[ -n "$out" ] || out=$top/results/soak-$stamp
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-commit=$("$build/bench/lubench-version") || die "lubench-version failed"
+cycle_guest_files soak "$report"
 {
 	echo "run_id=$(basename "$out")"
 	echo "command=scripts/host/soak.sh --variant $(echo $variants | tr ' ' ,) --devices $devices --jumps $jumps${duration:+ --duration $duration} --threads $threads --ops $ops --faults ${faults:+$(echo $faults | tr ' ' ,)}${faults:-none} --fault-every $fault_every --topology $topology --seed $seed --clock $clock"

@@ -1798,9 +1798,43 @@ static int wait_for(const char *path, bool present, int ms)
 	return -ETIMEDOUT;
 }
 
+/*
+ * What every module test needs first: the module loaded, LUBENCH_KO
+ * naming its file (to load it again), and the nr_devices it was loaded
+ * with in *@nr.  0 ready; 1 the test cannot run here (skip); -1 the
+ * module's parameter is unreadable (a failure).  *@why says which.
+ */
+static int module_test_ready(const char *ko, unsigned int *nr,
+			     const char **why)
+{
+	FILE *f;
+	int ok;
+
+	*why = "";
+	if (!have_dev()) {
+		*why = LUBENCH_DEV_PATH " missing: lubench.ko is not loaded";
+		return 1;
+	}
+	if (!ko || access(ko, R_OK)) {
+		*why = "LUBENCH_KO does not name the module file";
+		return 1;
+	}
+	*why = "cannot read /sys/module/lubench/parameters/nr_devices";
+	f = fopen("/sys/module/lubench/parameters/nr_devices", "r");
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%u", nr) == 1;
+	fclose(f);
+	if (!ok)
+		return -1;
+	*why = "";
+	return 0;
+}
+
 TEST_F_TIMEOUT(module, unload_leaves_nothing_and_reloads, 300)
 {
 	const char *ko = getenv("LUBENCH_KO");
+	const char *why;
 	struct lubench_devid *own, *sys;
 	struct lubench_info info;
 	struct timespec pause = { 0, 100 * 1000 * 1000 };
@@ -1808,13 +1842,11 @@ TEST_F_TIMEOUT(module, unload_leaves_nothing_and_reloads, 300)
 	int n_own, n_sys, n, i, fd, ret, tries;
 	struct lbdev d;
 	char params[64];
-	FILE *f;
 
-	if (!have_dev())
-		SKIP(return, "%s missing: lubench.ko is not loaded",
-		     LUBENCH_DEV_PATH);
-	if (!ko || access(ko, R_OK))
-		SKIP(return, "LUBENCH_KO does not name the module file");
+	ret = module_test_ready(ko, &nr_param, &why);
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 
 	ASSERT_EQ(0, lbdev_open(&d, NULL));
 	ASSERT_EQ(0, lbdev_reset(&d, LUBENCH_RESET_ALL));
@@ -1825,10 +1857,6 @@ TEST_F_TIMEOUT(module, unload_leaves_nothing_and_reloads, 300)
 	n_sys = sysfs_devices(&sys);
 	ASSERT_LT(n_own, n_sys);
 	free(sys);
-	f = fopen("/sys/module/lubench/parameters/nr_devices", "r");
-	ASSERT_NE(NULL, f);
-	ASSERT_EQ(1, fscanf(f, "%u", &nr_param));
-	fclose(f);
 
 	/* io_uring drops its file references asynchronously: retry. */
 	for (tries = 0; tries < 100; tries++) {
@@ -1947,6 +1975,7 @@ static int refcount_of(struct lbdev *d, const struct lubench_devid *id)
 TEST_F_TIMEOUT(module, switches_bridge_refcounts, 300)
 {
 	const char *ko = getenv("LUBENCH_KO");
+	const char *why;
 	struct lubench_devid *own, e[3], p[3][8], *b1, *b3;
 	struct lubench_variant v;
 	struct lubench_info info;
@@ -1955,17 +1984,11 @@ TEST_F_TIMEOUT(module, switches_bridge_refcounts, 300)
 	int n_own, i, ret, k = 0;
 	struct lbdev d;
 	char params[64];
-	FILE *f;
 
-	if (!have_dev())
-		SKIP(return, "%s missing: lubench.ko is not loaded",
-		     LUBENCH_DEV_PATH);
-	if (!ko || access(ko, R_OK))
-		SKIP(return, "LUBENCH_KO does not name the module file");
-	f = fopen("/sys/module/lubench/parameters/nr_devices", "r");
-	ASSERT_NE(NULL, f);
-	ASSERT_EQ(1, fscanf(f, "%u", &nr_param));
-	fclose(f);
+	ret = module_test_ready(ko, &nr_param, &why);
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 	ASSERT_EQ(0, unload_module());
 	ASSERT_EQ(0, load_module(ko, "nr_devices=256 topology=switches"));
 
@@ -2101,6 +2124,7 @@ static bool in_set(const struct lubench_devid *set, int n,
 TEST_F_TIMEOUT(module, reload_outcomes, 300)
 {
 	const char *ko = getenv("LUBENCH_KO");
+	const char *why;
 	struct lubench_devid *own = NULL, set[RL_KEPT + RL_GONE], *inc = NULL;
 	struct lubench_hotplug hp;
 	struct lubench_variant v;
@@ -2112,17 +2136,11 @@ TEST_F_TIMEOUT(module, reload_outcomes, 300)
 	char params[160];
 	int n_own, n, i, k = 0, g = 0, ret;
 	struct lbdev d;
-	FILE *f;
 
-	if (!have_dev())
-		SKIP(return, "%s missing: lubench.ko is not loaded",
-		     LUBENCH_DEV_PATH);
-	if (!ko || access(ko, R_OK))
-		SKIP(return, "LUBENCH_KO does not name the module file");
-	f = fopen("/sys/module/lubench/parameters/nr_devices", "r");
-	ASSERT_NE(NULL, f);
-	ASSERT_EQ(1, fscanf(f, "%u", &nr_param));
-	fclose(f);
+	ret = module_test_ready(ko, &nr_param, &why);
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 
 	ASSERT_EQ(0, lbdev_open(&d, NULL));
 	ASSERT_EQ(0, lbdev_reset(&d, LUBENCH_RESET_ALL));
@@ -2378,6 +2396,7 @@ TEST_F_TIMEOUT(module, renumbered_buses, 300)
 	static const uint32_t rules[] = { LUBENCH_RULES_V2, LUBENCH_RULES_V6,
 					   LUBENCH_RULES_KHO };
 	const char *ko = getenv("LUBENCH_KO");
+	const char *why;
 	const struct rn_port *swp[16][2];
 	struct lubench_devid *own = NULL, *inc = NULL, *tab = NULL;
 	struct lubench_devid path[RN_PATH_MAX];
@@ -2392,17 +2411,11 @@ TEST_F_TIMEOUT(module, renumbered_buses, 300)
 	char params[192], want[256];
 	int n_own, np, ne, nt, ns, kept, n, i, j, t, vi, ret;
 	struct lbdev d;
-	FILE *f;
 
-	if (!have_dev())
-		SKIP(return, "%s missing: lubench.ko is not loaded",
-		     LUBENCH_DEV_PATH);
-	if (!ko || access(ko, R_OK))
-		SKIP(return, "LUBENCH_KO does not name the module file");
-	f = fopen("/sys/module/lubench/parameters/nr_devices", "r");
-	ASSERT_NE(NULL, f);
-	ASSERT_EQ(1, fscanf(f, "%u", &nr_param));
-	fclose(f);
+	ret = module_test_ready(ko, &nr_param, &why);
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 	ASSERT_EQ(0, unload_module());
 
 	/* Refused before anything is built: no restore, or no bridges. */
