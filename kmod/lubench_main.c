@@ -232,7 +232,7 @@ static void lb_unplugged(struct pci_dev *pdev)
 {
 	u32 domain = pci_domain_nr(pdev->bus);
 	u16 bdf = pci_dev_id(pdev);
-	struct lb_target *t;
+	struct lb_target t = {};
 	int ret;
 
 	mutex_lock(&lb.lock);
@@ -246,13 +246,8 @@ static void lb_unplugged(struct pci_dev *pdev)
 		pci_info(pdev, "lubench: preserved device removed after the freeze: the handover keeps its entry, the next kernel will not find it\n");
 		return;
 	}
-	t = kmalloc(sizeof(*t), GFP_KERNEL);
-	ret = -ENOMEM;
-	if (t) {
-		lb_describe(domain, bdf, t);
-		ret = pci_ser_unpreserve_dev(&lb.ser, &t->dev);
-		kfree(t);
-	}
+	lb_describe(domain, bdf, &t);
+	ret = pci_ser_unpreserve_dev(&lb.ser, &t.dev);
 	mutex_unlock(&lb.lock);
 	if (ret)
 		pci_warn(pdev, "lubench: preserved device removed, but unpreserving it failed (%d): its entry stays\n", ret);

@@ -86,7 +86,7 @@ add_dependencies(kmod lubench_version)
 # (fetched and unpacked, never installed) and the base initramfs, made
 # by the build so the first `./lubench run` or `cycle` boots at once.
 # guest-run.sh --prepare does nothing when both are newer than what goes
-# into them (a few ms), so it runs at every build.
+# into them (about 30 ms), so it runs at every build.
 add_custom_target(guest-base ${_all}
   COMMAND env LUBENCH_BUILD=${CMAKE_BINARY_DIR}
           sh ${CMAKE_SOURCE_DIR}/scripts/host/guest-run.sh --prepare

@@ -70,14 +70,12 @@ icount_cycles() {
 	fi
 }
 
-# The cycles; their exit status goes to $dir/cycle.rc.
+# The cycles, with cycle.sh's exit status.
 cycle() {
 	echo "== live-update cycles ($(tr '\n' ' ' <"$dir/cycle.opts"))" >&2
-	rc=0
 	# shellcheck disable=SC2046 # one option or value per line, no spaces
 	$pin "$top/scripts/host/cycle.sh" $(cat "$dir/cycle.opts") \
-		--out "$dir/cycle" >"$dir/cycle.txt" || rc=$?
-	echo "$rc" >"$dir/cycle.rc"
+		--out "$dir/cycle" >"$dir/cycle.txt"
 }
 
 # Icount cycles are exact whatever runs beside them, and they are the
@@ -136,13 +134,12 @@ fi
 
 cycle_note=""
 if opts cycle; then
+	rc=0
 	if [ -n "$cycle_pid" ]; then
-		wait "$cycle_pid" || :
+		wait "$cycle_pid" || rc=$?
 	else
-		cycle
+		cycle || rc=$?
 	fi
-	rc=$(cat "$dir/cycle.rc" 2>/dev/null || echo 1)
-	rm -f "$dir/cycle.rc"
 	case "$rc" in
 	0) ;;
 	4) cycle_note="skipped: the guest could not run (see $dir/cycle.txt)" ;;
