@@ -80,7 +80,7 @@ static int list_keys(void)
 {
 	static const struct lb_stage *const stages[] = {
 		&bench_stage, &cycle_stage, &count_stage, &ab_stage,
-		&stress_stage,
+		&stress_stage, &soak_stage,
 	};
 	const struct lb_option *o;
 	unsigned int i;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lubench-workload: checks a workload file against the option tables of
- * its stages (lubench-bench's own, the cycle stage's, ab's sections) and
+ * its stages (lubench-bench's own, the cycle stage's, ab's, soak's) and
  * prints a stage's options; checks a command line of a stage the same
  * way (cycle.sh runs it on its arguments).
  */
@@ -23,11 +23,6 @@ static const struct lb_stage *const all_stages[] = {
 	&count_stage,
 	&ab_stage,
 	&stress_stage,
-	NULL,
-};
-
-/* Commands with an option table and no workload section. */
-static const struct lb_stage *const command_stages[] = {
 	&soak_stage,
 	NULL,
 };
@@ -43,8 +38,7 @@ static int usage(FILE *f)
 "         bench cycle)\n"
 "  opts   check FILE, then print SECTION's options, one word a line\n"
 "         (--key, then its value with words joined by commas)\n"
-"  args   check ARGS as a command line of SECTION's stage (or of\n"
-"         soak, a command with no section)\n"
+"  args   check ARGS as a command line of SECTION's stage\n"
 "Exit: 0; 1 FILE has no SECTION (opts); 2 a bad file, a bad command\n"
 "line, or usage (the reason on stderr).\n");
 	return f == stdout ? 0 : 2;
@@ -132,16 +126,12 @@ static int cmd_opts(int argc, char **argv)
 
 static int cmd_args(int argc, char **argv)
 {
-	const struct lb_stage *const *c;
 	const struct lb_stage *st;
 	char err[512];
 
 	if (argc < 2)
 		return usage(stderr);
 	st = stage_named(argv[1]);
-	for (c = command_stages; !st && *c; c++)
-		if (!strcmp((*c)->name, argv[1]))
-			st = *c;
 	if (!st) {
 		fprintf(stderr, "lubench-workload: no stage '%s'\n", argv[1]);
 		return 2;

@@ -4,12 +4,14 @@
 # faults injected on some of them, and the kernel log checked after
 # every restore and every freeze; then lubench-soak-report.
 #
-# usage: scripts/host/soak.sh [--variant LIST|all] [--devices N]
-#                        [--jumps J] [--duration D] [--threads T] [--ops K]
-#                        [--faults LIST|all|none] [--fault-every K]
-#                        [--topology flat|switches] [--seed S]
-#                        [--clock real|icount] [--smp N] [--out DIR]
-#                        [--timeout SECS] [-v]
+# usage: scripts/host/soak.sh [OPTIONS] [WORKLOAD]
+#   OPTIONS: [--variant LIST|all] [--devices N] [--jumps J] [--duration D]
+#            [--threads T] [--ops K] [--faults LIST|all|none] [--fault-every K]
+#            [--topology flat|switches] [--seed S] [--clock real|icount]
+#            [--smp N] [--out DIR] [--timeout SECS] [-v]
+#   WORKLOAD  a workload file whose [soak] section (its only section)
+#             sets the same options by their long names (`jumps = 5`);
+#             the command line overrides it
 #   --variant     layouts (`./lubench list variants`), one per jump in
 #                 turn; all (default) is every layout
 #   --devices     PCI functions the module creates (default 256)
@@ -52,6 +54,46 @@ done
 	echo "soak: no $build/bench/lubench-workload: run ./lubench build first" >&2
 	exit 1
 }
+
+# The workload: the one argument that is neither an option nor an
+# option's value (every option but the flags takes one).
+workload=""
+first=1
+value=0
+for a in "$@"; do
+	if [ "$first" = 1 ]; then
+		set --
+		first=0
+	fi
+	if [ "$value" = 1 ]; then
+		set -- "$@" "$a"
+		value=0
+		continue
+	fi
+	case "$a" in
+	--no-plot | -v | --verbose) set -- "$@" "$a" ;;
+	-*) set -- "$@" "$a"; value=1 ;;
+	*)
+		if [ -z "$workload" ]; then
+			workload=$a
+		else
+			set -- "$@" "$a"
+		fi
+		;;
+	esac
+done
+# Its [soak] section (checked whole, FILE:LINE: reason, and it may have
+# no other section) comes first: the command line overrides it.
+if [ -n "$workload" ]; then
+	"$build/bench/lubench-workload" check "$workload" soak || exit 2
+	wlopts=$("$build/bench/lubench-workload" opts "$workload" soak) || {
+		echo "soak: $workload has no [soak] section" >&2
+		exit 2
+	}
+	# One option or value a line, no blanks (values are joined by commas).
+	# shellcheck disable=SC2086
+	set -- $wlopts "$@"
+fi
 # Checked against the soak's option table (bench/lib/workload_cycle.c)
 # before anything is written or booted.
 "$build/bench/lubench-workload" args soak "$@" || exit 2
@@ -199,8 +241,10 @@ cycle_guest_state
 cycle_guest_module
 report=$build/bench/lubench-soak-report
 cycle_guest_files soak "$report"
+[ -z "$workload" ] || cp "$workload" "$out/workload.conf"
 {
 	echo "run_id=$(basename "$out")"
+	echo "workload=${workload:+$(basename "$workload")}"
 	echo "command=scripts/host/soak.sh --variant $(echo $variants | tr ' ' ,) --devices $devices --jumps $jumps${duration:+ --duration $duration} --threads $threads --ops $ops --faults ${faults:+$(echo $faults | tr ' ' ,)}${faults:-none} --fault-every $fault_every --topology $topology --seed $seed --clock $clock"
 	echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "git_commit=$commit"

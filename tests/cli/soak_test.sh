@@ -55,12 +55,68 @@ soak --devices 8
 refused "--devices 8" 2 "soak: --devices: 8 is out of range (16..65536)"
 soak --jumps=3
 refused "--jumps=3" 2 "soak: unknown option '--jumps=3'"
-soak extra
-refused "a stray argument" 2 "soak: unknown option 'extra'"
+soak "$tmp/nope.conf"
+refused "a workload that is not there" 2 "$tmp/nope.conf: cannot read the workload: No such file or directory"
+
+# --- a workload's [soak] section, before any boot ----------------------------
+
+wlfile() {
+	f=$tmp/$1.conf
+	shift
+	printf '%s\n' "$@" >"$f"
+}
+wlfile a "[soak]" "jumps = 3" "devcies = 64"
+soak "$tmp/a.conf"
+refused "an unknown key" 2 "$tmp/a.conf:3: unknown option \"devcies\""
+wlfile b "# a soak" "[soak]" "jumps = 0"
+soak "$tmp/b.conf"
+refused "a value out of range" 2 "$tmp/b.conf:3: --jumps: 0 is out of range (1..1000)"
+wlfile c "[soak]" "duration = 10"
+soak "$tmp/c.conf"
+refused "a duration with no unit" 2 "$tmp/c.conf:2: --duration: '10' is not a number with ms, s, m or h (at most 24h)"
+wlfile d "[soak]" "variant = v2 none"
+soak "$tmp/d.conf"
+refused "variant none" 2 "$tmp/d.conf:2: --variant: none hands no table over; a soak needs layouts"
+wlfile e "[soak]" "jumps = 2" "jumps = 3"
+soak "$tmp/e.conf"
+check "a duplicate key: exit 2" '[ "$rc" = 2 ] && grep -q "^$tmp/e.conf:3: " "$tmp/err"'
+wlfile f "[soak]" "clock = icount" "smp = 2"
+soak "$tmp/f.conf"
+refused "what the keys refuse together" 2 "$tmp/f.conf:1: [soak]: --clock icount runs one vCPU (--smp 1), not 2"
+wlfile g "[cycle]" "reps = 1"
+soak "$tmp/g.conf"
+refused "another stage's section" 2 "$tmp/g.conf:1: unknown section \"cycle\""
+wlfile h "# nothing"
+soak "$tmp/h.conf"
+check "no section: exit 2" '[ "$rc" = 2 ] && grep -q "^$tmp/h.conf" "$tmp/err"'
+# The command line overrides the file, and the two are checked together.
+wlfile i "[soak]" "clock = icount" "smp = 1"
+soak "$tmp/i.conf" --smp 2
+refused "--smp over the file's smp" 2 "soak: --clock icount runs one vCPU (--smp 1), not 2"
+wlfile j "[soak]" "threads = 16"
+soak --devices 16 "$tmp/j.conf" --threads 17
+refused "--threads over the file's" 2 "soak: --threads: 17 is out of range (1..16)"
+soak "$tmp/j.conf" extra
+refused "a stray argument after the workload" 2 "soak: unknown option 'extra'"
 check "no refusal booted QEMU" '[ ! -e "$tmp/qemu-called" ]'
 absent "the refusals" "$tmp/never"
 runs_after=$(ls -d "$build"/runs/soak-* 2>/dev/null | wc -l)
 check "no refusal made a guest run" '[ "$runs_before" = "$runs_after" ]'
+
+# An accepted workload: its keys with the command line's over them reach
+# the guest run (the fake QEMU fails to start, so the soak skips), and
+# the result directory keeps a copy of the workload.
+wlfile ok "[soak]" "jumps = 2" "devices = 32" "threads = 3" "ops = 50" "seed = 7"
+run env PATH="$tmp/bin:$PATH" LUBENCH_BUILD="$build" \
+	sh "$top/scripts/host/soak.sh" "$tmp/ok.conf" --ops 60 --out "$tmp/okout"
+guestrun=$(sed -n 's/.*; guest run \(.*\) (up to .*/\1/p' "$tmp/err")
+check "a workload: booted (and skipped, the QEMU is fake)" '[ "$rc" = 4 ] && [ -e "$tmp/qemu-called" ]'
+check "a workload: its keys, --ops over its ops" \
+	'grep -q "^soak: up to 2 jumps: .* at N=32, 3 threads x 60 ops between jumps" "$tmp/err"'
+check "a workload: its seed in the guest's cycle.conf" \
+	'[ -n "$guestrun" ] && grep -qx "SOAK_SEED=7" "$guestrun/cycle.conf"'
+check "a workload: a copy in the result directory" 'cmp -s "$tmp/ok.conf" "$tmp/okout/workload.conf"'
+[ -z "$guestrun" ] || case "$guestrun" in "$build"/runs/soak-*) rm -rf "$guestrun" ;; esac
 
 # --- the report ----------------------------------------------------------------
 

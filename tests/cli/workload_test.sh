@@ -87,8 +87,8 @@ bad '[bench]\ndevices = 4096\n' 2 'unknown option "devices"'
 bad '[bench]\nn = 16\nreps = 5\nn = 32\n' 4 'duplicate option "n" (first at line 2)'
 bad '[bench]\nout = x\n' 2 'option "out" is not for a workload: the command that reads it sets it'
 bad '[bench]\nlarge = 1\n' 2 'option "large" is a flag: yes or no'
-bad '' 1 "no section: nothing to run ([bench], [cycle], [count], [ab], [stress])"
-bad '# only a comment\n\n' 2 "no section: nothing to run ([bench], [cycle], [count], [ab], [stress])"
+bad '' 1 "no section: nothing to run ([bench], [cycle], [count], [ab], [stress], [soak])"
+bad '# only a comment\n\n' 2 "no section: nothing to run ([bench], [cycle], [count], [ab], [stress], [soak])"
 # Values, as the stage's own table checks them.
 bad '[bench]\nn = 4294967312\n' 2 "--n: 4294967312 is out of range (1..16777216)"
 bad '[bench]\nn = 010\n' 2 "--n: '010' is not a number"
