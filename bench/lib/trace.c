@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,8 @@ static const char *const op_names[TRACE_NR_OPS] = {
 	[TRACE_FIND]		= "find",
 	[TRACE_FINISH]		= "finish",
 	[TRACE_REFCOUNT]	= "refcount",
+	[TRACE_MISSING]		= "missing",
+	[TRACE_RENUMBER]	= "renumber",
 	[TRACE_FREEZE]		= "freeze",
 	[TRACE_JUMP]		= "jump",
 	[TRACE_CAPACITY]	= "capacity",
@@ -191,8 +194,26 @@ static long trace_dev_get(struct trace *t, uint32_t domain, uint16_t bdf,
 	d->domain = domain;
 	d->bdf = bdf;
 	d->first_line = line;
+	d->root = TRACE_NO_DEV;
 	t->slot[h] = t->nr_dev;
 	return t->nr_dev++;
+}
+
+long trace_dev_index(const struct trace *t, uint32_t domain, uint16_t bdf)
+{
+	uint64_t k = dev_key(domain, bdf);
+	size_t h;
+
+	if (!t->nr_slots)
+		return -1;
+	for (h = key_hash(k, t->nr_slots - 1); t->slot[h] != TRACE_NO_DEV;
+	     h = (h + 1) & (t->nr_slots - 1)) {
+		const struct trace_dev *d = &t->dev[t->slot[h]];
+
+		if (dev_key(d->domain, d->bdf) == k)
+			return t->slot[h];
+	}
+	return -1;
 }
 
 const struct trace_id *trace_dev_path(const struct trace *t,
@@ -404,6 +425,9 @@ static int store_path(struct trace *t, struct trace_dev *d,
 	d->nr_path = nr;
 	d->has_path = true;
 	d->path_line = lineno;
+	/* The root of a path is a declared bridge: always found. */
+	d->root = nr ? (uint32_t)trace_dev_index(t, ids[0].domain, ids[0].bdf) :
+		       TRACE_NO_DEV;
 	return 0;
 }
 
@@ -426,7 +450,10 @@ static const char *fix_path(struct trace *t, struct trace_dev *d,
 	return why;
 }
 
-/* `fault alloc N`: the Nth allocation of the next op fails (1..1000). */
+/*
+ * `fault alloc N`: the Nth allocation of the next op fails (1..1000);
+ * `fault alloc all`: every one does.
+ */
 static const char *parse_fault(struct trace *t, char **tok, int n,
 			       unsigned int lineno)
 {
@@ -440,13 +467,98 @@ static const char *parse_fault(struct trace *t, char **tok, int n,
 	if (n != 3)
 		return n < 3 ? "fault alloc needs N, the allocation to fail" :
 			       "unexpected text after the fault";
+	if (!strcasecmp(tok[2], "all")) {
+		r.value = TRACE_FAULT_ALL;
+		return trace_push(t, &r) ? "out of memory" : NULL;
+	}
 	if (!isdigit((unsigned char)tok[2][0]))
-		return "fault alloc N: N must be a decimal number 1..1000";
+		return "fault alloc N: N must be a decimal number 1..1000 "
+		       "(or all)";
 	errno = 0;
 	v = strtoul(tok[2], &end, 10);
 	if (*end || errno || v < 1 || v > 1000)
-		return "fault alloc N: N must be a decimal number 1..1000";
+		return "fault alloc N: N must be a decimal number 1..1000 "
+		       "(or all)";
 	r.value = v;
+	return trace_push(t, &r) ? "out of memory" : NULL;
+}
+
+/* `jump`, `jump halfway` (the blob written halfway), `jump again`. */
+static const char *parse_jump(struct trace *t, char **tok, int n,
+			      unsigned int lineno, char *why, size_t len)
+{
+	struct trace_rec r = { .op = TRACE_JUMP, .line = lineno,
+			       .dev = TRACE_NO_DEV };
+	char word[80];
+
+	if (n > 2)
+		return "unexpected text after the jump";
+	if (n == 2 && !strcasecmp(tok[1], "halfway")) {
+		r.how = TRACE_JUMP_HALFWAY;
+	} else if (n == 2 && !strcasecmp(tok[1], "again")) {
+		if (!t->has_jump)
+			return "jump again before any jump: no handover in "
+			       "memory";
+		r.how = TRACE_JUMP_AGAIN;
+	} else if (n == 2) {
+		snprintf(why, len, "unexpected '%s' after jump (halfway or "
+			 "again)", printable(tok[1], word, sizeof(word)));
+		return why;
+	}
+	t->has_jump = true;
+	return trace_push(t, &r) ? "out of memory" : NULL;
+}
+
+/* One root port of `renumber A B`: a declared bridge on a root bus. */
+static const char *parse_root_port(struct trace *t, const char *tok,
+				   uint32_t *idx, char *why, size_t len)
+{
+	char name[PCI_DEV_STR_LEN];
+	const char *err;
+	uint32_t domain;
+	uint16_t bdf;
+	long i;
+
+	err = parse_dev(tok, &domain, &bdf, why, len);
+	if (err)
+		return err;
+	pci_dev_format(name, domain, bdf);
+	i = trace_dev_index(t, domain, bdf);
+	if (i < 0 || !t->dev[i].bridge) {
+		snprintf(why, len, "renumber: %s is not a bridge (no `bridge %s` "
+			 "line before)", name, name);
+		return why;
+	}
+	if (t->dev[i].nr_path) {
+		snprintf(why, len, "renumber: %s is not on a root bus (a root "
+			 "port has no via)", name);
+		return why;
+	}
+	*idx = i;
+	return NULL;
+}
+
+/* `renumber A B`: root ports A and B swap the buses below them. */
+static const char *parse_renumber(struct trace *t, char **tok, int n,
+				  unsigned int lineno, char *why, size_t len)
+{
+	struct trace_rec r = { .op = TRACE_RENUMBER, .line = lineno };
+	const char *err;
+
+	if (n != 3)
+		return n < 3 ? "renumber needs two root ports: renumber A B" :
+			       "unexpected text after renumber A B";
+	err = parse_root_port(t, tok[1], &r.dev, why, len);
+	if (!err)
+		err = parse_root_port(t, tok[2], &r.dev2, why, len);
+	if (err)
+		return err;
+	if (r.dev == r.dev2)
+		return "renumber: the two root ports are the same";
+	if (t->dev[r.dev].domain != t->dev[r.dev2].domain)
+		return "renumber: the two root ports are in different domains";
+	r.domain = t->dev[r.dev].domain;
+	r.bdf = t->dev[r.dev].bdf;
 	return trace_push(t, &r) ? "out of memory" : NULL;
 }
 
@@ -474,6 +586,10 @@ static const char *parse_line(struct trace *t, char *line, unsigned int lineno,
 		return parse_rules(t, tok, n, lineno, why, len);
 	if (!strcasecmp(tok[0], "fault"))
 		return parse_fault(t, tok, n, lineno);
+	if (!strcasecmp(tok[0], "jump"))
+		return parse_jump(t, tok, n, lineno, why, len);
+	if (!strcasecmp(tok[0], "renumber"))
+		return parse_renumber(t, tok, n, lineno, why, len);
 	if (!strcasecmp(tok[0], "bridge")) {
 		bridge_line = true;
 	} else {
@@ -512,6 +628,10 @@ static const char *parse_line(struct trace *t, char *line, unsigned int lineno,
 				return why;
 			}
 			r.vf = true;
+		} else if (!strcasecmp(tok[a], "again") && !r.how &&
+			   r.op == TRACE_FINISH) {
+			/* Finish called twice: a label, the op is the same. */
+			r.how = 1;
 		} else if (!strcasecmp(tok[a], "via") && !given) {
 			err = parse_via(t, a + 1 < n ? tok[a + 1] : NULL,
 					dev_key(r.domain, r.bdf), ids, &nr,
@@ -593,38 +713,80 @@ void trace_free(struct trace *t)
 	free(t->slot);
 	memset(t, 0, sizeof(*t));
 }
-/* The device of a trace line as the front end takes it. */
-static void trace_to_dev(const struct trace *t, const struct trace_rec *r,
-			 struct pci_ser_dev *dev, struct pci_ser_id *path)
+uint32_t trace_op_path(const struct trace *t, const struct trace_rec *r,
+		       const struct trace_env *env, struct trace_id *ids)
 {
 	const struct trace_dev *d = &t->dev[r->dev];
-	const struct trace_id *ids = trace_dev_path(t, d);
-	u32 i;
+	uint32_t root;
+
+	if (!d->nr_path)
+		return 0;
+	memcpy(ids, trace_dev_path(t, d), d->nr_path * sizeof(*ids));
+	/* Renumbered: the same buses, now below the other root port. */
+	root = env && env->root ? env->root[r->dev] : d->root;
+	ids[0].domain = t->dev[root].domain;
+	ids[0].bdf = t->dev[root].bdf;
+	return d->nr_path;
+}
+
+/* The device of a trace line as the front end takes it. */
+static void trace_to_dev(const struct trace *t, const struct trace_rec *r,
+			 const struct trace_env *env, struct pci_ser_dev *dev,
+			 struct pci_ser_id *path)
+{
+	const struct trace_dev *d = &t->dev[r->dev];
+	struct trace_id ids[TRACE_MAX_PATH];
+	u32 i, n = trace_op_path(t, r, env, ids);
 
 	/* The trace lists the root first, the front end the nearest. */
-	for (i = 0; i < d->nr_path; i++) {
-		path[i].domain = ids[d->nr_path - 1 - i].domain;
-		path[i].bdf = ids[d->nr_path - 1 - i].bdf;
+	for (i = 0; i < n; i++) {
+		path[i].domain = ids[n - 1 - i].domain;
+		path[i].bdf = ids[n - 1 - i].bdf;
 	}
 	*dev = (struct pci_ser_dev) {
 		.domain = r->domain, .bdf = r->bdf, .is_vf = r->vf,
-		.is_bridge = d->bridge, .nr_path = d->nr_path, .path = path,
+		.is_bridge = d->bridge, .nr_path = n, .path = path,
 	};
 }
 
-/* The handover: the table's blob, retrieved by a fresh table. */
-static int jump(struct pci_ser *ser)
+/* Make the allocations of the next calls fail as @fault says (0: none). */
+static void arm_fault(u32 fault)
 {
-	size_t len = pci_ser_blob_size(ser);
+	pci_ser_fail_alloc_in = fault == TRACE_FAULT_ALL ? 1 : fault;
+	pci_ser_fail_alloc_times = fault == TRACE_FAULT_ALL ? ULONG_MAX : 0;
+}
+
+/*
+ * The handover: the table's blob, retrieved by a fresh table, the next
+ * kernel (@env->fault fails an allocation of that retrieve).  Halfway:
+ * the second half of the blob holds what was there before (0xa5 bytes).
+ * Again: the next kernel jumps once more without finish, so the one
+ * after it finds the last handover still in memory and retrieves that.
+ */
+static int jump(struct pci_ser *ser, struct trace_env *env, u8 how)
+{
 	struct pci_ser next = { .ops = ser->ops };
 	enum pci_ser_defect d;
-	void *buf = calloc(1, len);
+	size_t len;
+	void *buf;
 
-	if (!buf)
-		return -ENOMEM;
-	pci_ser_blob_write(ser, buf, 0, 0);
-	d = pci_ser_blob_retrieve(&next, buf, len, ser->ops);
-	free(buf);
+	if (how != TRACE_JUMP_AGAIN) {
+		len = pci_ser_blob_size(ser);
+		buf = calloc(1, len);
+		if (!buf)
+			return -ENOMEM;
+		pci_ser_blob_write(ser, buf, 0, 0);
+		if (how == TRACE_JUMP_HALFWAY)
+			memset((u8 *)buf + len / 2, 0xa5, len - len / 2);
+		free(env->handover);
+		env->handover = buf;
+		env->handover_len = len;
+		env->handover_bad = how == TRACE_JUMP_HALFWAY;
+	}
+	arm_fault(env->fault);
+	d = pci_ser_blob_retrieve(&next, env->handover, env->handover_len,
+				  ser->ops);
+	arm_fault(0);
 	if (d) {
 		/*
 		 * No jump: the old table stays and the update is off, so it
@@ -638,21 +800,90 @@ static int jump(struct pci_ser *ser)
 	return 0;
 }
 
+struct renumber_walk {
+	const struct trace *t;
+	const u32 *root;
+	u32 a, b;
+	u32 below;		/* entries below A or B (not themselves) */
+	bool at;		/* an entry at or below A or B */
+};
+
+static void renumber_visit(void *arg, u32 domain, u16 bdf)
+{
+	struct renumber_walk *w = arg;
+	long i = trace_dev_index(w->t, domain, bdf);
+
+	if (i < 0)
+		return;		/* from a --load blob, never named */
+	if (i == w->a || i == w->b) {
+		w->at = true;
+	} else if (w->root[i] == w->a || w->root[i] == w->b) {
+		w->at = true;
+		w->below++;
+	}
+}
+
+/*
+ * `renumber A B`: the next kernel numbers the buses below root ports A
+ * and B the other way round, so every BDF below one now names the device
+ * at the same place below the other.  Rules that keep bus numbers keep
+ * them when a device at or below either port is in the table.
+ */
+static int renumber(struct pci_ser *ser, const struct trace *t,
+		    const struct trace_rec *r, struct trace_env *env)
+{
+	struct renumber_walk w = { .t = t, .a = r->dev, .b = r->dev2 };
+	size_t i;
+
+	if (!env->root) {
+		env->root = malloc((t->nr_dev ? t->nr_dev : 1) *
+				   sizeof(*env->root));
+		if (!env->root)
+			return -ENOMEM;
+		for (i = 0; i < t->nr_dev; i++)
+			env->root[i] = t->dev[i].root;
+	}
+	w.root = env->root;
+	pci_ser_for_each(ser, renumber_visit, &w);
+	if (w.at && pci_ser_rules_keep_busnr(ser->ops->rules))
+		return TRACE_RESULT_KEPT;
+	for (i = 0; i < t->nr_dev; i++) {
+		if (env->root[i] == w.a)
+			env->root[i] = w.b;
+		else if (env->root[i] == w.b)
+			env->root[i] = w.a;
+	}
+	return TRACE_RESULT_ALIASED + (int)w.below;
+}
+
+void trace_env_release(struct trace_env *env)
+{
+	free(env->handover);
+	free(env->root);
+	env->handover = NULL;
+	env->handover_len = 0;
+	env->handover_bad = false;
+	env->root = NULL;
+}
+
 static int trace_run_dev_op(struct pci_ser *ser, const struct trace *t,
-			    const struct trace_rec *r, u32 capacity)
+			    const struct trace_rec *r,
+			    const struct trace_env *env)
 {
 	struct pci_ser_id path[TRACE_MAX_PATH];
 	struct pci_ser_dev dev;
 
-	trace_to_dev(t, r, &dev, path);
+	trace_to_dev(t, r, env, &dev, path);
 	switch (r->op) {
 	case TRACE_PRESERVE:
-		return pci_ser_preserve_dev(ser, &dev, capacity);
+		return pci_ser_preserve_dev(ser, &dev, env->capacity);
 	case TRACE_UNPRESERVE:
 		return pci_ser_unpreserve_dev(ser, &dev);
 	case TRACE_FINISH:
 		return pci_ser_finish_dev(ser, &dev);
 	case TRACE_FIND:
+	case TRACE_MISSING:
+		/* Missing: its entry came across, nobody will look it up. */
 		return pci_ser_find(ser, r->domain, r->bdf) ?
 		       TRACE_RESULT_FOUND : TRACE_RESULT_ABSENT;
 	case TRACE_REFCOUNT:
@@ -675,19 +906,25 @@ int trace_run_op(struct pci_ser *ser, const struct trace *t,
 	case TRACE_FAULT:
 		env->fault = r->value;
 		return 0;
+	case TRACE_JUMP:
+		ret = jump(ser, env, r->how);
+		env->fault = 0;
+		return ret;
+	case TRACE_RENUMBER:
+		ret = renumber(ser, t, r, env);
+		env->fault = 0;
+		return ret;
 	default:
 		break;
 	}
-	pci_ser_fail_alloc_in = env->fault;
+	arm_fault(env->fault);
 	if (r->op == TRACE_FREEZE) {
 		pci_ser_freeze(ser);
 		ret = 0;
-	} else if (r->op == TRACE_JUMP) {
-		ret = jump(ser);
 	} else {
-		ret = trace_run_dev_op(ser, t, r, env->capacity);
+		ret = trace_run_dev_op(ser, t, r, env);
 	}
-	pci_ser_fail_alloc_in = 0;
+	arm_fault(0);
 	env->fault = 0;
 	return ret;
 }
@@ -695,6 +932,11 @@ const char *trace_result_str(int r)
 {
 	static char other[64];
 
+	if (r >= TRACE_RESULT_ALIASED) {
+		snprintf(other, sizeof(other), "%d aliased",
+			 r - TRACE_RESULT_ALIASED);
+		return other;
+	}
 	if (r >= TRACE_RESULT_REFCOUNT) {
 		snprintf(other, sizeof(other), "%d", r - TRACE_RESULT_REFCOUNT);
 		return other;
@@ -708,6 +950,7 @@ const char *trace_result_str(int r)
 	case 0:			return "ok";
 	case TRACE_RESULT_FOUND:	return "found";
 	case TRACE_RESULT_ABSENT:	return "absent";
+	case TRACE_RESULT_KEPT:		return "kept";
 	case -EINVAL:		return "EINVAL";
 	case -EBUSY:		return "EBUSY";
 	case -ENOSPC:		return "ENOSPC";

@@ -17,10 +17,12 @@ enum trace_op {
 	TRACE_FIND,
 	TRACE_FINISH,
 	TRACE_REFCOUNT,
+	TRACE_MISSING,		/* `missing DEV`: not in the kernel the last jump reached */
+	TRACE_RENUMBER,		/* `renumber A B`: two root ports swap their buses */
 	TRACE_FREEZE,
 	TRACE_JUMP,
 	TRACE_CAPACITY,		/* a later `capacity N`: tables made from here */
-	TRACE_FAULT,		/* `fault alloc N`: in the next op */
+	TRACE_FAULT,		/* `fault alloc N|all`: in the next op */
 	TRACE_NR_OPS,
 };
 
@@ -40,8 +42,16 @@ struct trace_rec {
 	bool via;		/* the line gave the path */
 	unsigned int line;
 	uint32_t dev;		/* index in trace.dev, or TRACE_NO_DEV */
+	uint32_t dev2;		/* renumber: the second root port's index */
 	uint32_t value;		/* capacity, fault: the number */
+	uint8_t how;		/* jump: TRACE_JUMP_*; finish: 1 `again` */
 };
+
+/* `jump`, `jump halfway`, `jump again`. */
+enum { TRACE_JUMP_PLAIN, TRACE_JUMP_HALFWAY, TRACE_JUMP_AGAIN };
+
+/* `fault alloc all`: every allocation of the next op fails. */
+#define TRACE_FAULT_ALL	UINT32_MAX
 
 /*
  * A device the trace names: whether it is a bridge (a `bridge` line) and
@@ -58,6 +68,7 @@ struct trace_dev {
 	uint32_t nr_path;
 	unsigned int path_line;	/* the line that fixed the path */
 	unsigned int first_line;	/* the first line naming the device */
+	uint32_t root;		/* index of path[0], TRACE_NO_DEV on a root bus */
 };
 
 struct trace_id {
@@ -83,6 +94,7 @@ struct trace {
 	bool has_capacity;
 	uint32_t capacity;
 	bool has_rules;
+	bool has_jump;		/* a `jump` line so far (for `jump again`) */
 	unsigned int rules_line;
 	char rules[16];		/* a name pci_ser_rules_by_name() knows */
 };
@@ -100,6 +112,8 @@ const char *trace_op_name(enum trace_op op);
 /* The bridges above @d, root first (d->nr_path of them). */
 const struct trace_id *trace_dev_path(const struct trace *t,
 				      const struct trace_dev *d);
+/* The index of a device the trace names, -1 if it names none. */
+long trace_dev_index(const struct trace *t, uint32_t domain, uint16_t bdf);
 
 /*
  * Parse a whole trace.  On error, returns -1 with "NAME:LINE: reason" in
@@ -111,25 +125,48 @@ void trace_free(struct trace *t);
 
 /*
  * What a trace has set so far in one table's run: the capacity tables
- * are made with, and an allocation to fail in the next op (0: none).
+ * are made with, an allocation to fail in the next op (0: none,
+ * TRACE_FAULT_ALL: every one), the handover the last jump left in
+ * memory (what `jump again` retrieves; @handover_bad when it was written
+ * halfway), and after a `renumber` the root port each device now sits
+ * below (@root, by device index; NULL: as the trace declared them).
+ * trace_env_release() frees what it holds.
  */
 struct trace_env {
 	uint32_t capacity;
 	uint32_t fault;
+	void *handover;
+	size_t handover_len;
+	bool handover_bad;
+	uint32_t *root;
 };
+void trace_env_release(struct trace_env *env);
+
+/*
+ * The bridges above the device of @r as the op sees them, root first,
+ * after the renumberings so far: returns how many (its own path).
+ */
+uint32_t trace_op_path(const struct trace *t, const struct trace_rec *r,
+		       const struct trace_env *env, struct trace_id *ids);
 
 /*
  * Run one op of @t on @ser (the rules are @ser->ops->rules): preserve,
- * unpreserve and finish return 0 or -errno; find TRACE_RESULT_FOUND or
- * TRACE_RESULT_ABSENT; refcount TRACE_RESULT_REFCOUNT + the count; freeze
- * 0; jump 0, or TRACE_RESULT_DEFECT_BASE - defect when the table's own
- * layout refuses its blob (a bug); capacity and fault 0, setting @env.
- * @env->capacity sizes a table made anew; @env->fault, when set, is the
- * allocation of this op that fails (pci_ser_fail_alloc_in).
+ * unpreserve and finish return 0 or -errno; find and missing
+ * TRACE_RESULT_FOUND or TRACE_RESULT_ABSENT; refcount
+ * TRACE_RESULT_REFCOUNT + the count; freeze 0; jump 0, or
+ * TRACE_RESULT_DEFECT_BASE - defect when the retrieve refuses the blob
+ * (a bug unless the blob was written halfway or an allocation was made
+ * to fail); renumber TRACE_RESULT_KEPT, or TRACE_RESULT_ALIASED + the
+ * entries that now name another device; capacity and fault 0, setting
+ * @env.  @env->capacity sizes a table made anew; @env->fault, when set,
+ * is the allocation of this op that fails (pci_ser_fail_alloc_in; of a
+ * jump, the next kernel's retrieve).
  */
 #define TRACE_RESULT_FOUND		1
 #define TRACE_RESULT_ABSENT		2
+#define TRACE_RESULT_KEPT		3	/* renumber: bus numbers kept */
 #define TRACE_RESULT_REFCOUNT		0x100
+#define TRACE_RESULT_ALIASED		0x1000000	/* renumber: + entries */
 #define TRACE_RESULT_DEFECT_BASE	(-0x1000)
 struct pci_ser;
 int trace_run_op(struct pci_ser *ser, const struct trace *t,

@@ -224,9 +224,12 @@ struct outcome {
 	u16 after[TRACE_MAX_PATH + 1];
 };
 
-/* The bridges an op on @r can move, root first; returns how many. */
+/*
+ * The bridges an op on @r can move, root first, as the lanes see them
+ * after any renumbering (every lane renumbers alike); returns how many.
+ */
 static u32 op_bridges(const struct trace *t, const struct trace_rec *r,
-		      struct trace_id *ids)
+		      const struct trace_env *env, struct trace_id *ids)
 {
 	const struct trace_dev *d;
 	u32 n;
@@ -234,9 +237,7 @@ static u32 op_bridges(const struct trace *t, const struct trace_rec *r,
 	if (r->dev == TRACE_NO_DEV)
 		return 0;
 	d = &t->dev[r->dev];
-	n = d->nr_path;
-	if (n)
-		memcpy(ids, trace_dev_path(t, d), n * sizeof(*ids));
+	n = trace_op_path(t, r, env, ids);
 	if (d->bridge) {
 		ids[n].domain = d->domain;
 		ids[n].bdf = d->bdf;
@@ -283,7 +284,24 @@ static void format_op(char *buf, size_t len, const struct trace *t,
 		return;
 	}
 	if (r->op == TRACE_FAULT) {
-		snprintf(buf, len, "fault alloc %u", r->value);
+		if (r->value == TRACE_FAULT_ALL)
+			snprintf(buf, len, "fault alloc all");
+		else
+			snprintf(buf, len, "fault alloc %u", r->value);
+		return;
+	}
+	if (r->op == TRACE_JUMP) {
+		snprintf(buf, len, "jump%s", r->how == TRACE_JUMP_HALFWAY ?
+			 " halfway" : r->how == TRACE_JUMP_AGAIN ? " again" : "");
+		return;
+	}
+	if (r->op == TRACE_RENUMBER) {
+		char other[PCI_DEV_STR_LEN];
+
+		pci_dev_format(dev, t->dev[r->dev].domain, t->dev[r->dev].bdf);
+		pci_dev_format(other, t->dev[r->dev2].domain,
+			       t->dev[r->dev2].bdf);
+		snprintf(buf, len, "renumber %s %s", dev, other);
 		return;
 	}
 	if (r->dev == TRACE_NO_DEV) {
@@ -293,14 +311,14 @@ static void format_op(char *buf, size_t len, const struct trace *t,
 	pci_dev_format(dev, r->domain, r->bdf);
 	o = snprintf(buf, len, "%s %s%s", trace_op_name(r->op), dev,
 		     r->vf ? " vf" : "");
-	if (!r->via)
-		return;
 	d = &t->dev[r->dev];
 	ids = trace_dev_path(t, d);
-	for (j = 0; j < d->nr_path && o < len; j++) {
+	for (j = 0; r->via && j < d->nr_path && o < len; j++) {
 		pci_dev_format(dev, ids[j].domain, ids[j].bdf);
 		o += snprintf(buf + o, len - o, "%s%s", j ? "," : " via ", dev);
 	}
+	if (r->op == TRACE_FINISH && r->how && o < len)
+		snprintf(buf + o, len - o, " again");
 }
 
 static void print_disagreement(FILE *f, const char *trace,
@@ -338,7 +356,7 @@ static int replay(struct lane *lanes, int nr, const struct trace *t,
 		const struct trace_rec *r = &t->rec[k];
 		bool faulted = lanes[0].env.fault != 0;
 
-		n = op_bridges(t, r, ids);
+		n = op_bridges(t, r, &lanes[0].env, ids);
 		for (i = 0; i < nr; i++)
 			run_lane(&lanes[i], t, r, ids, n, &out[i]);
 		format_op(op, sizeof(op), t, r);
@@ -361,7 +379,8 @@ static int replay(struct lane *lanes, int nr, const struct trace *t,
 			printf("  bridge %s refcount %u -> %u\n", dev,
 			       out[0].before[j], out[0].after[j]);
 		}
-		if (out[0].res <= TRACE_RESULT_DEFECT_BASE && !faulted) {
+		if (out[0].res <= TRACE_RESULT_DEFECT_BASE && !faulted &&
+		    !lanes[0].env.handover_bad) {
 			/* Refusing its own handover, unprovoked, is a bug. */
 			fprintf(stderr, "%s:%u: %s: the handover was refused: %s\n",
 				trace, r->line, lanes[0].ops->name,
@@ -567,8 +586,10 @@ int main(int argc, char **argv)
 	if (save)
 		save_abort(&target);
 out:
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		pci_ser_destroy(&lanes[i].ser);
+		trace_env_release(&lanes[i].env);
+	}
 	trace_free(&t);
 	return ret;
 }

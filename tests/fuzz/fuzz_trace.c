@@ -37,6 +37,13 @@ static void check_records(const struct trace *t)
 		last = r->line;
 		FUZZ_CHECK(trace_op_has_dev(r->op) == (r->dev < t->nr_dev),
 			   "line %u: device index %u", r->line, r->dev);
+		/* renumber A B: two root ports of one domain. */
+		FUZZ_CHECK(r->op != TRACE_RENUMBER ||
+			   (r->dev2 < t->nr_dev && r->dev2 != r->dev &&
+			    t->dev[r->dev].bridge && t->dev[r->dev2].bridge &&
+			    !t->dev[r->dev].nr_path && !t->dev[r->dev2].nr_path &&
+			    t->dev[r->dev].domain == t->dev[r->dev2].domain),
+			   "line %u: renumber of no two root ports", r->line);
 		if (r->dev == TRACE_NO_DEV)
 			continue;
 		FUZZ_CHECK(t->dev[r->dev].domain == r->domain &&
@@ -98,15 +105,21 @@ static void lockstep(const struct trace *t, enum pci_ser_rules rules)
 		env[i].capacity = t->capacity;
 	for (k = 0; k < t->nr; k++) {
 		int want = trace_run_op(&lane[0], t, &t->rec[k], &env[0]);
+		/*
+		 * A blob written halfway is refused, but each layout's blob
+		 * is cut at another place: which check refuses it may differ.
+		 */
+		bool halfway = t->rec[k].op == TRACE_JUMP && env[0].handover_bad;
 
-		FUZZ_CHECK(want > TRACE_RESULT_DEFECT_BASE,
+		FUZZ_CHECK(want > TRACE_RESULT_DEFECT_BASE || halfway,
 			   "line %u: %s refuses its own handover",
 			   t->rec[k].line, lane[0].ops->name);
 		for (i = 1; i < nr; i++) {
 			int got = trace_run_op(&lane[i], t, &t->rec[k],
 					       &env[i]);
 
-			FUZZ_CHECK(got == want, "line %u: %s says %d, %s %d",
+			FUZZ_CHECK(got == want || halfway,
+				   "line %u: %s says %d, %s %d",
 				   t->rec[k].line, lane[0].ops->name, want,
 				   lane[i].ops->name, got);
 		}
@@ -149,6 +162,7 @@ static void lockstep(const struct trace *t, enum pci_ser_rules rules)
 			   lane[i].ops->name, seen, kept);
 		pci_ser_destroy(&back);
 		pci_ser_destroy(&lane[i]);
+		trace_env_release(&env[i]);
 		free(b);
 	}
 }

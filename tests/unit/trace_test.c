@@ -4,8 +4,11 @@
  * refused with its line number and reason, and nothing parsed from a
  * trace that has an error anywhere.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "pci_ser.h"
 #include "trace.h"
 #include "kselftest_harness.h"
 
@@ -137,7 +140,37 @@ TEST(bad_traces)
 		  "T:3: rules must come before the first op" },
 		{ "capacity 4\nfreeze now\n", "T:2: unexpected 'now' after freeze" },
 		{ "capacity 4\njump 0000:00:01.0\n",
-		  "T:2: unexpected '0000:00:01.0' after jump" },
+		  "T:2: unexpected '0000:00:01.0' after jump (halfway or again)" },
+		/* the fault lines */
+		{ "capacity 4\njump again\n",
+		  "T:2: jump again before any jump: no handover in memory" },
+		{ "capacity 4\njump halfway now\n",
+		  "T:2: unexpected text after the jump" },
+		{ "capacity 4\nfault alloc any\n",
+		  "T:2: fault alloc N: N must be a decimal number 1..1000 (or all)" },
+		{ "capacity 4\nfault alloc 0\n",
+		  "T:2: fault alloc N: N must be a decimal number 1..1000 (or all)" },
+		{ "capacity 4\nfind 0000:03:00.0 again\n",
+		  "T:2: unexpected 'again' after the device" },
+		{ "capacity 4\nfinish 0000:03:00.0 again again\n",
+		  "T:2: unexpected 'again' after the device" },
+		{ "capacity 4\nmissing 0000:03:00.0 vf\n",
+		  "T:2: 'vf' only applies to preserve, not missing" },
+		{ "capacity 4\nbridge 0000:00:01.0\nrenumber 0000:00:01.0\n",
+		  "T:3: renumber needs two root ports: renumber A B" },
+		{ "capacity 4\nbridge 0000:00:01.0\nrenumber 0000:00:01.0 0000:00:02.0\n",
+		  "T:3: renumber: 0000:00:02.0 is not a bridge (no `bridge 0000:00:02.0` line before)" },
+		{ "capacity 4\nbridge 0000:00:01.0\nbridge 0000:01:00.0 via 0000:00:01.0\n"
+		  "renumber 0000:00:01.0 0000:01:00.0\n",
+		  "T:4: renumber: 0000:01:00.0 is not on a root bus (a root port has no via)" },
+		{ "capacity 4\nbridge 0000:00:01.0\nrenumber 0000:00:01.0 0:00:01.0\n",
+		  "T:3: renumber: the two root ports are the same" },
+		{ "capacity 4\nbridge 0000:00:01.0\nbridge 0001:00:01.0\n"
+		  "renumber 0000:00:01.0 0001:00:01.0\n",
+		  "T:4: renumber: the two root ports are in different domains" },
+		{ "capacity 4\nbridge 0000:00:01.0\nbridge 0000:00:02.0\n"
+		  "renumber 0000:00:01.0 0000:00:02.0 0000:00:03.0\n",
+		  "T:4: unexpected text after renumber A B" },
 		{ "capacity 4\npreserve 0000:03:00.0 via 0000:00:01.0\n",
 		  "T:2: 0000:00:01.0 is not a bridge (no `bridge 0000:00:01.0` line before)" },
 		{ "capacity 4\npreserve 0000:03:00.0 via\n",
@@ -182,6 +215,92 @@ TEST(bad_traces)
 		EXPECT_EQ(0, t.nr);
 		EXPECT_EQ(NULL, t.rec);
 	}
+}
+
+/*
+ * The fault lines run: a halfway blob refused and the table kept, not
+ * frozen; the jump again gives the same table; a missing device's entry
+ * came across; renumbered root ports move the paths (v6) or keep them
+ * when the rules keep bus numbers and an entry is below (kho-blocks);
+ * finish again is ENOENT.
+ */
+TEST(fault_lines)
+{
+	static const char text[] =
+		"capacity 8\n"
+		"bridge 0000:00:01.0\n"
+		"bridge 0000:00:03.0\n"
+		"bridge 0000:00:05.0\n"
+		"bridge 0000:00:07.0\n"
+		"bridge 0000:01:00.0 via 0000:00:01.0\n"
+		"preserve 0000:02:00.0 via 0000:00:01.0,0000:01:00.0\n"
+		"freeze\n"
+		"jump halfway\n"
+		"unpreserve 0000:02:00.0\n"
+		"preserve 0000:02:00.0\n"
+		"freeze\n"
+		"jump\n"
+		"jump again\n"
+		"missing 0000:02:00.0\n"
+		"renumber 0000:00:05.0 0000:00:07.0\n"
+		"renumber 0000:00:01.0 0000:00:03.0\n"
+		"unpreserve 0000:02:00.0\n"
+		"refcount 0000:00:01.0\n"
+		"refcount 0000:00:03.0\n"
+		"finish 0000:02:00.0 again\n";
+	static const char *const rules[] = { "v6", "kho-blocks" };
+	/* From `jump again` on, as each rules' layout must answer. */
+	static const int want[2][8] = {
+		{ 0, TRACE_RESULT_FOUND, TRACE_RESULT_ALIASED + 0,
+		  TRACE_RESULT_ALIASED + 2, 0, TRACE_RESULT_REFCOUNT + 1,
+		  TRACE_RESULT_REFCOUNT + 0, -ENOENT },
+		{ 0, TRACE_RESULT_FOUND, TRACE_RESULT_ALIASED + 0,
+		  TRACE_RESULT_KEPT, 0, TRACE_RESULT_REFCOUNT + 0,
+		  TRACE_RESULT_REFCOUNT + 0, -ENOENT },
+	};
+	char err[256] = "";
+	struct trace t;
+	unsigned int v;
+	size_t k;
+
+	ASSERT_EQ(0, parse_str(text, &t, err, sizeof(err))) {
+		TH_LOG("%s", err);
+	}
+	EXPECT_EQ(TRACE_JUMP_HALFWAY, t.rec[2].how);
+	EXPECT_EQ(TRACE_JUMP_AGAIN, t.rec[7].how);
+	EXPECT_EQ(1, t.rec[14].how);
+	for (v = 0; v < 2; v++) {
+		const struct pci_ser_ops *const *o;
+
+		for (o = pci_ser_variants; *o; o++) {
+			struct pci_ser ser = { .ops = *o, .capacity = 8 };
+			struct trace_env env = { .capacity = 8 };
+			int got[15];
+
+			if (strcmp(pci_ser_rules_name((*o)->rules), rules[v]))
+				continue;
+			ASSERT_EQ(15, t.nr);
+			for (k = 0; k < t.nr; k++)
+				got[k] = trace_run_op(&ser, &t, &t.rec[k], &env);
+			EXPECT_GE(TRACE_RESULT_DEFECT_BASE, got[2]);
+			EXPECT_TRUE(env.handover_bad || got[7] == 0);
+			/* Kept, not frozen: the unpreserve works. */
+			EXPECT_EQ(0, got[3]) {
+				TH_LOG("%s: %s after the halfway jump", (*o)->name,
+				       trace_result_str(got[3]));
+			}
+			for (k = 0; k < 8; k++) {
+				EXPECT_EQ(want[v][k], got[7 + k]) {
+					TH_LOG("%s: line %u gave %s",
+					       (*o)->name, t.rec[7 + k].line,
+					       trace_result_str(got[7 + k]));
+				}
+			}
+			pci_ser_destroy(&ser);
+			trace_env_release(&env);
+		}
+	}
+	trace_free(&t);
 }
 
 TEST(nul_byte)
