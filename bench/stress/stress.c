@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,24 +33,31 @@ const char *stress_op_name(enum stress_op op);
 
 enum { K_ENDPOINT, K_BRIDGE, K_VF };
 
+/*
+ * A function or bridge, by physical place: its BDF changes only when a
+ * renumbering moves it (@orig_bdf is the first numbering's).
+ */
 struct sdev {
 	u32 domain;
 	u16 bdf;
+	u16 orig_bdf;
 	u8 kind;
 	u8 present;
 	u32 parent;		/* upstream bridge, NO_DEV on a root bus */
-	u16 ref;		/* the model: what the table must hold */
-	u8 named;		/* trace writing: its path was given */
+	u16 ref;		/* the model: what the table holds at its BDF */
+	u8 named;		/* trace writing: its BDF's path was given */
 };
 
 /* One logged op: what replay needs to run it again, and what it gave. */
 enum { L_PRESERVE, L_UNPRESERVE, L_FIND, L_FINISH, L_FREEZE, L_JUMP,
-       L_CAPACITY, L_FAULT };
+       L_CAPACITY, L_FAULT, L_MISSING, L_RENUMBER };
 
 struct logrec {
 	u32 dev;		/* or the capacity, or the fault's N */
-	u8 op;
+	u32 dev2;		/* renumber: the other root port */
 	int res;
+	u8 op;
+	u8 how;			/* jump: TRACE_JUMP_*; finish: 1 again */
 };
 
 struct world {
@@ -69,6 +77,7 @@ struct world {
 	u64 entries;		/* the model's table entries */
 	u32 last_capacity;	/* the last one the log recorded */
 	u32 frozen_left;	/* write ops until the jump; 0: not frozen */
+	u32 block;		/* devices of a root port, itself included */
 
 	struct logrec *log;
 	u64 nr_log, max_log;
@@ -77,7 +86,10 @@ struct world {
 
 	/* Tallies. */
 	u64 refused, faults, hotplug, unplug_preserved, jumps;
+	u64 kind[SF_NR];	/* faults injected, by kind */
+	u64 aliased;		/* entries renumbering gave to another device */
 	int stop;		/* a violation was found */
+	bool broken;		/* --break-model-at did it */
 	char why[512];
 	u64 why_log;		/* log records up to it, itself included */
 	u32 why_line;		/* its line in the trace written */
@@ -120,6 +132,7 @@ static u32 add_dev(struct world *w, u32 domain, u32 bus, u32 dev, u32 fn,
 
 	d->domain = domain;
 	d->bdf = (u16)(bus << 8 | dev << 3 | fn);
+	d->orig_bdf = d->bdf;
 	d->kind = kind;
 	d->present = 1;
 	d->parent = parent;
@@ -133,6 +146,16 @@ static u32 add_dev(struct world *w, u32 domain, u32 bus, u32 dev, u32 fn,
  */
 static int cmp_u64(const void *a, const void *b);
 
+/* Sort the devices by key (their BDFs now), for by_key(). */
+static void index_keys(struct world *w)
+{
+	u32 i;
+
+	for (i = 0; i < w->nr_dev; i++)
+		w->by_key[i] = pci_ser_key(w->dev[i].domain, w->dev[i].bdf) << 20 | i;
+	qsort(w->by_key, w->nr_dev, sizeof(*w->by_key), cmp_u64);
+}
+
 static int make_population(struct world *w, u64 *rng)
 {
 	const struct stress_cfg *c = w->cfg;
@@ -141,6 +164,7 @@ static int make_population(struct world *w, u64 *rng)
 	u32 nr_ep = 0, d, r, p, f, i, *ep;
 	unsigned int t, maxt = c->threads[c->nr_threads - 1];
 
+	w->block = 2 + c->switch_ports * (1 + c->functions);
 	w->dev = calloc(max, sizeof(*w->dev));
 	ep = calloc(max, sizeof(*ep));
 	if (!w->dev || !ep) {
@@ -188,9 +212,7 @@ static int make_population(struct world *w, u64 *rng)
 	w->by_key = malloc(w->nr_dev * sizeof(*w->by_key));
 	if (!w->by_key)
 		return -1;
-	for (i = 0; i < w->nr_dev; i++)
-		w->by_key[i] = pci_ser_key(w->dev[i].domain, w->dev[i].bdf) << 20 | i;
-	qsort(w->by_key, w->nr_dev, sizeof(*w->by_key), cmp_u64);
+	index_keys(w);
 	for (i = 0; i < w->nr_dev; i++)
 		w->present += w->dev[i].present;
 	return 0;
@@ -238,12 +260,17 @@ static void violation(struct world *w, const char *fmt, ...)
 	__atomic_store_n(&w->stop, 1, __ATOMIC_RELAXED);
 }
 
-static void log_op(struct world *w, u8 op, u32 dev, int res)
+static void log_rec(struct world *w, struct logrec r)
 {
 	u64 k = __atomic_fetch_add(&w->nr_log, 1, __ATOMIC_RELAXED);
 
 	if (k < w->max_log)
-		w->log[k] = (struct logrec){ .dev = dev, .op = op, .res = res };
+		w->log[k] = r;
+}
+
+static void log_op(struct world *w, u8 op, u32 dev, int res)
+{
+	log_rec(w, (struct logrec){ .dev = dev, .op = op, .res = res });
 }
 
 static const char *dev_str(const struct world *w, u32 i, char *buf)
@@ -290,11 +317,16 @@ static void model_apply(struct world *w, u32 i, int delta)
 	for (p = d->parent; p != NO_DEV; p = w->dev[p].parent) {
 		struct sdev *b = &w->dev[p];
 
-		if (delta > 0 && !b->ref)
-			w->entries++;
-		b->ref += delta;
-		if (delta < 0 && !b->ref)
-			w->entries--;
+		if (delta > 0) {
+			w->entries += !b->ref;
+			b->ref++;
+		} else if (b->ref) {
+			/*
+			 * The front end lowers no refcount below 0: after a
+			 * renumbering a path may hold fewer than below it.
+			 */
+			w->entries -= !--b->ref;
+		}
 	}
 }
 
@@ -356,13 +388,27 @@ static void walk_one(void *arg, u32 domain, u16 bdf)
 
 /*
  * The table @ser against the model: as many entries, each one a device
- * the model holds with its refcount (so no extra and no duplicate).
+ * the model holds with its refcount (so no extra and no duplicate), and
+ * every device the model holds in it.
  */
 static void check_table(struct world *w, struct pci_ser *ser, const char *what)
 {
 	struct walk k = { .w = w, .ser = ser };
 	char buf[PCI_DEV_STR_LEN];
+	u32 i;
 
+	for (i = 0; i < w->nr_dev; i++) {
+		const struct sdev *d = &w->dev[i];
+
+		if (d->ref && pci_ser_refcount(ser, d->domain, d->bdf) !=
+			      (w->counted ? d->ref : 1)) {
+			violation(w, "%s: %s has refcount %u in the table, %u in "
+				  "the model", what, dev_str(w, i, buf),
+				  pci_ser_refcount(ser, d->domain, d->bdf),
+				  d->ref);
+			return;
+		}
+	}
 	pci_ser_for_each(ser, walk_one, &k);
 	if (k.seen != w->entries || ser->nr_devices != w->entries)
 		violation(w, "%s: the table holds %llu entries (nr_devices %u), "
@@ -435,38 +481,259 @@ static void unlock(struct world *w)
 		pthread_mutex_unlock(&w->mu);
 }
 
+/* ---- faults ---- */
+
+/* The kinds each op draws from. */
+#define SITE_PRESERVE	(SF_BIT(SF_ALLOC_PRESERVE) | SF_BIT(SF_ALLOC_GROW))
+#define SITE_FREEZE	SF_BIT(SF_ALLOC_FREEZE)
+#define SITE_FINISH	SF_BIT(SF_DOUBLE_FINISH)
+#define SITE_JUMP	(SF_BIT(SF_ALLOC_RETRIEVE) | SF_BIT(SF_HALFWAY) | \
+			 SF_BIT(SF_DOUBLE_JUMP) | SF_BIT(SF_MISSING) | \
+			 SF_BIT(SF_RENUMBER))
+
+/*
+ * The fault of an op at @site, or -1: `faults` percent of them get one,
+ * of a kind drawn among those enabled that can apply now (@can).  An op
+ * whose site has no kind enabled draws nothing, so the ops that follow
+ * are those of a run without the option.
+ */
+static int draw_fault(struct world *w, struct thread *t, unsigned int site,
+		      unsigned int can)
+{
+	unsigned int m = site & can & w->cfg->fault_kinds, n, k, pick;
+
+	if (!(site & w->cfg->fault_kinds) ||
+	    below(&t->rng, 100) >= w->cfg->fault_pct || !m)
+		return -1;
+	n = __builtin_popcount(m);
+	pick = n == 1 ? 0 : below(&t->rng, n);
+	for (k = 0; k < SF_NR; k++)
+		if ((m & SF_BIT(k)) && !pick--)
+			return k;
+	return -1;
+}
+
+/* Make the next allocations fail: the Nth, or all (TRACE_FAULT_ALL). */
+static void arm(u32 fault)
+{
+	pci_ser_fail_alloc_in = fault == TRACE_FAULT_ALL ? 1 : fault;
+	pci_ser_fail_alloc_times = fault == TRACE_FAULT_ALL ? ULONG_MAX : 0;
+}
+
+/* Whether the fault armed with @fault failed an allocation. */
+static bool hit(u32 fault)
+{
+	if (fault == TRACE_FAULT_ALL)
+		return pci_ser_fail_alloc_times != ULONG_MAX;
+	return fault && !pci_ser_fail_alloc_in;
+}
+
+/* An allocation fault N (1..3) for @kind: logged, armed, counted. */
+static u32 alloc_fault(struct world *w, struct thread *t, int kind)
+{
+	u32 n = kind == SF_ALLOC_GROW ? TRACE_FAULT_ALL : 1 + below(&t->rng, 3);
+
+	log_op(w, L_FAULT, n, 0);
+	w->kind[kind]++;
+	return n;
+}
+
+/* Present endpoints (VFs too) whose BDF is in the table; the @k-th in @i. */
+static u32 preserved_endpoints(const struct world *w, u32 k, u32 *i)
+{
+	u32 j, n = 0;
+
+	for (j = 0; j < w->nr_dev; j++) {
+		const struct sdev *d = &w->dev[j];
+
+		if (d->kind == K_BRIDGE || !d->present || !d->ref)
+			continue;
+		if (n++ == k && i)
+			*i = j;
+	}
+	return n;
+}
+
+/* Root port @r of domain @d; the devices below it follow it. */
+static u32 root_port(const struct world *w, u32 d, u32 r)
+{
+	return (d * w->cfg->root_ports + r) * w->block;
+}
+
+/* Root port @r's partner (as lubench.ko's renumber=1), or NO_DEV. */
+static u32 partner(const struct world *w, u32 r)
+{
+	u32 p = r % 4 < 2 ? r + 2 : r - 2;
+
+	return p < w->cfg->root_ports ? p : NO_DEV;
+}
+
+/*
+ * Root ports @a and @b swap the buses below them: each device below one
+ * takes the BDF of the device at its place below the other (the blocks
+ * have one shape), and the model follows the BDFs, as the table does.
+ * @ref: the model too (trace writing moves the BDFs only).
+ */
+static void swap_blocks(struct world *w, u32 a, u32 b, bool ref)
+{
+	u32 k;
+
+	for (k = 1; k < w->block; k++) {
+		struct sdev *x = &w->dev[a + k], *y = &w->dev[b + k];
+		u16 t = x->bdf;
+
+		x->bdf = y->bdf;
+		y->bdf = t;
+		if (ref) {
+			t = x->ref;
+			x->ref = y->ref;
+			y->ref = t;
+		}
+	}
+}
+
+/*
+ * The next kernel numbers the buses otherwise: in every domain, root
+ * ports 0 and 2, 1 and 3, 4 and 6, ... swap their buses.  Under rules
+ * that keep bus numbers a pair with a device at or below either port in
+ * the table keeps them; otherwise every entry below either now names
+ * the device at its BDF, another one (counted as aliased).
+ */
+static void renumber(struct world *w)
+{
+	bool keep = pci_ser_rules_keep_busnr(w->ops->rules);
+	u32 d, r, a, b, k, below;
+	bool at;
+
+	for (d = 0; d < w->cfg->domains; d++)
+		for (r = 0; r < w->cfg->root_ports; r++) {
+			if (partner(w, r) == NO_DEV || partner(w, r) < r)
+				continue;
+			a = root_port(w, d, r);
+			b = root_port(w, d, partner(w, r));
+			below = 0;
+			for (k = 1; k < w->block; k++)
+				below += !!w->dev[a + k].ref +
+					 !!w->dev[b + k].ref;
+			at = below || w->dev[a].ref || w->dev[b].ref;
+			if (keep && at) {
+				log_rec(w, (struct logrec){ .op = L_RENUMBER,
+					.dev = a, .dev2 = b,
+					.res = TRACE_RESULT_KEPT });
+				continue;
+			}
+			swap_blocks(w, a, b, true);
+			w->aliased += below;
+			log_rec(w, (struct logrec){ .op = L_RENUMBER, .dev = a,
+				.dev2 = b, .res = TRACE_RESULT_ALIASED + below });
+		}
+	index_keys(w);
+	check_table(w, &w->ser, "after the renumbering");
+}
+
 static void jump(struct world *w, struct thread *t)
 {
-	struct pci_ser next;
-	bool fault = below(&t->rng, 100) < w->cfg->fault_pct;
-	int ret;
+	const u32 hdr = sizeof(struct pci_ser_blob_hdr);
+	struct pci_ser next, again;
+	size_t len = pci_ser_blob_size(&w->ser), j;
+	unsigned int can = SF_BIT(SF_ALLOC_RETRIEVE) | SF_BIT(SF_DOUBLE_JUMP);
+	int kind, ret, want = 0;
+	u32 fault = 0, nr_missing = 0, x = 0;
+	u8 *buf = malloc(len);
+	enum pci_ser_defect d;
 
-	if (fault) {
-		pci_ser_fail_alloc_in = 1 + below(&t->rng, 3);
-		log_op(w, L_FAULT, pci_ser_fail_alloc_in, 0);
-	}
-	ret = round_trip(w, &next);
-	if (fault && !pci_ser_fail_alloc_in)
-		w->faults++;
-	pci_ser_fail_alloc_in = 0;
-	log_op(w, L_JUMP, 0, ret);
-	if (ret && !(fault && ret == TRACE_RESULT_DEFECT_BASE -
-				     PCI_SER_NO_MEMORY)) {
-		violation(w, "jump: the table's own blob is refused: %s",
-			  trace_result_str(ret));
+	if (!buf) {
+		violation(w, "jump: out of memory for a blob of %zu bytes", len);
 		return;
 	}
+	pci_ser_blob_write(&w->ser, buf, 0, 0);
+	if (len / 2 >= hdr)
+		can |= SF_BIT(SF_HALFWAY);	/* the payload only is cut */
+	if (w->cfg->fault_kinds & SF_BIT(SF_MISSING))
+		nr_missing = preserved_endpoints(w, 0, NULL);
+	if (nr_missing)
+		can |= SF_BIT(SF_MISSING);
+	if (partner(w, 0) != NO_DEV)
+		can |= SF_BIT(SF_RENUMBER);
+	kind = draw_fault(w, t, SITE_JUMP, can);
+	if (kind == SF_ALLOC_RETRIEVE)
+		fault = alloc_fault(w, t, kind);
+	else if (kind >= 0)
+		w->kind[kind]++;
+	if (kind == SF_HALFWAY) {
+		/* Refused unless the older bytes are the ones written. */
+		for (j = len / 2; j < len && buf[j] == 0xa5; j++)
+			;
+		if (j < len)
+			want = TRACE_RESULT_DEFECT_BASE - PCI_SER_CHECKSUM;
+		memset(buf + len / 2, 0xa5, len - len / 2);
+	}
+	next = (struct pci_ser){ .ops = w->ops };
+	arm(fault);
+	d = pci_ser_blob_retrieve(&next, buf, len, w->ops);
+	if (fault && hit(fault))
+		w->faults++;
+	else
+		fault = 0;
+	arm(0);
+	ret = d ? TRACE_RESULT_DEFECT_BASE - (int)d : 0;
+	log_rec(w, (struct logrec){ .op = L_JUMP, .res = ret,
+		.how = kind == SF_HALFWAY ? TRACE_JUMP_HALFWAY : 0 });
 	w->frozen_left = 0;
+	if (ret != want && !(fault && ret == TRACE_RESULT_DEFECT_BASE -
+					      PCI_SER_NO_MEMORY)) {
+		violation(w, "jump%s: the retrieve says %s, the model %s",
+			  kind == SF_HALFWAY ? " halfway" : "",
+			  trace_result_str(ret), want ?
+			  "refused: checksum mismatch" : "ok");
+		free(buf);
+		return;
+	}
 	if (ret) {
-		/* Retrieve failed: the old table stays, nothing is lost. */
+		/* Retrieve refused: the old table stays, nothing is lost. */
 		w->refused++;
 		w->ser.frozen = false;
+		free(buf);
 		return;
 	}
 	check_table(w, &next, "after the jump");
 	pci_ser_destroy(&w->ser);
 	w->ser = next;
 	w->jumps++;
+	if (kind == SF_DOUBLE_JUMP && !w->stop) {
+		/* No finish: the next kernel finds the same handover. */
+		again = (struct pci_ser){ .ops = w->ops };
+		d = pci_ser_blob_retrieve(&again, buf, len, w->ops);
+		ret = d ? TRACE_RESULT_DEFECT_BASE - (int)d : 0;
+		log_rec(w, (struct logrec){ .op = L_JUMP, .res = ret,
+			.how = TRACE_JUMP_AGAIN });
+		if (ret) {
+			violation(w, "jump again: the same handover is refused "
+				  "the second time: %s", trace_result_str(ret));
+		} else {
+			check_table(w, &again, "after the jump again");
+			pci_ser_destroy(&w->ser);
+			w->ser = again;
+		}
+	}
+	free(buf);
+	if (kind == SF_MISSING && !w->stop) {
+		char name[PCI_DEV_STR_LEN];
+		bool found;
+
+		preserved_endpoints(w, below(&t->rng, nr_missing), &x);
+		/* Never enumerated: its entry stays, nobody looks it up. */
+		found = pci_ser_find(&w->ser, w->dev[x].domain, w->dev[x].bdf);
+		log_op(w, L_MISSING, x, found ? TRACE_RESULT_FOUND :
+					      TRACE_RESULT_ABSENT);
+		if (!found)
+			violation(w, "missing %s: its entry did not come across",
+				  dev_str(w, x, name));
+		w->dev[x].present = 0;
+		w->present--;
+	}
+	if (kind == SF_RENUMBER && !w->stop)
+		renumber(w);
 }
 
 /* Before a write op: the jump a freeze window ends with, the check. */
@@ -496,24 +763,28 @@ static void do_preserve(struct world *w, struct thread *t, u32 i)
 	struct pci_ser_id path[PCI_SER_MAX_PATH];
 	struct pci_ser_dev d = front_dev(w, i, path);
 	int want = model_preserve(w, i), got;
-	bool fault = below(&t->rng, 100) < w->cfg->fault_pct;
+	int kind = draw_fault(w, t, SITE_PRESERVE, w->ser.priv ?
+			      SITE_PRESERVE : SF_BIT(SF_ALLOC_PRESERVE));
+	u32 fault = 0;
+	bool failed;
 
 	if (!w->ser.priv && w->present != w->last_capacity) {
 		/* The table is made anew: the trace says with what. */
 		log_op(w, L_CAPACITY, w->present, 0);
 		w->last_capacity = w->present;
 	}
-	if (fault) {
-		pci_ser_fail_alloc_in = 1 + below(&t->rng, 3);
-		log_op(w, L_FAULT, pci_ser_fail_alloc_in, 0);
-	}
+	if (kind >= 0)
+		fault = alloc_fault(w, t, kind);
+	arm(fault);
 	got = pci_ser_preserve_dev(&w->ser, &d, w->present);
-	if (fault && !pci_ser_fail_alloc_in)
-		w->faults++;
-	pci_ser_fail_alloc_in = 0;
+	failed = hit(fault);
+	arm(0);
+	w->faults += failed;
 	log_op(w, L_PRESERVE, i, got);
-	if (fault && got == -ENOMEM && want == 0) {
+	if (failed && got == -ENOMEM && want == 0) {
+		/* ENOMEM, and the table exactly as before. */
 		w->refused++;
+		check_table(w, &w->ser, "after an injected ENOMEM");
 		return;
 	}
 	expect(w, "preserve", i, want, got);
@@ -523,11 +794,12 @@ static void do_preserve(struct world *w, struct thread *t, u32 i)
 		w->refused++;
 }
 
-static void do_drop(struct world *w, u32 i, bool finish)
+static void do_drop(struct world *w, struct thread *t, u32 i, bool finish)
 {
 	struct pci_ser_id path[PCI_SER_MAX_PATH];
 	struct pci_ser_dev d = front_dev(w, i, path);
 	int want = model_drop(w, i, finish), got;
+	int kind = finish ? draw_fault(w, t, SITE_FINISH, SITE_FINISH) : -1;
 
 	got = finish ? pci_ser_finish_dev(&w->ser, &d) :
 		       pci_ser_unpreserve_dev(&w->ser, &d);
@@ -537,6 +809,20 @@ static void do_drop(struct world *w, u32 i, bool finish)
 		model_apply(w, i, -1);
 	else
 		w->refused++;
+	if (kind != SF_DOUBLE_FINISH || got || w->stop)
+		return;
+	/* Finish called twice: ENOENT, and nothing changes. */
+	w->kind[kind]++;
+	want = model_drop(w, i, true);
+	got = pci_ser_finish_dev(&w->ser, &d);
+	log_rec(w, (struct logrec){ .op = L_FINISH, .dev = i, .res = got,
+				    .how = 1 });
+	expect(w, "finish again", i, want, got);
+	if (!got)
+		model_apply(w, i, -1);
+	else
+		w->refused++;
+	check_table(w, &w->ser, "after finish again");
 }
 
 static void do_hotplug(struct world *w, u32 i)
@@ -554,7 +840,7 @@ static void do_hotplug(struct world *w, u32 i)
 		return;		/* no removal while frozen: later */
 	if (d->ref) {
 		/* A preserved device goes away: it leaves the table. */
-		do_drop(w, i, false);
+		do_drop(w, NULL, i, false);
 		w->unplug_preserved++;
 		if (d->ref)
 			return;
@@ -562,6 +848,23 @@ static void do_hotplug(struct world *w, u32 i)
 	d->present = 0;
 	w->present--;
 	w->hotplug++;
+}
+
+static void do_freeze(struct world *w, struct thread *t)
+{
+	int kind = draw_fault(w, t, SITE_FREEZE, SITE_FREEZE);
+	u32 fault = kind >= 0 ? alloc_fault(w, t, kind) : 0;
+
+	arm(fault);
+	pci_ser_freeze(&w->ser);
+	/* It cannot report a failure: it must allocate nothing. */
+	if (fault && pci_ser_fail_alloc_in != fault)
+		violation(w, "freeze: made an allocation (fault alloc %u "
+			  "armed, %lu left), but cannot fail", fault,
+			  pci_ser_fail_alloc_in);
+	arm(0);
+	log_op(w, L_FREEZE, 0, 0);
+	w->frozen_left = w->cfg->freeze_window;
 }
 
 /* An endpoint function this thread may touch: its own or a shared one. */
@@ -616,8 +919,14 @@ static void one_op(struct world *w, struct thread *t)
 		goto out;
 	write_begin(w, t);
 	n = __atomic_add_fetch(&w->done, 1, __ATOMIC_RELAXED);
-	if (n == w->cfg->break_model_at)
-		w->dev[i].ref ^= 1;	/* the model is wrong from here */
+	if (w->stop)
+		goto out;	/* the jump or the check found it: no more ops */
+	if (w->cfg->break_model_at && n >= w->cfg->break_model_at &&
+	    !w->broken) {
+		/* The first write op from op N on: the model is wrong. */
+		w->broken = true;
+		w->dev[i].ref ^= 1;
+	}
 	switch (op) {
 	case SOP_PRESERVE:
 		if (w->dev[i].present)
@@ -628,14 +937,11 @@ static void one_op(struct world *w, struct thread *t)
 	case SOP_UNPRESERVE:
 	case SOP_FINISH:
 		if (w->dev[i].present)
-			do_drop(w, i, op == SOP_FINISH);
+			do_drop(w, t, i, op == SOP_FINISH);
 		break;
 	case SOP_FREEZE:
-		if (!w->frozen_left) {
-			pci_ser_freeze(&w->ser);
-			log_op(w, L_FREEZE, 0, 0);
-			w->frozen_left = w->cfg->freeze_window;
-		}
+		if (!w->frozen_left)
+			do_freeze(w, t);
 		break;
 	case SOP_HOTPLUG:
 		do_hotplug(w, i);
@@ -672,33 +978,43 @@ static void *thread_main(void *arg)
 
 /* ---- the trace ---- */
 
-/* The trace line of an op on device @i into @buf: `via` at its first. */
+/*
+ * The trace line of an op on device @i into @buf, `via` at the first
+ * line naming its BDF.  A trace's paths are those of its first
+ * numbering (replay moves them at each `renumber`), so the path given is
+ * that of the device that held this BDF then.
+ */
 static void trace_dev_line(char *buf, size_t len, struct world *w,
 			   const char *op, u32 i)
 {
 	struct sdev *d = &w->dev[i];
+	struct sdev *z = (struct sdev *)by_key(w, d->domain, d->bdf);
 	u32 chain[PCI_SER_MAX_PATH], n = 0, p;
 	char name[PCI_DEV_STR_LEN];
 	size_t o;
 
 	o = snprintf(buf, len, "%s %s%s", op, dev_str(w, i, name),
 		     d->kind == K_VF && !strcmp(op, "preserve") ? " vf" : "");
-	if (!d->named && d->parent != NO_DEV) {
-		for (p = d->parent; p != NO_DEV; p = w->dev[p].parent)
+	if (!z->named && z->parent != NO_DEV) {
+		for (p = z->parent; p != NO_DEV; p = w->dev[p].parent)
 			chain[n++] = p;
 		o += snprintf(buf + o, len - o, " via");
-		for (p = n; p-- && o < len;)
+		for (p = n; p-- && o < len;) {
+			pci_dev_format(name, w->dev[chain[p]].domain,
+				       w->dev[chain[p]].orig_bdf);
 			o += snprintf(buf + o, len - o, "%c%s",
-				      p == n - 1 ? ' ' : ',',
-				      dev_str(w, chain[p], name));
+				      p == n - 1 ? ' ' : ',', name);
+		}
 	}
-	d->named = 1;
+	z->named = 1;
 }
 
 /*
  * The log as a trace: the rules, the first capacity, every bridge, then
  * the ops in the order they took the lock.  @outp gets what each op
- * gave, as replay prints it (bridge lines aside).
+ * gave, as replay prints it (bridge lines aside).  The devices are put
+ * back at their first BDFs and moved again at each renumbering, so each
+ * op names the BDF it had.
  */
 static int write_trace(struct world *w, const char *path, const char *outp,
 		       u32 first_capacity)
@@ -706,10 +1022,12 @@ static int write_trace(struct world *w, const char *path, const char *outp,
 	static const char *const names[] = {
 		[L_PRESERVE] = "preserve", [L_UNPRESERVE] = "unpreserve",
 		[L_FIND] = "find", [L_FINISH] = "finish",
+		[L_MISSING] = "missing",
 	};
 	FILE *f = fopen(path, "w"), *o = fopen(outp, "w");
 	u64 k, n = w->nr_log < w->max_log ? w->nr_log : w->max_log;
 	char line[64 + (PCI_SER_MAX_PATH + 1) * PCI_DEV_STR_LEN];
+	char a[PCI_DEV_STR_LEN], b[PCI_DEV_STR_LEN];
 	u32 i, lineno = 4;
 	int bad;
 
@@ -725,8 +1043,11 @@ static int write_trace(struct world *w, const char *path, const char *outp,
 	fprintf(f, "# lubench stress: %s, seed %llu\nrules %s\ncapacity %u\n",
 		w->ops->name, (unsigned long long)w->cfg->seed,
 		pci_ser_rules_name(w->ops->rules), first_capacity);
-	for (i = 0; i < w->nr_dev; i++)
+	for (i = 0; i < w->nr_dev; i++) {
+		w->dev[i].bdf = w->dev[i].orig_bdf;
 		w->dev[i].named = 0;
+	}
+	index_keys(w);		/* by first BDF, for the whole writing */
 	for (i = 0; i < w->nr_dev; i++) {
 		if (w->dev[i].kind != K_BRIDGE)
 			continue;
@@ -746,17 +1067,31 @@ static int write_trace(struct world *w, const char *path, const char *outp,
 			snprintf(line, sizeof(line), "capacity %u", l->dev);
 			break;
 		case L_FAULT:
-			snprintf(line, sizeof(line), "fault alloc %u", l->dev);
+			if (l->dev == TRACE_FAULT_ALL)
+				snprintf(line, sizeof(line), "fault alloc all");
+			else
+				snprintf(line, sizeof(line), "fault alloc %u",
+					 l->dev);
 			break;
 		case L_FREEZE:
 			snprintf(line, sizeof(line), "freeze");
 			break;
 		case L_JUMP:
-			snprintf(line, sizeof(line), "jump");
+			snprintf(line, sizeof(line), "jump%s",
+				 l->how == TRACE_JUMP_HALFWAY ? " halfway" :
+				 l->how == TRACE_JUMP_AGAIN ? " again" : "");
+			break;
+		case L_RENUMBER:
+			snprintf(line, sizeof(line), "renumber %s %s",
+				 dev_str(w, l->dev, a), dev_str(w, l->dev2, b));
+			if (l->res != TRACE_RESULT_KEPT)
+				swap_blocks(w, l->dev, l->dev2, false);
 			break;
 		default:
 			trace_dev_line(line, sizeof(line), w, names[l->op],
 				       l->dev);
+			if (l->how)
+				strcat(line, " again");
 			break;
 		}
 		fprintf(f, "%s\n", line);
@@ -779,6 +1114,7 @@ struct result {
 	u64 ops;
 	double seconds;
 	u64 refused, faults, hotplug, unplug_preserved, jumps, entries;
+	u64 kind[SF_NR], aliased;
 	int lost;
 };
 
@@ -803,8 +1139,9 @@ static int run_one(const struct stress_cfg *cfg, const struct pci_ser_ops *ops,
 		return 2;
 	first = w.present;
 	w.last_capacity = first;
+	/* An op logs up to 3 records, a jump with its faults a few more. */
 	w.max_log = cfg->duration_ms ? 4000000 :
-		    cfg->ops * nr_threads * 2 + 64;
+		    cfg->ops * nr_threads * 3 + 64;
 	w.log = malloc(w.max_log * sizeof(*w.log));
 	if (!w.log) {
 		free(w.dev);
@@ -828,8 +1165,9 @@ static int run_one(const struct stress_cfg *cfg, const struct pci_ser_ops *ops,
 		.seconds = res->seconds, .refused = w.refused,
 		.faults = w.faults, .hotplug = w.hotplug,
 		.unplug_preserved = w.unplug_preserved, .jumps = w.jumps,
-		.entries = w.entries, .lost = w.stop,
+		.entries = w.entries, .aliased = w.aliased, .lost = w.stop,
 	};
+	memcpy(res->kind, w.kind, sizeof(res->kind));
 	if (w.nr_log > w.max_log && w.stop) {
 		fprintf(stderr, "lubench stress: the log overflowed; the trace "
 			"is cut\n");
@@ -874,8 +1212,21 @@ static const char *const csv_columns[] = {
 	"lock", "threads", "ops", "seconds", "ops_per_s",
 	"ops_per_s_per_thread", "refused", "faults", "hotplug",
 	"unplug_preserved", "jumps", "entries_left", "lost", "seed",
-	NULL,
+	"alloc_preserve", "alloc_grow", "alloc_freeze", "alloc_retrieve",
+	"halfway", "double_jump", "double_finish", "missing", "renumber",
+	"aliased", NULL,
 };
+
+/* The row field of a fault kind: its name with '_' for '-'. */
+static void kind_field(enum stress_fault k, char *buf, size_t len)
+{
+	char *p;
+
+	snprintf(buf, len, "%s", stress_fault_name(k));
+	for (p = buf; *p; p++)
+		if (*p == '-')
+			*p = '_';
+}
 
 static void emit(struct res_writer *rw, const char *run_id,
 		 const struct stress_cfg *cfg, const struct pci_ser_ops *ops,
@@ -883,6 +1234,8 @@ static void emit(struct res_writer *rw, const char *run_id,
 {
 	struct res_row row;
 	double rate = r->seconds > 0 ? r->ops / r->seconds : 0;
+	char field[SF_NR][24];
+	unsigned int k;
 
 	res_row_reset(&row);
 	res_add_str(&row, "run_id", run_id);
@@ -904,6 +1257,11 @@ static void emit(struct res_writer *rw, const char *run_id,
 	res_add_u64(&row, "entries_left", r->entries);
 	res_add_u64(&row, "lost", r->lost);
 	res_add_u64(&row, "seed", cfg->seed);
+	for (k = 0; k < SF_NR; k++) {
+		kind_field(k, field[k], sizeof(field[k]));
+		res_add_u64(&row, field[k], r->kind[k]);
+	}
+	res_add_u64(&row, "aliased", r->aliased);
 	res_write(rw, &row);
 }
 
@@ -954,6 +1312,11 @@ static int write_meta(const char *out, const char *run_id,
 	json_u64(&j, "shared", cfg->shared);
 	json_obj_end(&j);
 	json_u64(&j, "fault_pct", cfg->fault_pct);
+	json_arr_begin(&j, "fault_kinds");
+	for (i = 0; i < SF_NR; i++)
+		if (cfg->fault_kinds & SF_BIT(i))
+			json_str(&j, NULL, stress_fault_name(i));
+	json_arr_end(&j);
 	topology_json(topo, &j);
 	json_obj_end(&j);
 	fputc('\n', f);
@@ -1026,6 +1389,21 @@ int stress_run(const struct stress_cfg *cfg)
 			(unsigned long long)r->faults,
 			(unsigned long long)r->hotplug,
 			(unsigned long long)r->jumps, r->lost);
+	}
+	fprintf(txt, "\nfaults injected, by kind (`faults` above: the "
+		"allocation failures that hit)\n%-12s %7s", "layout", "threads");
+	for (v = 0; v < SF_NR; v++)
+		fprintf(txt, " %*s", (int)strlen(stress_fault_name(v)),
+			stress_fault_name(v));
+	fprintf(txt, " %7s\n", "aliased");
+	for (k = 0; k < nr; k++) {
+		const struct result *r = &res[k];
+
+		fprintf(txt, "%-12s %7u", r->variant, r->threads);
+		for (v = 0; v < SF_NR; v++)
+			fprintf(txt, " %*llu", (int)strlen(stress_fault_name(v)),
+				(unsigned long long)r->kind[v]);
+		fprintf(txt, " %7llu\n", (unsigned long long)r->aliased);
 	}
 	fprintf(txt, "lost %u\n", lost);
 	/* For gnuplot: a block per layout, "threads ops_per_s". */

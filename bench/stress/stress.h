@@ -28,6 +28,29 @@ enum stress_op {
 	SOP_NR,
 };
 
+/*
+ * The faults the `faults` percentage draws from (the `fault-kinds`
+ * option), each at the op it belongs to (README.md, "Stress").
+ */
+enum stress_fault {
+	SF_ALLOC_PRESERVE,	/* preserve: its Nth allocation fails */
+	SF_ALLOC_GROW,		/* preserve into a table: every allocation */
+	SF_ALLOC_FREEZE,	/* freeze: its Nth allocation fails */
+	SF_ALLOC_RETRIEVE,	/* jump: the next kernel's Nth allocation */
+	SF_HALFWAY,		/* jump: the blob written halfway */
+	SF_DOUBLE_JUMP,		/* jump: taken twice without finish */
+	SF_DOUBLE_FINISH,	/* finish: called twice */
+	SF_MISSING,		/* jump: a preserved device not there after */
+	SF_RENUMBER,		/* jump: the next kernel numbers buses otherwise */
+	SF_NR,
+};
+
+#define SF_BIT(k)		(1U << (k))
+#define SF_DEFAULT		(SF_BIT(SF_ALLOC_PRESERVE) | \
+				 SF_BIT(SF_ALLOC_RETRIEVE))
+
+const char *stress_fault_name(enum stress_fault k);
+
 struct stress_cfg {
 	const struct pci_ser_ops *variant[STRESS_MAX_VARIANTS];
 	unsigned int nr_variants;
@@ -45,7 +68,8 @@ struct stress_cfg {
 	unsigned int functions;
 	unsigned int vf_pct;		/* endpoint functions that are VFs */
 	unsigned int spare_pct;		/* absent at the start: hot-plug */
-	unsigned int fault_pct;		/* preserves/jumps whose alloc fails */
+	unsigned int fault_pct;		/* ops (of a kind's) given a fault */
+	unsigned int fault_kinds;	/* SF_BIT()s the faults are drawn from */
 	unsigned int freeze_window;	/* write ops between freeze and jump */
 	uint64_t check_every;		/* write ops between full checks */
 	uint64_t seed;

@@ -23,6 +23,23 @@ static const char *const op_names[SOP_NR] = {
 	[SOP_HOTPLUG]		= "hotplug",
 };
 
+static const char *const fault_names[SF_NR] = {
+	[SF_ALLOC_PRESERVE]	= "alloc-preserve",
+	[SF_ALLOC_GROW]		= "alloc-grow",
+	[SF_ALLOC_FREEZE]	= "alloc-freeze",
+	[SF_ALLOC_RETRIEVE]	= "alloc-retrieve",
+	[SF_HALFWAY]		= "halfway",
+	[SF_DOUBLE_JUMP]	= "double-jump",
+	[SF_DOUBLE_FINISH]	= "double-finish",
+	[SF_MISSING]		= "missing",
+	[SF_RENUMBER]		= "renumber",
+};
+
+const char *stress_fault_name(enum stress_fault k)
+{
+	return (unsigned int)k < SF_NR ? fault_names[k] : "?";
+}
+
 static struct stress_cfg *C(void *ctx)
 {
 	return ctx;
@@ -129,6 +146,35 @@ NUM_SETTER(set_seed, "--seed", seed, 0, UINT64_MAX)
 NUM_SETTER(set_break, "--break-model-at", break_model_at, 1, UINT64_MAX)
 
 /* 500ms, 10s, 2m: at most an hour. */
+static int add_fault_kind(void *ctx, const char *item, char *err, size_t len)
+{
+	unsigned int k;
+
+	if (!strcmp(item, "all")) {
+		C(ctx)->fault_kinds = SF_BIT(SF_NR) - 1;
+		return 0;
+	}
+	for (k = 0; k < SF_NR; k++)
+		if (!strcmp(item, fault_names[k]))
+			break;
+	if (k == SF_NR) {
+		snprintf(err, len, "--fault-kinds: unknown kind '%.40s' "
+			 "(alloc-preserve, alloc-grow, alloc-freeze, "
+			 "alloc-retrieve, halfway, double-jump, double-finish, "
+			 "missing, renumber, or all)", item);
+		return -1;
+	}
+	C(ctx)->fault_kinds |= SF_BIT(k);
+	return 0;
+}
+
+static int set_fault_kinds(void *ctx, const char *val, char *err, size_t len)
+{
+	C(ctx)->fault_kinds = 0;
+	return lb_opt_items(ctx, "--fault-kinds", val, add_fault_kind, err,
+			    len);
+}
+
 static int set_duration(void *ctx, const char *val, char *err, size_t len)
 {
 	uint64_t ms;
@@ -237,8 +283,12 @@ static const struct lb_option stress_options[] = {
 	  .set = set_vf },
 	{ "spare", "PCT", "endpoint functions absent at the start, for "
 	  "hot-plug (default 10)", .set = set_spare },
-	{ "faults", "PCT", "preserves and jumps with an allocation made to "
-	  "fail (default 2)", .set = set_faults },
+	{ "faults", "PCT", "ops given a fault of --fault-kinds, at the op each "
+	  "kind belongs to\n(default 2)", .set = set_faults },
+	{ "fault-kinds", "LIST", "the faults drawn, comma-separated, or all: "
+	  "alloc-preserve,\nalloc-grow, alloc-freeze, alloc-retrieve, halfway, "
+	  "double-jump,\ndouble-finish, missing, renumber (default "
+	  "alloc-preserve,alloc-retrieve)", .set = set_fault_kinds },
 	{ "freeze-window", "N", "write ops between a freeze and its jump "
 	  "(default 16)", .set = set_window },
 	{ "check-every", "N", "write ops between full checks of the table "
@@ -319,6 +369,7 @@ void stress_cfg_init(struct stress_cfg *cfg)
 	cfg->vf_pct = 5;
 	cfg->spare_pct = 10;
 	cfg->fault_pct = 2;
+	cfg->fault_kinds = SF_DEFAULT;
 	cfg->freeze_window = 16;
 	cfg->check_every = 256;
 	cfg->seed = 1;

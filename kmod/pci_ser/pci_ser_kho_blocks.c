@@ -100,21 +100,16 @@ static bool kb_holds(const struct kb_table *t, u32 slot, u32 domain, u16 bdf)
 }
 
 /*
- * The slot of the device, or KB_NONE; with @free, also the first free
- * slot among those written (KB_NONE if none).  Every written entry is
- * looked at: the device may be anywhere.
+ * The slot of the device, or KB_NONE, and in *@first the first free slot
+ * among those written (KB_NONE if none).  Every written entry is looked
+ * at: the device may be anywhere.  Writes nothing.
  */
-static u32 kb_scan(struct kb_table *t, u32 domain, u16 bdf, u32 *free)
+static u32 kb_search(const struct kb_table *t, u32 domain, u16 bdf,
+		     u32 *first)
 {
-	u32 b, i, first = KB_NONE;
+	u32 b, i;
 
-	if (kb_holds(t, t->hint, domain, bdf))
-		return t->hint;
-	if (t->missed && t->miss_key == pci_ser_key(domain, bdf)) {
-		if (free)
-			*free = t->miss_free;
-		return KB_NONE;
-	}
+	*first = KB_NONE;
 	for (b = 0; b < t->nr_blocks; b++) {
 		const struct kb_block *blk = t->block[b];
 		u32 fill = kb_fill(blk);
@@ -123,15 +118,37 @@ static u32 kb_scan(struct kb_table *t, u32 domain, u16 bdf, u32 *free)
 			const struct pci_ser_entry *e = &blk->e[i];
 
 			if (!e->tail) {
-				if (first == KB_NONE)
-					first = b * KB_PER_BLOCK + i;
+				if (*first == KB_NONE)
+					*first = b * KB_PER_BLOCK + i;
 				continue;
 			}
-			if (pci_ser_entry_is(e, domain, bdf)) {
-				t->hint = b * KB_PER_BLOCK + i;
-				return t->hint;
-			}
+			if (pci_ser_entry_is(e, domain, bdf))
+				return b * KB_PER_BLOCK + i;
 		}
+	}
+	return KB_NONE;
+}
+
+/*
+ * kb_search() through the hints, which it then updates; with @free, the
+ * first free slot too.  Only where the table may change (the callers
+ * hold the lock that excludes every other op): find uses kb_peek().
+ */
+static u32 kb_scan(struct kb_table *t, u32 domain, u16 bdf, u32 *free)
+{
+	u32 first, slot;
+
+	if (kb_holds(t, t->hint, domain, bdf))
+		return t->hint;
+	if (t->missed && t->miss_key == pci_ser_key(domain, bdf)) {
+		if (free)
+			*free = t->miss_free;
+		return KB_NONE;
+	}
+	slot = kb_search(t, domain, bdf, &first);
+	if (slot != KB_NONE) {
+		t->hint = slot;
+		return slot;
 	}
 	t->missed = true;
 	t->miss_key = pci_ser_key(domain, bdf);
@@ -139,6 +156,22 @@ static u32 kb_scan(struct kb_table *t, u32 domain, u16 bdf, u32 *free)
 	if (free)
 		*free = first;
 	return KB_NONE;
+}
+
+/*
+ * kb_scan() that only reads the hints: a find may run beside other
+ * finds (the read side of the revision's rw-semaphore), so it writes
+ * nothing in the table.
+ */
+static u32 kb_peek(const struct kb_table *t, u32 domain, u16 bdf)
+{
+	u32 first;
+
+	if (kb_holds(t, t->hint, domain, bdf))
+		return t->hint;
+	if (t->missed && t->miss_key == pci_ser_key(domain, bdf))
+		return KB_NONE;
+	return kb_search(t, domain, bdf, &first);
 }
 
 static u32 kb_locate(struct kb_table *t, u32 domain, u16 bdf)
@@ -277,8 +310,12 @@ static int kb_unpreserve(struct pci_ser *ser, u32 domain, u16 bdf)
 
 static bool kb_find(struct pci_ser *ser, u32 domain, u16 bdf)
 {
+	struct kb_table *t = kb_table(ser);
+
 	pci_ser_calibrate_find();
-	return kb_locate(kb_table(ser), domain, bdf) != KB_NONE;
+	if (t->indexed)
+		return xa_load(&t->index, pci_ser_key(domain, bdf));
+	return kb_peek(t, domain, bdf) != KB_NONE;
 }
 
 static u16 kb_refcount(struct pci_ser *ser, u32 domain, u16 bdf)
