@@ -299,8 +299,8 @@ static const struct lb_option stress_options[] = {
 	{ "trace", "FILE", "write the replayable trace of the last run here "
 	  "(always\nwritten to the result directory on a violation)",
 	  .run_sets = true, .set = set_trace },
-	{ "break-model-at", "N", "tests only: corrupt the model at op N, to "
-	  "show a violation is caught", .run_sets = true, .set = set_break },
+	{ "break-model-at", "N", "tests only: corrupt the model at the first "
+	  "write op from op N,\nto show a violation is caught", .run_sets = true, .set = set_break },
 	{ "check", NULL, "only check the options: exit 0, or 1 naming what "
 	  "is wrong", .run_sets = true, .set = set_check },
 	{ }
