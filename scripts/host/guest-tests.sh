@@ -11,7 +11,8 @@
 #              kernel and initramfs to BUILD_DIR/guest/
 # Environment:
 #   LUBENCH_DEVICES        functions the module creates (default 4096)
-#   LUBENCH_GUEST_TIMEOUT  wall-clock limit of the boot (default 300 s)
+#   LUBENCH_GUEST_TIMEOUT  wall-clock limit of the boot (default 900 s:
+#                          a quiet run takes about 2 minutes)
 #
 # Exit status: 0 all passed, 1 a test failed (or the guest crashed, timed
 # out, or BUILD_DIR lacks a program), 4 skipped: QEMU, the guest kernel or
@@ -36,7 +37,7 @@ mkdir -p "$build"
 build=$(cd "$build" && pwd)
 out=$build/guest-tests
 devices=${LUBENCH_DEVICES:-4096}
-timeout_s=${LUBENCH_GUEST_TIMEOUT:-300}
+timeout_s=${LUBENCH_GUEST_TIMEOUT:-900}
 mkdir -p "$out"
 
 # --- the job run inside the guest -----------------------------------------

@@ -6,6 +6,11 @@
 # Each guest run has its own wall-clock limit (900 s: a loaded 2-core
 # host runs a quiet minute's boot ten times slower); ctest's is above the
 # sum, so a slow machine never fails a test, a hung one is still stopped.
+# Quiet times in seconds, for the order (lubench_guest_test, guest.cmake).
+set(_cost_survives 45)
+set(_cost_refuses_bad_blob 120)
+set(_cost_icount_exact 200)
+set(_cost_bridges 55)
 foreach(_mode survives refuses_bad_blob icount_exact bridges)
   add_test(NAME cycle_${_mode}
     COMMAND ${CMAKE_CURRENT_LIST_DIR}/cycle_test.sh ${_mode} ${CMAKE_BINARY_DIR})
@@ -15,8 +20,8 @@ foreach(_mode survives refuses_bad_blob icount_exact bridges)
   endif()
   set_tests_properties(cycle_${_mode} PROPERTIES
     SKIP_RETURN_CODE 4
-    TIMEOUT ${_limit}
-    RUN_SERIAL TRUE)
+    TIMEOUT ${_limit})
+  lubench_guest_test(cycle_${_mode} ${_cost_${_mode}})
 endforeach()
 
 # The report on a recorded run and broken copies of it: no QEMU needed.
@@ -32,5 +37,5 @@ add_test(NAME soak_short
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/soak_guest_test.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(soak_short PROPERTIES
   SKIP_RETURN_CODE 4
-  TIMEOUT 1000
-  RUN_SERIAL TRUE)
+  TIMEOUT 1000)
+lubench_guest_test(soak_short 55)

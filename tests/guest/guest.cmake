@@ -30,16 +30,33 @@ function(lubench_ktap_entries ktap fixture)
   endforeach()
 endfunction()
 
+# A test that boots the QEMU guest: one at a time (RESOURCE_LOCK qemu),
+# but not alone: the tests that run no guest run beside it.  None of
+# them needs the whole machine (nothing asserts a wall-clock figure), and
+# every guest run's limits are minutes above its quiet time (the boots'
+# wall-clock limits 900 s), so a neighbour that slows a guest two or
+# three times fails nothing; icount guests count instructions and are
+# exact whatever the load.  The guests take most of the suite's time, so
+# one should always be running: ctest starts the costliest test a slot
+# can take, and a guest's COST is 1000 plus its quiet time in seconds,
+# above every other test's (theirs are their quiet times), the longest
+# guest first.  So the icount guest (one host thread) starts beside the
+# heavy builds and a freed slot goes to the next guest.
+function(lubench_guest_test name quiet_s)
+  math(EXPR _cost "1000 + ${quiet_s}")
+  set_tests_properties(${name} PROPERTIES RESOURCE_LOCK qemu COST ${_cost})
+endfunction()
+
 # One guest boot: runs guest_dev_test in QEMU with this build's
 # lubench.ko, prints its KTAP.  Exit 4 = skip (no QEMU, no guest kernel,
 # no lubench.ko for want of kernel headers, or every test skipped), with
-# the reason on stdout.
+# the reason on stdout.  The boot's own limit is 900 s.
 add_test(NAME guest_dev
   COMMAND ${CMAKE_SOURCE_DIR}/scripts/host/guest-tests.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(guest_dev PROPERTIES
   SKIP_RETURN_CODE 4
-  TIMEOUT 600
-  RUN_SERIAL TRUE)
+  TIMEOUT 1000)
+lubench_guest_test(guest_dev 130)
 
 # Each test of the guest run counted by ctest on its own: read from the
 # KTAP the run above leaves in ${CMAKE_BINARY_DIR}/guest-tests/ktap.txt.
@@ -114,8 +131,8 @@ add_test(NAME guest_fuzz
 set_tests_properties(guest_fuzz PROPERTIES
   SKIP_RETURN_CODE 4
   TIMEOUT ${_gf_timeout}
-  RUN_SERIAL TRUE
   FIXTURES_SETUP guest_fuzz_ktap)
+lubench_guest_test(guest_fuzz 60)
 
 # Each of its KTAP lines on its own (guest_fuzz.c names them), read from
 # ${CMAKE_BINARY_DIR}/guest-fuzz/ktap.txt.
