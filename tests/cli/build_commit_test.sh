@@ -7,13 +7,16 @@
 # before any boot) has rebuilt lubench.ko and its stripped copy, and a
 # second command rebuilds nothing.
 #
-# usage: tests/cli/build_commit_test.sh SOURCE_DIR WORK_DIR [KSELFTEST_DIR]
+# usage: tests/cli/build_commit_test.sh SOURCE_DIR WORK_DIR [KSELFTEST_DIR [GUEST_DIR]]
 #   WORK_DIR       scratch space (emptied first); removed when all passed
 #   KSELFTEST_DIR  the harness headers, so the clone need not extract them
+#   GUEST_DIR      a build's guest/ with the guest kernel unpacked
+#                  (scripts/host/guest-kernel.sh), linked into the clone's
+#                  build so that it need not fetch and unpack it again
 # Exit: 0 pass, 1 fail, 4 skip (no git, or SOURCE_DIR is no work tree).
 set -eu
 
-[ $# -ge 2 ] || { echo "usage: $0 SOURCE_DIR WORK_DIR [KSELFTEST_DIR]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 SOURCE_DIR WORK_DIR [KSELFTEST_DIR [GUEST_DIR]]" >&2; exit 2; }
 src=$1
 work=$2
 tmp=$work
@@ -34,6 +37,14 @@ head=$(git -C "$repo" rev-parse HEAD)
 # The clone's own build, whatever build the caller runs in.
 unset LUBENCH_BUILD
 [ -z "${3:-}" ] || export KSELFTEST_DIR="$3"
+# The guest kernel the build fetched: guest-kernel.sh takes an unpacked
+# tree as it is.  Hard links when they can be (the same file system).
+if [ -n "${4:-}" ] && [ -s "$4/kver" ] && [ -d "$4/kernel/boot" ]; then
+	mkdir -p "$repo/build/guest"
+	cp -al "$4/kernel" "$repo/build/guest/kernel" 2>/dev/null ||
+		cp -a "$4/kernel" "$repo/build/guest/kernel"
+	cp "$4/kver" "$repo/build/guest/kver"
+fi
 tiny="--variant linear --op preserve --n 16 --reps 5 --visits 2 --sample-us 200"
 
 # lubench bench RUN: run the launcher in the clone; status in $rc.
