@@ -4,7 +4,7 @@
 #
 # usage: run.sh FUZZER WORK_DIR MAX_LEN SEED...
 #   SEED is a directory of inputs or one input file; a missing one is
-#   skipped.  LUBENCH_FUZZ_S: seconds to fuzz (default 30).
+#   skipped.  LUBENCH_FUZZ_S: seconds to fuzz (default 15).
 # Leaves WORK_DIR/corpus (the grown corpus), WORK_DIR/log and, on a
 # finding, WORK_DIR/artifacts/crash-* (or timeout-*, leak-*).
 set -eu
@@ -15,7 +15,7 @@ if [ $# -lt 3 ]; then
 fi
 fuzzer=$1 work=$2 max_len=$3
 shift 3
-secs=${LUBENCH_FUZZ_S:-30}
+secs=${LUBENCH_FUZZ_S:-15}
 case $secs in
 ''|*[!0-9]*|0)
 	echo "LUBENCH_FUZZ_S: want a whole number of seconds above 0, got '$secs'" >&2
