@@ -104,28 +104,39 @@ static bool value_ok(int k, const char *v, char *why, size_t len)
 }
 
 /*
- * Every line of @path through @fn (0 or -errno, the reason in @err),
+ * Every line of @l through @fn (0 or -errno, the reason in @err),
  * up to the first that fails.  0, or -errno with the reason in @err.
  */
-static int each_line(const char *path,
+static int each_line(struct lb_lines *l,
 		     int (*fn)(struct lb_lines *l, void *ctx, char *err,
 			       size_t errlen),
 		     void *ctx, char *err, size_t errlen)
 {
-	struct lb_lines l;
 	int ret;
 
 	err[0] = '\0';
-	ret = lb_lines_open(&l, path);
-	if (ret)
-		return fail(err, errlen, ret, "%s", l.err);
-	while ((ret = lb_lines_next(&l)) > 0) {
-		ret = fn(&l, ctx, err, errlen);
+	while ((ret = lb_lines_next(l)) > 0) {
+		ret = fn(l, ctx, err, errlen);
 		if (ret)
 			break;
 	}
 	if (ret < 0 && !err[0])
-		fail(err, errlen, ret, "%s", l.err);
+		fail(err, errlen, ret, "%s", l->err);
+	return ret;
+}
+
+/* @path opened for @read_lines, closed after it. */
+static int read_path(const char *path, void *out,
+		     int (*read_lines)(struct lb_lines *l, void *out,
+				       char *err, size_t errlen),
+		     char *err, size_t errlen)
+{
+	struct lb_lines l;
+	int ret = lb_lines_open(&l, path);
+
+	if (ret)
+		return fail(err, errlen, ret, "%s", l.err);
+	ret = read_lines(&l, out, err, errlen);
 	lb_lines_close(&l);
 	return ret;
 }
@@ -169,21 +180,34 @@ static int status_line(struct lb_lines *l, void *ctx, char *err, size_t errlen)
 	return 0;
 }
 
-int guest_status_read(const char *path, struct guest_status *st,
-		      char *err, size_t errlen)
+int guest_status_read_lines(struct lb_lines *l, struct guest_status *st,
+			    char *err, size_t errlen)
 {
 	struct status_ctx c = { .st = st };
 	int ret;
 
 	memset(st, 0, sizeof(*st));
-	ret = each_line(path, status_line, &c, err, errlen);
+	ret = each_line(l, status_line, &c, err, errlen);
 	if (ret)
 		return ret;
 	for (int k = 0; k < GS_NR_KEYS; k++)
 		if (!c.seen[k])
 			return fail(err, errlen, -EINVAL, "%s: no %s line",
-				    path, key_names[k]);
+				    l->name, key_names[k]);
 	return 0;
+}
+
+static int status_lines(struct lb_lines *l, void *st, char *err,
+			size_t errlen)
+{
+	return guest_status_read_lines(l, st, err, errlen);
+}
+
+int guest_status_read(const char *path, struct guest_status *st,
+		      char *err, size_t errlen)
+{
+	memset(st, 0, sizeof(*st));
+	return read_path(path, st, status_lines, err, errlen);
 }
 
 /*
@@ -276,18 +300,30 @@ static int ktap_line(struct lb_lines *l, void *ctx, char *err, size_t errlen)
 	return 0;
 }
 
-int ktap_tally(const char *path, struct ktap_tally *t, char *err,
-	       size_t errlen)
+int ktap_tally_lines(struct lb_lines *l, struct ktap_tally *t, char *err,
+		     size_t errlen)
 {
 	struct ktap_ctx c = { .t = t };
 	int ret;
 
 	memset(t, 0, sizeof(*t));
-	ret = each_line(path, ktap_line, &c, err, errlen);
+	ret = each_line(l, ktap_line, &c, err, errlen);
 	if (ret)
 		return ret;
 	if (!c.plan_at)
 		return fail(err, errlen, -ENOENT, "%s: no KTAP plan line (1..N)",
-			    path);
+			    l->name);
 	return 0;
+}
+
+static int ktap_lines(struct lb_lines *l, void *t, char *err, size_t errlen)
+{
+	return ktap_tally_lines(l, t, err, errlen);
+}
+
+int ktap_tally(const char *path, struct ktap_tally *t, char *err,
+	       size_t errlen)
+{
+	memset(t, 0, sizeof(*t));
+	return read_path(path, t, ktap_lines, err, errlen);
 }

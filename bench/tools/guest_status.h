@@ -38,6 +38,15 @@ int guest_status_write(const char *path, const struct guest_status *st,
 int guest_status_read(const char *path, struct guest_status *st,
 		      char *err, size_t errlen);
 
+struct lb_lines;
+/*
+ * The same from lines already open (input.h: lb_lines_init() on any
+ * stream, for the fuzz target), named by l->name in messages; the caller
+ * closes @l.
+ */
+int guest_status_read_lines(struct lb_lines *l, struct guest_status *st,
+			    char *err, size_t errlen);
+
 /* What a KTAP file says: its plan and the top-level results. */
 struct ktap_tally {
 	uint64_t plan;			/* the N of "1..N" */
@@ -53,5 +62,8 @@ struct ktap_tally {
  */
 int ktap_tally(const char *path, struct ktap_tally *t, char *err,
 	       size_t errlen);
+/* The same from lines already open, as guest_status_read_lines(). */
+int ktap_tally_lines(struct lb_lines *l, struct ktap_tally *t, char *err,
+		     size_t errlen);
 
 #endif /* LUBENCH_GUEST_STATUS_H */
