@@ -37,11 +37,12 @@ endfunction()
 # wall-clock limits 900 s), so a neighbour that slows a guest two or
 # three times fails nothing; icount guests count instructions and are
 # exact whatever the load.  The guests take most of the suite's time, so
-# one should always be running: ctest starts the costliest test a slot
-# can take, and a guest's COST is 1000 plus its quiet time in seconds,
-# above every other test's (theirs are their quiet times), the longest
-# guest first.  So the icount guest (one host thread) starts beside the
-# heavy builds and a freed slot goes to the next guest.
+# one should always be running: ctest starts the tests others need first
+# (guest_dev and guest_fuzz set up the guest/* fixtures), then the
+# costliest test a slot can take, and a guest's COST is 1000 plus its
+# quiet time in seconds, above every other test's (the long ones have
+# their quiet times), so a freed slot goes to the next guest and the long
+# builds start beside the first guests.
 function(lubench_guest_test name quiet_s)
   math(EXPR _cost "1000 + ${quiet_s}")
   set_tests_properties(${name} PROPERTIES RESOURCE_LOCK qemu COST ${_cost})
