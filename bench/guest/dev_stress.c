@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -49,6 +50,10 @@ struct ds_shared {
 	atomic_uint writers_left;
 	pthread_mutex_t why_lock;
 	struct ds_result *res;
+	/* With hot-plug: the module's devices at the start, and the most
+	 * the observer may see (UINT_MAX until the first event measured). */
+	uint32_t n0;
+	atomic_uint n_hi;
 };
 
 struct ds_thread {
@@ -242,6 +247,10 @@ static void *writer(void *arg)
 				count_refusal(t, ops[i].result);
 			if (ops[i].result == want[i])
 				continue;
+			/* A VF while the hot-plug thread has SR-IOV off. */
+			if (t->sh->cfg->hotplug && want[i] == -EINVAL &&
+			    ops[i].result == -ENODEV)
+				continue;
 			lbdev_format_bdf(name, sizeof(name), ops[i].domain,
 					 ops[i].bdf);
 			violation(t, "thread %u, %s, op %u of %u: %s %s gave "
@@ -290,7 +299,16 @@ static void *observer(void *arg)
 			free(ids);
 			if (n0 < 0)
 				n0 = n;
-			if (n != n0) {
+			if (t->sh->cfg->hotplug &&
+			    ((uint32_t)n + t->sh->cfg->nr_vfs < t->sh->n0 ||
+			     (uint32_t)n > atomic_load(&t->sh->n_hi))) {
+				violation(t, "observer: %d devices, outside "
+					  "%u - %u VFs .. %u", n, t->sh->n0,
+					  t->sh->cfg->nr_vfs,
+					  atomic_load(&t->sh->n_hi));
+				break;
+			}
+			if (!t->sh->cfg->hotplug && n != n0) {
 				violation(t, "observer: the module's devices "
 					  "went from %d to %d", n0, n);
 				break;
@@ -308,6 +326,142 @@ static void *observer(void *arg)
 	return NULL;
 }
 
+/* The module's own devices: their number, and the first at or above
+ * @domain (an endpoint, not a bridge) in @first when @first is not 0. */
+static int own_count(struct lbdev *d, uint32_t domain,
+		     struct lubench_devid *first)
+{
+	struct lubench_devid *ids;
+	int n, i;
+
+	n = lbdev_list(d, LUBENCH_LIST_OWN, &ids);
+	if (n < 0)
+		return n;
+	for (i = 0; first && i < n; i++)
+		if (ids[i].domain >= domain &&
+		    !(ids[i].flags & (LUBENCH_DEVF_BRIDGE | LUBENCH_DEVF_VF))) {
+			*first = ids[i];
+			first = NULL;
+		}
+	free(ids);
+	return first ? -ENODEV : n;
+}
+
+/*
+ * The hot-plug thread: the only one that changes the module's devices,
+ * so it knows their number exactly after each of its calls.  An even
+ * event adds DS_HOTPLUG_NR functions in a new domain (the number grows
+ * by the same amount each time), preserves one of them (0, or -ENOSPC
+ * when the table was sized before it), finds it, and removes them all
+ * (a preserved one is unpreserved as it goes): the number back at the
+ * start, the device gone (-ENODEV).  An odd event switches SR-IOV off
+ * (every VF gone) and on again (the same VFs, after the sizing).
+ */
+static void *hotplugger(void *arg)
+{
+	struct ds_thread *t = arg;
+	const struct ds_cfg *c = t->sh->cfg;
+	struct ds_result *r = t->sh->res;
+	struct lubench_hotplug h;
+	struct lubench_devid dev;
+	uint32_t delta = 0;
+	unsigned int e;
+	struct lbdev d;
+	char name[32];
+	bool kept;
+	int n, ret;
+
+	ret = lbdev_open(&d, c->dev);
+	if (ret) {
+		t->err = ret;
+		atomic_store(&t->sh->stop, true);
+		return NULL;
+	}
+	for (e = 0; e < c->hotplug && !atomic_load(&t->sh->stop); e++) {
+		if (e % 2 && c->nr_vfs) {
+			LBDEV_INIT(&h);
+			h.flags = LUBENCH_HOTPLUG_VFS_OFF;
+			ret = lbdev_ioctl(&d, LUBENCH_IOC_HOTPLUG, &h);
+			if (ret || h.nr_added != c->nr_vfs) {
+				violation(t, "hotplug: SR-IOV off: %d, %u VFs "
+					  "removed of %u", ret, h.nr_added,
+					  c->nr_vfs);
+				break;
+			}
+			n = own_count(&d, 0, NULL);
+			if (n < 0 || (uint32_t)n + c->nr_vfs != t->sh->n0) {
+				violation(t, "hotplug: %d devices with SR-IOV "
+					  "off, not %u - %u", n, t->sh->n0,
+					  c->nr_vfs);
+				break;
+			}
+			LBDEV_INIT(&h);
+			h.flags = LUBENCH_HOTPLUG_VFS_ON;
+			ret = lbdev_ioctl(&d, LUBENCH_IOC_HOTPLUG, &h);
+			n = ret ? ret : own_count(&d, 0, NULL);
+			if (ret || h.nr_added != c->nr_vfs ||
+			    (uint32_t)n != t->sh->n0) {
+				violation(t, "hotplug: SR-IOV on: %d, %u VFs "
+					  "of %u, %d devices of %u", ret,
+					  h.nr_added, c->nr_vfs, n, t->sh->n0);
+				break;
+			}
+			r->hp_sriov++;
+			continue;
+		}
+		ret = lbdev_hotplug(&d, DS_HOTPLUG_NR, &h);
+		if (ret || h.nr_added != DS_HOTPLUG_NR) {
+			violation(t, "hotplug: adding %u functions: %d, %u added",
+				  DS_HOTPLUG_NR, ret, h.nr_added);
+			break;
+		}
+		n = own_count(&d, h.domain, &dev);
+		if (n < 0 || (delta && (uint32_t)n != t->sh->n0 + delta) ||
+		    (uint32_t)n < t->sh->n0 + DS_HOTPLUG_NR) {
+			violation(t, "hotplug: %d devices after adding %u to "
+				  "%u", n, DS_HOTPLUG_NR, t->sh->n0);
+			break;
+		}
+		if (!delta) {
+			delta = n - t->sh->n0;
+			atomic_store(&t->sh->n_hi, t->sh->n0 + delta);
+		}
+		r->hp_events++;
+		r->hp_beside += atomic_load(&t->sh->writers_left) > 0;
+		r->hp_added += DS_HOTPLUG_NR;
+		lbdev_format_bdf(name, sizeof(name), dev.domain, dev.bdf);
+		ret = lbdev_dev_op(&d, LUBENCH_OP_PRESERVE, dev.domain, dev.bdf,
+				   NULL);
+		kept = !ret;
+		if (ret == -ENOSPC) {
+			r->hp_nospc++;
+		} else if (ret ||
+			   lbdev_dev_op(&d, LUBENCH_OP_FIND, dev.domain,
+					dev.bdf, NULL) != 1) {
+			violation(t, "hotplug: %s: preserve gave %d, or find "
+				  "did not see it", name, ret);
+			break;
+		}
+		ret = lbdev_reset(&d, LUBENCH_RESET_HOTPLUG);
+		n = ret ? ret : own_count(&d, 0, NULL);
+		if (ret || (uint32_t)n != t->sh->n0) {
+			violation(t, "hotplug: removing them: %d, %d devices "
+				  "of %u", ret, n, t->sh->n0);
+			break;
+		}
+		ret = lbdev_dev_op(&d, LUBENCH_OP_FIND, dev.domain, dev.bdf,
+				   NULL);
+		if (ret != -ENODEV) {
+			violation(t, "hotplug: %s after its removal: find gave "
+				  "%d, not -ENODEV", name, ret);
+			break;
+		}
+		r->hp_unplug_preserved += kept;
+	}
+	lbdev_close(&d);
+	return NULL;
+}
+
 static int cmp_id(const void *a, const void *b)
 {
 	const struct lubench_devid *x = a, *y = b;
@@ -320,7 +474,7 @@ static int cmp_id(const void *a, const void *b)
 int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 {
 	struct ds_shared sh = { .cfg = cfg, .res = res };
-	struct ds_thread th[DS_MAX_THREADS + 1], *obs;
+	struct ds_thread th[DS_MAX_THREADS + 2], *obs, *hp = NULL;
 	uint32_t *order = NULL, i, k;
 	uint64_t seed = cfg->seed * 0x9e3779b97f4a7c15ULL + 1, t0;
 	unsigned int T = cfg->threads, started = 0;
@@ -328,7 +482,8 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 
 	memset(res, 0, sizeof(*res));
 	memset(th, 0, sizeof(th));
-	if (!T || T > DS_MAX_THREADS || cfg->nr_endpoints < T)
+	if (!T || T > DS_MAX_THREADS || cfg->nr_endpoints < T ||
+	    cfg->hotplug > DS_MAX_HOTPLUG)
 		return -EINVAL;
 	pthread_mutex_init(&sh.why_lock, NULL);
 	order = calloc(cfg->nr_endpoints, sizeof(*order));
@@ -365,6 +520,20 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 	}
 	atomic_init(&sh.stop, false);
 	atomic_init(&sh.writers_left, T);
+	atomic_init(&sh.n_hi, UINT_MAX);
+	if (cfg->hotplug) {
+		struct lbdev d;
+		int n;
+
+		ret = lbdev_open(&d, cfg->dev);
+		n = ret ? ret : own_count(&d, 0, NULL);
+		lbdev_close(&d);
+		if (n < 0) {
+			ret = n;
+			goto out;
+		}
+		sh.n0 = n;
+	}
 	t0 = now_ns();
 	for (k = 0; k < T; k++) {
 		th[k].sh = &sh;
@@ -385,10 +554,19 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 		ret = -EAGAIN;
 	else if (!ret)
 		started++;
+	if (!ret && cfg->hotplug) {
+		hp = &th[T + 1];
+		hp->sh = &sh;
+		hp->idx = T + 1;
+		if (pthread_create(&hp->tid, NULL, hotplugger, hp))
+			ret = -EAGAIN;
+		else
+			started++;
+	}
 	for (k = 0; k < started; k++)
 		pthread_join(th[k].tid, NULL);
 	res->wall_ns = now_ns() - t0;
-	for (k = 0; k <= T; k++) {
+	for (k = 0; k <= T + 1; k++) {
 		unsigned int p;
 
 		if (th[k].err && !ret)
@@ -412,7 +590,7 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 		qsort(res->preserved, res->nr_preserved,
 		      sizeof(*res->preserved), cmp_id);
 out:
-	for (k = 0; k <= T && k <= DS_MAX_THREADS; k++) {
+	for (k = 0; k <= T + 1 && k <= DS_MAX_THREADS + 1; k++) {
 		free(th[k].own);
 		free(th[k].preserved);
 	}

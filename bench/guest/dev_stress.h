@@ -40,7 +40,16 @@ struct ds_cfg {
 	uint32_t nr_endpoints;
 	const struct lubench_devid *vfs;
 	uint32_t nr_vfs;
+	/*
+	 * Hot-plug events while the writers run (0: none), by a thread of
+	 * their own: DS_HOTPLUG_NR functions added in a new domain, one
+	 * preserved, then removed; every other event SR-IOV off and on.
+	 */
+	unsigned int hotplug;
 };
+
+#define DS_HOTPLUG_NR	4
+#define DS_MAX_HOTPLUG	1000
 
 struct ds_result {
 	uint64_t ops;			/* table ops issued, every thread */
@@ -48,6 +57,11 @@ struct ds_result {
 	uint64_t refused;		/* errors the model expected */
 	uint64_t refused_busy, refused_noent, refused_inval, refused_nodev;
 	uint64_t observed;		/* INFO / LIST / STATS by the observer */
+	/* The hot-plug thread: functions added (and removed), of them
+	 * preserved before they went, refused -ENOSPC (a table sized
+	 * before them), and SR-IOV switched off and on. */
+	uint64_t hp_events, hp_added, hp_unplug_preserved, hp_nospc, hp_sriov;
+	uint64_t hp_beside;		/* events begun while writers ran */
 	uint64_t wall_ns;
 	bool lost;			/* a result the model did not expect */
 	char why[256];			/* the first one */

@@ -82,6 +82,7 @@ static void usage(void)
 "  cycle-step --plan FILE [--cycle K]\n"
 "        jump K of the plan as shell assignments (plan_variant=...)\n"
 "  soak-stress --variant NAME --list FILE [--threads T] [--ops K] [--seed S]\n"
+"              [--hotplug E]  E hot-plug events beside the threads\n"
 "        [--cycle K]  T threads on their own endpoints by ioctl, batch,\n"
 "        uring_cmd and uring batch at once, K ops each, checked against\n"
 "        their models, then the whole table; the table to hand over to\n"
@@ -1628,9 +1629,10 @@ static void soak_check_table(struct lbdev *d, const struct lubench_devid *all,
 static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
 {
 	const char *variant = NULL, *list = NULL;
-	uint64_t threads = 4, ops = 2000, seed = 1, cycle = 0;
+	uint64_t threads = 4, ops = 2000, seed = 1, cycle = 0, hotplug = 0;
 	const struct sub_opt opts[] = {
 		{ "variant", SUB_STR, &variant },
+		{ "hotplug", SUB_NUM, &hotplug, 0, DS_MAX_HOTPLUG },
 		{ "threads", SUB_NUM, &threads, 1, DS_MAX_THREADS },
 		{ "ops", SUB_NUM, &ops, 1, 100000000 },
 		{ "seed", SUB_NUM, &seed, 0, UINT32_MAX },
@@ -1676,6 +1678,7 @@ static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
 	cfg.nr_endpoints = nep;
 	cfg.vfs = vfs;
 	cfg.nr_vfs = nvf;
+	cfg.hotplug = hotplug;
 	ret = ds_run(&cfg, &res);
 	if (ret)
 		return fail("soak-stress", ret);
@@ -1724,6 +1727,12 @@ static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
 	res_add_u64(&r, "refused_enoent", res.refused_noent);
 	res_add_u64(&r, "refused_einval", res.refused_inval);
 	res_add_u64(&r, "refused_enodev", res.refused_nodev);
+	res_add_u64(&r, "hotplug_events", res.hp_events);
+	res_add_u64(&r, "hotplug_added", res.hp_added);
+	res_add_u64(&r, "hotplug_beside_writers", res.hp_beside);
+	res_add_u64(&r, "hotplug_unplug_preserved", res.hp_unplug_preserved);
+	res_add_u64(&r, "hotplug_enospc", res.hp_nospc);
+	res_add_u64(&r, "sriov_switches", res.hp_sriov);
 	res_add_u64(&r, "preserved", res.nr_preserved);
 	res_add_u64(&r, "bridges", bridges);
 	res_add_u64(&r, "wall_ns", res.wall_ns);

@@ -258,6 +258,7 @@ const struct lb_stage cycle_stage = {
 #define SOAK_MAX_JUMPS		1000	/* CP_MAX_CYCLES: the longest plan */
 #define SOAK_MAX_THREADS	16	/* lubench-dev soak-stress */
 #define SOAK_MAX_OPS		1000000
+#define SOAK_MAX_HOTPLUG	1000	/* DS_MAX_HOTPLUG, dev_stress.h */
 #define SOAK_MAX_DURATION_MS	(24ULL * 3600 * 1000)
 
 struct soak_cfg {
@@ -306,6 +307,7 @@ static int soak_set_duration(void *ctx, const char *val, char *err, size_t len)
 LB_OPT_NUM_SETTER(soak_set_threads, struct soak_cfg, threads, "--threads", 1,
 		  SOAK_MAX_THREADS)
 LB_OPT_NUM_CHECKER(soak_set_ops, "--ops", 1, SOAK_MAX_OPS)
+LB_OPT_NUM_CHECKER(soak_set_hotplug, "--hotplug", 0, SOAK_MAX_HOTPLUG)
 
 static int soak_set_faults(void *ctx, const char *val, char *err, size_t len)
 {
@@ -330,6 +332,9 @@ static const struct lb_option soak_options[] = {
 	  .set = soak_set_threads },
 	{ "ops", "K", "ops per thread between jumps (default 2000)",
 	  .set = soak_set_ops },
+	{ "hotplug", "E", "hot-plug events beside the threads in every "
+	  "kernel (default 0):\nfunctions added, one preserved, removed; "
+	  "SR-IOV off and on", .set = soak_set_hotplug },
 	{ "faults", "LIST", "handover faults, in turn, or all (default) or "
 	  "none:", fault_choices, .set = soak_set_faults },
 	{ "fault-every", "K", "every K-th jump carries a fault (default 4)",

@@ -33,6 +33,8 @@ struct jump {
 	bool has_stress, has_freeze, has_restore;
 	bool stress_lost;
 	uint64_t ops, refused, preserved, entries, bridges, threads;
+	/* The hot-plug thread's (0 in rows written before it existed). */
+	uint64_t hp_events, hp_unplug_preserved, sriov;
 	char why[160];			/* the stress's, or the restore's */
 	uint64_t handed;		/* entries the freeze handed over */
 	bool restore_pass, refused_handover;
@@ -56,6 +58,14 @@ static int need(const struct jl_obj *o, const char *k, uint64_t *v, char *why,
 		size_t len)
 {
 	return jl_need_u64(o, k, INT64_MAX, v, why, len);
+}
+
+/* @k when the row has it (rows older than it do not), else 0. */
+static int maybe(const struct jl_obj *o, const char *k, uint64_t *v,
+		 char *why, size_t len)
+{
+	*v = 0;
+	return jl_has(o, k) ? need(o, k, v, why, len) : 0;
 }
 
 static struct jump *jump_of(struct soak *s, const struct jl_obj *o, char *why,
@@ -92,6 +102,10 @@ static int read_stress(struct soak *s, const struct jl_obj *o, char *why,
 	    need(o, "entries", &j->entries, why, len) ||
 	    need(o, "bridges", &j->bridges, why, len) ||
 	    need(o, "threads", &j->threads, why, len) ||
+	    maybe(o, "hotplug_events", &j->hp_events, why, len) ||
+	    maybe(o, "hotplug_unplug_preserved", &j->hp_unplug_preserved,
+		  why, len) ||
+	    maybe(o, "sriov_switches", &j->sriov, why, len) ||
 	    jl_need_u64(o, "lost", 1, &lost, why, len) ||
 	    jl_need_text(o, "why", j->why, sizeof(j->why), why, len))
 		return -EINVAL;
@@ -347,6 +361,7 @@ static const char *const columns[] = {
 	"threads", "ops", "refused", "preserved", "bridges", "entries",
 	"handover", "dmesg_clean", "verdict", "why", "jumps", "planned",
 	"stopped", "faults_injected", "handovers_refused", "lost",
+	"hotplug_events", "hotplug_unplug_preserved", "sriov_switches",
 	"dmesg_dirty", "clock", "guest_ms", "wall_ms", NULL,
 };
 
@@ -358,7 +373,7 @@ int main(int argc, char **argv)
 	struct cp_plan p;
 	char err[512] = "", buf[200];
 	uint64_t ops = 0, refused = 0, faults = 0, refusals = 0, lost = 0,
-		 dirty = 0, expect;
+		 dirty = 0, hp = 0, hp_unpres = 0, sriov = 0, expect;
 	unsigned int i, done = 0, failed = 0;
 	const char *run_id, *stopped;
 	FILE *txt, *mf;
@@ -420,6 +435,9 @@ int main(int argc, char **argv)
 		refused += j->refused;
 		faults += j->has_freeze && strcmp(j->plan.fault, "none");
 		refusals += j->refused_handover;
+		hp += j->hp_events;
+		hp_unpres += j->hp_unplug_preserved;
+		sriov += j->sriov;
 		lost += (j->stress_lost || (j->has_restore && !j->restore_pass));
 		dirty += j->dmesg_freeze == 0 || j->dmesg_restore == 0;
 		res_row_reset(&r);
@@ -434,6 +452,10 @@ int main(int argc, char **argv)
 		res_add_u64(&r, "preserved", j->preserved);
 		res_add_u64(&r, "bridges", j->bridges);
 		res_add_u64(&r, "entries", j->entries);
+		res_add_u64(&r, "hotplug_events", j->hp_events);
+		res_add_u64(&r, "hotplug_unplug_preserved",
+			    j->hp_unplug_preserved);
+		res_add_u64(&r, "sriov_switches", j->sriov);
 		res_add_str(&r, "handover", !j->has_restore ? "none" :
 			    j->refused_handover ? "refused" : "restored");
 		res_add_bool(&r, "dmesg_clean", clean);
@@ -464,6 +486,9 @@ int main(int argc, char **argv)
 	res_add_u64(&r, "faults_injected", faults);
 	res_add_u64(&r, "handovers_refused", refusals);
 	res_add_u64(&r, "lost", lost);
+	res_add_u64(&r, "hotplug_events", hp);
+	res_add_u64(&r, "hotplug_unplug_preserved", hp_unpres);
+	res_add_u64(&r, "sriov_switches", sriov);
 	res_add_u64(&r, "dmesg_dirty", dirty);
 	res_add_str(&r, "verdict", failed ? "fail" : "pass");
 	res_add_str(&r, "clock", s.clock);
@@ -475,6 +500,11 @@ int main(int argc, char **argv)
 		" faults injected, %" PRIu64 " handovers refused, lost %" PRIu64
 		", dmesg %s\n", done, s.nr, stopped, ops, refused, faults,
 		refusals, lost, dirty ? "DIRTY" : "clean");
+	if (hp || sriov)
+		fprintf(txt, "hot-plug beside the stress: %" PRIu64 " events "
+			"(%" PRIu64 " preserved devices unplugged, unpreserved "
+			"as they went), SR-IOV off and on %" PRIu64 " times\n",
+			hp, hp_unpres, sriov);
 	fprintf(txt, "clock: %s; guest TSC since the first stress %" PRIu64
 		" ms%s, host wall %" PRIu64 " ms\n", s.clock, s.elapsed_ms,
 		!strcmp(s.clock, "icount") ? " (icount virtual time)" : "",

@@ -6,7 +6,7 @@
 #
 # usage: scripts/host/soak.sh [OPTIONS] [WORKLOAD]
 #   OPTIONS: [--variant LIST|all] [--devices N] [--jumps J] [--duration D]
-#            [--threads T] [--ops K] [--faults LIST|all|none] [--fault-every K]
+#            [--threads T] [--ops K] [--hotplug E] [--faults LIST|all|none] [--fault-every K]
 #            [--topology flat|switches] [--seed S] [--clock real|icount]
 #            [--smp N] [--out DIR] [--timeout SECS] [-v]
 #   WORKLOAD  a workload file whose [soak] section (its only section)
@@ -22,6 +22,7 @@
 #                 host time under --clock real, virtual time under icount
 #   --threads     writer threads of the stress between jumps (default 4)
 #   --ops         ops per thread between jumps (default 2000)
+#   --hotplug     hot-plug events beside the threads in every kernel (default 0)
 #   --faults      handover faults (`./lubench list faults`) that every
 #                 --fault-every-th jump carries, in turn (default all)
 #   --fault-every  default 4
@@ -104,6 +105,7 @@ jumps=""
 duration=""
 threads=4
 ops=2000
+hotplug=0
 faults=all
 fault_every=4
 topology=switches
@@ -121,6 +123,7 @@ while [ $# -gt 0 ]; do
 	--duration) duration=$2; shift ;;
 	--threads) threads=$2; shift ;;
 	--ops) ops=$2; shift ;;
+	--hotplug) hotplug=$2; shift ;;
 	--faults) faults=$2; shift ;;
 	--fault-every) fault_every=$2; shift ;;
 	--topology) topology=$2; shift ;;
@@ -230,6 +233,7 @@ fi
 	echo "SOAK=1"
 	echo "SOAK_THREADS=$threads"
 	echo "SOAK_OPS=$ops"
+	echo "SOAK_HOTPLUG=$hotplug"
 	echo "SOAK_SEED=$seed"
 	echo "SOAK_LIMIT_MS=$limit_ms"
 } >"$rundir/cycle.conf"
@@ -245,7 +249,7 @@ cycle_guest_files soak "$report"
 {
 	echo "run_id=$(basename "$out")"
 	echo "workload=${workload:+$(basename "$workload")}"
-	echo "command=scripts/host/soak.sh --variant $(echo $variants | tr ' ' ,) --devices $devices --jumps $jumps${duration:+ --duration $duration} --threads $threads --ops $ops --faults ${faults:+$(echo $faults | tr ' ' ,)}${faults:-none} --fault-every $fault_every --topology $topology --seed $seed --clock $clock"
+	echo "command=scripts/host/soak.sh --variant $(echo $variants | tr ' ' ,) --devices $devices --jumps $jumps${duration:+ --duration $duration} --threads $threads --ops $ops --hotplug $hotplug --faults ${faults:+$(echo $faults | tr ' ' ,)}${faults:-none} --fault-every $fault_every --topology $topology --seed $seed --clock $clock"
 	echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "git_commit=$commit"
 	echo "host_cpus=$(nproc)"

@@ -44,6 +44,8 @@ soak --threads 17
 refused "--threads 17" 2 "soak: --threads: 17 is out of range (1..16)"
 soak --ops 0
 refused "--ops 0" 2 "soak: --ops: 0 is out of range (1..1000000)"
+soak --hotplug 1001
+refused "--hotplug 1001" 2 "soak: --hotplug: 1001 is out of range (0..1000)"
 soak --fault-every 0
 refused "--fault-every 0" 2 "soak: --fault-every: 0 is out of range (1..1000)"
 soak --faults nofault
@@ -71,6 +73,9 @@ refused "an unknown key" 2 "$tmp/a.conf:3: unknown option \"devcies\""
 wlfile b "# a soak" "[soak]" "jumps = 0"
 soak "$tmp/b.conf"
 refused "a value out of range" 2 "$tmp/b.conf:3: --jumps: 0 is out of range (1..1000)"
+wlfile h "[soak]" "hotplug = -1"
+soak "$tmp/h.conf"
+refused "a negative hot-plug count" 2 "$tmp/h.conf:2: --hotplug: '-1' is not a number"
 wlfile c "[soak]" "duration = 10"
 soak "$tmp/c.conf"
 refused "a duration with no unit" 2 "$tmp/c.conf:2: --duration: '10' is not a number with ms, s, m or h (at most 24h)"
@@ -135,7 +140,7 @@ copy soak-fixture
 run "$report" "$run" "$out"
 check "fixture: passes" '[ "$rc" = 0 ] && grep -q "^verdict: pass" "$tmp/out"'
 check "fixture: 3 jump rows" '[ "$(grep -c "\"row\":\"jump\"" "$out/results.jsonl")" = 3 ]'
-check "fixture: the totals" 'total | grep -q "\"jumps\":3,\"planned\":3,\"stopped\":\"jumps\",\"ops\":3000,\"refused\":1323,\"faults_injected\":1,\"handovers_refused\":1,\"lost\":0,\"dmesg_dirty\":0,\"verdict\":\"pass\""'
+check "fixture: the totals" 'total | grep -q "\"jumps\":3,\"planned\":3,\"stopped\":\"jumps\",\"ops\":3000,\"refused\":1323,\"faults_injected\":1,\"handovers_refused\":1,\"lost\":0,\"hotplug_events\":0,\"hotplug_unplug_preserved\":0,\"sriov_switches\":0,\"dmesg_dirty\":0,\"verdict\":\"pass\""'
 check "fixture: CSV has the rows" '[ "$(grep -c . "$out/results.csv")" = 5 ]'
 check "fixture: meta.json" 'grep -q "\"schema\": \"lubench-soak-meta\"" "$out/meta.json"'
 

@@ -23,8 +23,13 @@ rm -rf "$out"
 mkdir -p "$build/soak-tests"
 
 rc=0
-"$top/scripts/host/soak.sh" --jumps 3 --devices 64 --threads 2 --ops 300 \
-	--fault-every 2 --timeout 900 --out "$out" >"$out.log" 2>&1 || rc=$?
+# The scenario from a workload file outside the repository, with the
+# hot-plug thread beside the writers (2 events of each kind per kernel).
+scen=$build/soak-tests/short.conf
+printf '%s\n' "# soak_short's scenario" "[soak]" "jumps = 3" "devices = 64" \
+	"threads = 2" "ops = 300" "hotplug = 4" "fault-every = 2" >"$scen"
+"$top/scripts/host/soak.sh" --timeout 900 --out "$out" "$scen" \
+	>"$out.log" 2>&1 || rc=$?
 if [ "$rc" = 4 ]; then
 	echo "1..0 # SKIP $(sed -n 's/^soak: SKIP: //p' "$out.log" | tail -n 1)"
 	exit 4
@@ -35,7 +40,7 @@ sed 's/^/# /' "$out.log"
 fail=""
 [ "$rc" = 0 ] || fail="lubench soak exited with $rc"
 total=$(grep '"row":"total"' "$out/results.jsonl" 2>/dev/null || true)
-for want in '"jumps":3,"planned":3,' '"faults_injected":1,"handovers_refused":1,"lost":0,"dmesg_dirty":0,"verdict":"pass"'; do
+for want in '"jumps":3,"planned":3,' '"faults_injected":1,"handovers_refused":1,"lost":0,"hotplug_events":6,' '"sriov_switches":6,"dmesg_dirty":0,"verdict":"pass"'; do
 	[ -n "$fail" ] || case "$total" in
 	*"$want"*) ;;
 	*) fail="the totals lack $want: $total" ;;
@@ -45,6 +50,10 @@ guest=$(sed -n 's/^guest run: \([^ ]*\) .*/\1/p' "$out.log")
 stress=$(grep -o '"type":"lubench-soak-stress"[^}]*' "$guest/results.txt" 2>/dev/null || true)
 [ -n "$fail" ] || [ "$(printf '%s\n' "$stress" | grep -c .)" = 3 ] ||
 	fail="$(printf '%s\n' "$stress" | grep -c .) stress rows, 3 expected"
+case "$total" in
+*'"hotplug_unplug_preserved":0,'*)
+	[ -n "$fail" ] || fail="no preserved hot-plugged device was unplugged: $total" ;;
+esac
 for key in ops_ioctl ops_batch ops_uring ops_uring_batch refused_einval refused_enodev; do
 	[ -n "$fail" ] || ! printf '%s\n' "$stress" | grep -q "\"$key\":0," ||
 		fail="a stress between jumps had no $key"
