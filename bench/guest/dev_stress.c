@@ -364,7 +364,7 @@ static void *hotplugger(void *arg)
 	struct ds_result *r = t->sh->res;
 	struct lubench_hotplug h;
 	struct lubench_devid dev;
-	uint32_t delta = 0;
+	uint32_t delta = 0, nvf;
 	unsigned int e;
 	struct lbdev d;
 	char name[32];
@@ -379,13 +379,11 @@ static void *hotplugger(void *arg)
 	}
 	for (e = 0; e < c->hotplug && !atomic_load(&t->sh->stop); e++) {
 		if (e % 2 && c->nr_vfs) {
-			LBDEV_INIT(&h);
-			h.flags = LUBENCH_HOTPLUG_VFS_OFF;
-			ret = lbdev_ioctl(&d, LUBENCH_IOC_HOTPLUG, &h);
-			if (ret || h.nr_added != c->nr_vfs) {
+			ret = lbdev_vfs_switch(&d, LUBENCH_HOTPLUG_VFS_OFF,
+					       &nvf);
+			if (ret || nvf != c->nr_vfs) {
 				violation(t, "hotplug: SR-IOV off: %d, %u VFs "
-					  "removed of %u", ret, h.nr_added,
-					  c->nr_vfs);
+					  "removed of %u", ret, nvf, c->nr_vfs);
 				break;
 			}
 			n = own_count(&d, 0, NULL);
@@ -395,15 +393,14 @@ static void *hotplugger(void *arg)
 					  c->nr_vfs);
 				break;
 			}
-			LBDEV_INIT(&h);
-			h.flags = LUBENCH_HOTPLUG_VFS_ON;
-			ret = lbdev_ioctl(&d, LUBENCH_IOC_HOTPLUG, &h);
+			ret = lbdev_vfs_switch(&d, LUBENCH_HOTPLUG_VFS_ON,
+					       &nvf);
 			n = ret ? ret : own_count(&d, 0, NULL);
-			if (ret || h.nr_added != c->nr_vfs ||
+			if (ret || nvf != c->nr_vfs ||
 			    (uint32_t)n != t->sh->n0) {
 				violation(t, "hotplug: SR-IOV on: %d, %u VFs "
 					  "of %u, %d devices of %u", ret,
-					  h.nr_added, c->nr_vfs, n, t->sh->n0);
+					  nvf, c->nr_vfs, n, t->sh->n0);
 				break;
 			}
 			r->hp_sriov++;

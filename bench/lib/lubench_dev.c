@@ -149,6 +149,18 @@ int lbdev_hotplug(struct lbdev *d, uint32_t nr, struct lubench_hotplug *out)
 	return ret;
 }
 
+int lbdev_vfs_switch(struct lbdev *d, uint32_t flags, uint32_t *nr)
+{
+	struct lubench_hotplug h;
+	int ret;
+
+	LBDEV_INIT(&h);
+	h.flags = flags;
+	ret = lbdev_ioctl(d, LUBENCH_IOC_HOTPLUG, &h);
+	*nr = h.nr_added;
+	return ret;
+}
+
 int lbdev_list(struct lbdev *d, uint32_t flags, struct lubench_devid **ids)
 {
 	return lbdev_list_refs(d, flags, ids, NULL);

@@ -58,6 +58,8 @@ int lbdev_batch(struct lbdev *d, struct lubench_op *ops, uint32_t nr,
 int lbdev_stats(struct lbdev *d, struct lubench_stats *s, bool reset);
 int lbdev_reset(struct lbdev *d, uint32_t flags);
 int lbdev_hotplug(struct lbdev *d, uint32_t nr, struct lubench_hotplug *out);
+/* SR-IOV off or on (LUBENCH_HOTPLUG_VFS_*): the VFs removed or added in @nr. */
+int lbdev_vfs_switch(struct lbdev *d, uint32_t flags, uint32_t *nr);
 
 /*
  * All devices the module sees (LUBENCH_LIST_* @flags), sorted by

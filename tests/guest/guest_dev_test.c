@@ -1402,19 +1402,6 @@ TEST_F_TIMEOUT(dev, unplug_preserved, 180)
 }
 
 
-/* SR-IOV off or on (LUBENCH_HOTPLUG_VFS_*): the VFs removed or added. */
-static int vfs_switch(struct lbdev *d, uint32_t flags, uint32_t *nr)
-{
-	struct lubench_hotplug h;
-	int ret;
-
-	LBDEV_INIT(&h);
-	h.flags = flags;
-	ret = xioctl(d->fd, LUBENCH_IOC_HOTPLUG, &h);
-	*nr = h.nr_added;
-	return ret;
-}
-
 /*
  * SR-IOV enabled after the table was sized: the VFs that appear take no
  * room (a VF is never preserved: -EINVAL), the capacity stays what the
@@ -1439,7 +1426,7 @@ TEST_F_TIMEOUT(dev, sriov_after_sizing, 180)
 	h.flags = LUBENCH_HOTPLUG_VFS_OFF | LUBENCH_HOTPLUG_VFS_ON;
 	EXPECT_EQ(-EINVAL, xioctl(self->d.fd, LUBENCH_IOC_HOTPLUG, &h));
 
-	ASSERT_EQ(0, vfs_switch(&self->d, LUBENCH_HOTPLUG_VFS_OFF, &nr));
+	ASSERT_EQ(0, lbdev_vfs_switch(&self->d, LUBENCH_HOTPLUG_VFS_OFF, &nr));
 	EXPECT_EQ(self->info.nr_vfs, nr);
 	n = lbdev_list(&self->d, 0, &ids);
 	EXPECT_EQ(self->nr - (int)self->info.nr_vfs, n);
@@ -1450,7 +1437,7 @@ TEST_F_TIMEOUT(dev, sriov_after_sizing, 180)
 	ASSERT_EQ(0, lbdev_info(&self->d, &in));
 	cap = in.capacity;
 
-	ASSERT_EQ(0, vfs_switch(&self->d, LUBENCH_HOTPLUG_VFS_ON, &nr));
+	ASSERT_EQ(0, lbdev_vfs_switch(&self->d, LUBENCH_HOTPLUG_VFS_ON, &nr));
 	EXPECT_EQ(self->info.nr_vfs, nr);
 	n = lbdev_list(&self->d, 0, &ids);
 	ASSERT_EQ(self->nr, n);
@@ -1486,7 +1473,7 @@ TEST_F_TIMEOUT(dev, sriov_after_sizing, 180)
 	free(ids);
 	/* Off again with the table full: only VFs go, nothing preserved. */
 	np = in.nr_preserved;
-	ASSERT_EQ(0, vfs_switch(&self->d, LUBENCH_HOTPLUG_VFS_OFF, &nr));
+	ASSERT_EQ(0, lbdev_vfs_switch(&self->d, LUBENCH_HOTPLUG_VFS_OFF, &nr));
 	ASSERT_EQ(0, lbdev_info(&self->d, &in));
 	EXPECT_EQ(np, in.nr_preserved);
 	/* RESET_HOTPLUG brings them back, as every fixture expects. */
