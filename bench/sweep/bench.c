@@ -1905,7 +1905,7 @@ int bench_main(int argc, char **argv)
 	print_table(&cfg, &topo, elapsed);
 	print_restore_summary(&cfg);
 	printf("\n");
-	if (findings_print(stdout, "lubench-bench", cfg.out, NULL, 96))
+	if (findings_print(stdout, "lubench-bench", cfg.out, NULL, 96, false))
 		lb_die(LB_EXIT_SYSTEM, "%s: the findings could not read the rows",
 		    cfg.out);
 	if (canary_spread(&lo, &hi) > 3)

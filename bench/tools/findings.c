@@ -623,17 +623,23 @@ static void fd_none(struct fd_out *o, unsigned int lines)
  * its counted fit next to it.
  */
 int findings_print(FILE *f, const char *prog, const char *bench_dir,
-		   const char *count_dir, int cols)
+		   const char *count_dir, int cols, bool brief)
 {
 	struct fd_set s[FD_NR_CLOCKS] = { };
 	struct fd_out o = { .f = f, .cols = cols };
+	const char *nw;
+	bool trim;
 	unsigned int lines;
 	int err = 0, c;
 
 	if (fd_read(&s[FD_WALL], prog, bench_dir, FD_WALL, &err) &&
 	    fd_read(&s[FD_COUNT], prog, count_dir, FD_COUNT, &err)) {
-		fprintf(f, "Findings (README.md \"Findings\"; [clock] of the rows "
-			"each is computed from):\n");
+		nw = fd_newest(&s[FD_COUNT]);
+		/* Brief: c as the counted fill and its fit alone, if counted. */
+		trim = brief && nw && fd_max_n(&s[FD_COUNT], "fill", nw);
+		fprintf(f, "Findings (README.md \"Findings\"%s; [clock] of the rows "
+			"each is computed from):\n", trim ? ", in full in "
+			"findings.txt" : "");
 		o.tag = 'a';
 		fd_none(&o, fd_finding(&o, fd_dup, s, true));
 		o.tag = 'b';
@@ -641,7 +647,8 @@ int findings_print(FILE *f, const char *prog, const char *bench_dir,
 		fd_none(&o, lines + fd_finding(&o, fd_growth, s, true));
 		o.tag = 'c';
 		lines = o.lines;
-		fd_finding(&o, fd_scan, s, false);
+		if (!trim)
+			fd_finding(&o, fd_scan, s, false);
 		fd_scan_brief(&o, &s[FD_COUNT]);
 		fd_done(&o);
 		fd_none(&o, o.lines - lines);

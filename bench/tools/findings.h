@@ -28,10 +28,13 @@ bool fd_fit_power(const double *n, const double *t, unsigned int nr,
  * Print the findings section to @f from @bench_dir's rows (a bench run:
  * results.jsonl) and @count_dir's (a count run), either NULL or without
  * rows, lines wrapped at @cols (96 in the summary, 72 in the report).
+ * @brief (the summary): finding c as the counted fill and its fit only,
+ * when there are counted fills; the wall-clock fill and the free list
+ * stay in the full findings (findings.txt, the report, lubench bench).
  * 0, or 2 when a row is malformed (the reason on stderr, @prog
  * naming the tool).
  */
 int findings_print(FILE *f, const char *prog, const char *bench_dir,
-		   const char *count_dir, int cols);
+		   const char *count_dir, int cols, bool brief);
 
 #endif /* LUBENCH_FINDINGS_H */

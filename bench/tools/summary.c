@@ -6,9 +6,11 @@
  * the counted instructions from count/; the comparisons with the
  * baseline and the cycles' table are the lines compare and the cycle
  * report printed, and the verdict is run.sh's verdict.txt.  The findings are
- * computed from the rows (findings.c).  At most ~60
- * lines: the full tables are in bench.txt, count.txt and cycle.txt (the
- * restore by wall clock and the cycle phases' legend too).
+ * computed from the rows (findings.c), c by counts alone when counted.
+ * About 60 lines (64 with the default workload, up to 6 more per
+ * comparison that marks points): the full tables are in bench.txt,
+ * count.txt and cycle.txt (the restore by wall clock and the cycle
+ * phases' legend too), the findings in full in findings.txt.
  *
  * usage: lubench-summary RUN_DIR [CYCLE_NOTE]
  *        lubench-summary --findings RUN_DIR
@@ -111,9 +113,8 @@ static int print_count(const char *dir)
 	if (!t.nr_size)
 		return 0;
 	rd_table_sort(&t);
-	printf("\nRestore in user space: retrieve the blob + one lookup per enumerated\n"
-	       "device in PCI enumeration order (N preserved of 2N); counted\n"
-	       "instructions (callgrind, exact), thousands:\n");
+	printf("\nRestore in user space: retrieve the blob + one lookup per device in PCI\n"
+	       "enumeration order (N preserved of 2N); counted instructions (callgrind), thousands:\n");
 	print_table(&t, 0.001);
 	jl_doc_free(&d.meta);
 	return 0;
@@ -157,7 +158,7 @@ static int print_lines(const char *path, bool (*keep)(const char *line),
  * compare's marked points (the mark column holds R or I), the first
  * SM_MARKED of them: the rest are counted, and compare-*.txt has all.
  */
-#define SM_MARKED	8
+#define SM_MARKED	5
 static unsigned int nr_marked;
 
 static bool marked(const char *line)
@@ -168,23 +169,39 @@ static bool marked(const char *line)
 }
 
 /*
- * The cycle report's table and findings: not its list of files, nor its
- * legend of the phases and the spread of exit + jump + boot (from
- * "exit: " to a blank line), which cycle.txt keeps.
+ * The cycle report's header, table and findings: not its first line
+ * (the section's title says it), nor its list of files, nor its legend
+ * of the phases and the spread of exit + jump + boot (from "exit: " to
+ * a blank line), which cycle.txt keeps.  Its "N of M cycles verified"
+ * goes into the title (sm_verified).
  */
 static bool in_cycle_table, in_legend;
+static char sm_verified[128];
 
 static bool cycle_table(const char *line)
 {
-	if (!strncmp(line, "lubench cycle", 13))
+	if (!strncmp(line, "lubench cycle", 13)) {
 		in_cycle_table = true;
-	else if (!strncmp(line, "results:", 8))
+		return false;
+	}
+	if (!strncmp(line, "results:", 8))
 		in_cycle_table = false;
 	if (in_cycle_table && !strncmp(line, "exit: ", 6))
 		in_legend = true;
 	else if (in_legend && !line[0])
 		in_legend = false;
+	if (in_cycle_table && strstr(line, " cycles verified")) {
+		snprintf(sm_verified, sizeof(sm_verified), "%s", line);
+		return false;
+	}
 	return in_cycle_table && !in_legend;
+}
+
+/* A first pass that only finds the "cycles verified" line. */
+static bool cycle_verified(const char *line)
+{
+	(void)cycle_table(line);
+	return false;
 }
 
 static bool every_line(const char *line)
@@ -207,7 +224,7 @@ static int print_compare(const char *path, const char *title)
 
 	ret = print_lines(path, no_line, false, last, sizeof(last));
 	if (!ret) {
-		printf("\n%s: %s\n", title, last);
+		printf("%-14s %s\n", title, last);
 		nr_marked = 0;
 		ret = print_lines(path, marked, false, NULL, 0);
 		if (!ret && nr_marked > SM_MARKED)
@@ -250,7 +267,7 @@ static int only_findings(const char *dir)
 	}
 	snprintf(bench, sizeof(bench), "%s/bench", dir);
 	snprintf(count, sizeof(count), "%s/count", dir);
-	ret = findings_print(f, "lubench-summary", bench, count, 72);
+	ret = findings_print(f, "lubench-summary", bench, count, 72, false);
 	fclose(f);
 	body = buf ? strchr(buf, '\n') : NULL;
 	if (!ret && body)
@@ -286,24 +303,29 @@ int main(int argc, char **argv)
 		snprintf(count, sizeof(count), "%s/count", dir);
 		printf("\n");
 		ret = findings_print(stdout, "lubench-summary", bench, count,
-				     96);
+				     96, true);
 	}
 	if (!ret && non_empty(dir, "cycle.txt", path, sizeof(path))) {
-		printf("\nLive update in the QEMU guest (kexec; blackout on the TSC):\n");
-		ret = print_lines(path, cycle_table, false, NULL, 0);
+		ret = print_lines(path, cycle_verified, false, NULL, 0);
+		in_cycle_table = in_legend = false;
+		printf("\nLive update in the QEMU guest (kexec; blackout on the TSC)%s%s:\n",
+		       sm_verified[0] ? ", " : "", sm_verified);
+		if (!ret)
+			ret = print_lines(path, cycle_table, false, NULL, 0);
 		printf("(the phases, and how much exit + jump + boot spread: "
 		       "%s)\n", path);
 	}
 	if (!ret && argc == 3 && argv[2][0])
 		printf("\nlive-update cycles: %s\n", argv[2]);
+	if (!ret && (non_empty(dir, "compare-count.txt", path, sizeof(path)) ||
+		     non_empty(dir, "compare-cycle.txt", path, sizeof(path))))
+		printf("\nAgainst results/baseline (lubench compare; every point: "
+		       "%s/compare-*.txt):\n", dir);
 	if (!ret && non_empty(dir, "compare-count.txt", path, sizeof(path)))
-		ret = print_compare(path, "Counts against results/baseline "
-				    "(lubench compare)");
+		ret = print_compare(path, "counts");
 	if (!ret && non_empty(dir, "compare-cycle.txt", path, sizeof(path)))
-		ret = print_compare(path, "icount cycles against "
-				    "results/baseline (lubench compare)");
+		ret = print_compare(path, "icount cycles");
 	if (!ret && non_empty(dir, "verdict.txt", path, sizeof(path))) {
-		printf("\n");
 		ret = print_lines(path, every_line, false, NULL, 0);
 	}
 	return ret;

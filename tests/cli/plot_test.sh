@@ -177,6 +177,37 @@ sed -e "s|^lubench run baseline$|lubench run sum|" \
 check "the summary: exit 0" '[ "$rc" = 0 ]'
 check "the summary reproduces results/baseline/summary.txt" \
 	'cmp -s "$tmp/want-summary" "$tmp/out"'
+# The comparisons' block: the tallies under one heading, the first 5
+# marked points of each, how many more and where, then the verdict.
+{
+	printf 'lubench compare: old -> new\ncounted instructions, instructions/op (exact)\n\n'
+	printf '           old            new    %%change     point\n'
+	for i in 1 2 3 4 5 6 7; do
+		printf '       100.000        110.000   +10.000%%  R  find-hit v%s n=16\n' "$i"
+	done
+	printf '        70.397         70.397    +0.000%%     find-hit linear n=16\n\n'
+	printf '7 regressions, 0 improvements, 1 unchanged\n'
+} >"$tmp/sum/compare-count.txt"
+printf 'lubench compare: old -> new\n\n0 regressions, 0 improvements, 40 unchanged\n' \
+	>"$tmp/sum/compare-cycle.txt"
+echo "verdict: REGRESSION against results/baseline in: count" >"$tmp/sum/verdict.txt"
+run "$summary" "$tmp/sum"
+check "comparisons: exit 0" '[ "$rc" = 0 ]'
+sed -n '/^Against results\/baseline/,$p' "$tmp/out" >"$tmp/cmp-block"
+check "comparisons: one heading, both tallies, the verdict last" \
+	'grep -qxF "Against results/baseline (lubench compare; every point: $tmp/sum/compare-*.txt):" "$tmp/cmp-block" &&
+	 grep -qx "counts  *7 regressions, 0 improvements, 1 unchanged" "$tmp/cmp-block" &&
+	 grep -qx "icount cycles  *0 regressions, 0 improvements, 40 unchanged" "$tmp/cmp-block" &&
+	 [ "$(tail -n 1 "$tmp/out")" = "verdict: REGRESSION against results/baseline in: count" ]'
+check "comparisons: the first 5 marked points, then how many more" \
+	'[ "$(grep -c " R  find-hit v" "$tmp/cmp-block")" = 5 ] &&
+	 grep -q " R  find-hit v5 n=16" "$tmp/cmp-block" &&
+	 grep -qxF "(and 2 more marked points: $tmp/sum/compare-count.txt)" "$tmp/cmp-block" &&
+	 ! grep -q "find-hit linear" "$tmp/cmp-block"'
+check "the summary with both comparisons: at most 70 lines" \
+	'[ "$(wc -l <"$tmp/out")" -le 70 ]'
+rm "$tmp/sum/compare-count.txt" "$tmp/sum/compare-cycle.txt" "$tmp/sum/verdict.txt"
+
 # A sweep of other ops only (workloads/plan.conf: restore): the summary
 # says it measured no find-hit and where its ops are, with no sweep
 # tables, and still computes the findings from the rows it has.

@@ -109,7 +109,8 @@ static char *flatten(char *s)
 
 /* What findings_print() writes for these rows (flattened); its status in
  * *@err. */
-static char *findings(const char *bench, const char *count, int *err)
+static char *findings_as(const char *bench, const char *count, bool brief,
+			 int *err)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -117,9 +118,14 @@ static char *findings(const char *bench, const char *count, int *err)
 
 	if (!f)
 		abort();
-	*err = findings_print(f, "findings_test", bench, count, 96);
+	*err = findings_print(f, "findings_test", bench, count, 96, brief);
 	fclose(f);
 	return flatten(buf);
+}
+
+static char *findings(const char *bench, const char *count, int *err)
+{
+	return findings_as(bench, count, false, err);
 }
 
 /* A run holding every op the findings read, at N = 1024 ... 8192. */
@@ -252,6 +258,27 @@ TEST(one_clock_per_line)
 	EXPECT_NE(strstr(cl, "N^1.00"), NULL) TH_LOG("%s", out);
 	EXPECT_NE(strstr(wl, "N^2.00"), NULL);
 	EXPECT_TRUE(strstr(wl, "N^2.00") < cl);
+	free(out);
+	/* Brief (the summary): c by the counts alone, the rest as in full. */
+	out = findings_as(w.dir, c.dir, true, &err);
+	ASSERT_EQ(err, 0);
+	EXPECT_EQ(strstr(out, "[wall clock] kho-blocks, N devices"), NULL)
+		TH_LOG("%s", out);
+	EXPECT_EQ(strstr(out, "a free list instead"), NULL) TH_LOG("%s", out);
+	EXPECT_NE(strstr(out, "c [counted instructions] kho-blocks, N devices"),
+		  NULL) TH_LOG("%s", out);
+	EXPECT_NE(strstr(out, "N^1.00"), NULL) TH_LOG("%s", out);
+	EXPECT_NE(strstr(out, "in full in findings.txt"), NULL);
+	EXPECT_NE(strstr(out, "b [devices] v2 sizes its table"), NULL)
+		TH_LOG("%s", out);
+	free(out);
+	/* Brief without counted fills: c by the wall clock, in full. */
+	out = findings_as(w.dir, NULL, true, &err);
+	ASSERT_EQ(err, 0);
+	EXPECT_NE(strstr(out, "c [wall clock] kho-blocks, N devices"), NULL)
+		TH_LOG("%s", out);
+	EXPECT_NE(strstr(out, "a free list instead"), NULL) TH_LOG("%s", out);
+	EXPECT_EQ(strstr(out, "in full in findings.txt"), NULL);
 	free(out);
 	rows_rm(&w);
 	rows_rm(&c);
