@@ -629,14 +629,14 @@ static void print_header(FILE *f, const struct run *r, const struct group *g,
 	fprintf(f, "%s\n", reps > 1 ? "medians over repetitions" :
 		"one jump each");
 	if (c0)
-		fprintf(f, "TSC %.3f MHz, constant_tsc %s, nonstop_tsc %s, clocksource %s; continuity %s\n",
+		fprintf(f, "TSC %.3f MHz, constant_tsc %s, nonstop_tsc %s, clocksource %s;\ncontinuity %s\n",
 			c0->khz / 1000, c0->restore.constant_tsc ? "yes" : "NO",
 			c0->restore.nonstop_tsc ? "yes" :
 			"no (TCG cannot offer it)", c0->restore.clocksource,
 			tsc_bad ? "FAILED on some cycles (no blackout for them)" :
 			run_icount(r) ?
-			"ok on every cycle (icount: checked by the 1 GHz calibration;\n"
-			"the host column is wall time and is not compared)" :
+			"ok on every cycle (icount: checked by the 1 GHz calibration;"
+			" the host column is wall time and is not compared)" :
 			"ok on every cycle, the host's clock agrees");
 }
 
