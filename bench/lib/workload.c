@@ -118,8 +118,19 @@ static int header(struct parser *p, unsigned int line, const char *s,
 	if (!is_name(s, n, WL_MAX_KEY))
 		return fail(p, line, "malformed section header");
 	st = stage_of(p, s, n);
-	if (!st)
-		return fail(p, line, "unknown section \"%.*s\"", (int)n, s);
+	if (!st) {
+		const struct lb_stage *const *k;
+		char names[160] = "";
+		size_t len = 0;
+
+		/* Name the sections this command reads: another command's
+		 * section ([soak] given to ./lubench run) is unknown here. */
+		for (k = p->stages; *k && len < sizeof(names); k++)
+			len += snprintf(names + len, sizeof(names) - len,
+					"%s[%s]", len ? ", " : "", (*k)->name);
+		return fail(p, line, "unknown section \"%.*s\" (this command "
+			    "reads %s)", (int)n, s, names);
+	}
 	for (i = 0; i < p->w->nr; i++)
 		if (p->w->s[i].stage == st)
 			return fail(p, line, "duplicate section \"%s\" (first "

@@ -58,7 +58,7 @@ refused_ab "a missing workload" \
 	"ab: $tmp/none.conf: cannot read the workload" "$A" "$A" "$tmp/none.conf"
 printf '[ab]\nrounds = 2\n[nope]\nx = 1\n' >"$tmp/w1.conf"
 refused_ab "an unknown section" \
-	"$tmp/w1.conf:3: unknown section \"nope\"" \
+	"$tmp/w1.conf:3: unknown section \"nope\" (this command reads [ab], [count], [bench], [cycle])" \
 	"$A" "$A" "$tmp/w1.conf"
 printf '[ab]\nrounds = 0\n[count]\nn = 16\n' >"$tmp/w2.conf"
 refused_ab "rounds = 0" \

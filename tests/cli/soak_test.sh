@@ -90,7 +90,7 @@ soak "$tmp/f.conf"
 refused "what the keys refuse together" 2 "$tmp/f.conf:1: [soak]: --clock icount runs one vCPU (--smp 1), not 2"
 wlfile g "[cycle]" "reps = 1"
 soak "$tmp/g.conf"
-refused "another stage's section" 2 "$tmp/g.conf:1: unknown section \"cycle\""
+refused "another stage's section" 2 "$tmp/g.conf:1: unknown section \"cycle\" (this command reads [soak])"
 wlfile h "# nothing"
 soak "$tmp/h.conf"
 check "no section: exit 2" '[ "$rc" = 2 ] && grep -q "^$tmp/h.conf" "$tmp/err"'

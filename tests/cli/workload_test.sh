@@ -80,7 +80,7 @@ bad "[bench]\nn = $(printf '%0300d' 1)\n" 2 'value of "n" too long (at most 255 
 bad "[bench]\n# $(printf '%02000d' 0)\n" 2 "line longer than 1024 bytes"
 bad '[bench]\nn = 1\00006\n' 2 "NUL byte"
 # Sections and keys against the stages' option tables.
-bad '[bnech]\nn = 16\n' 1 'unknown section "bnech"'
+bad '[bnech]\nn = 16\n' 1 'unknown section "bnech" (this command reads [bench], [cycle], [count], [ab], [stress], [soak])'
 bad '[bench]\nn = 16\n[cycle]\n[bench]\n' 4 'duplicate section "bench" (first at line 1)'
 bad '[cycle]\ndevcies = 4096\n' 2 'unknown option "devcies"'
 bad '[bench]\ndevices = 4096\n' 2 'unknown option "devices"'
@@ -115,7 +115,7 @@ run "$wl" check "$tmp/ab.conf"
 check "an ab workload checks" '[ "$rc" = 0 ]'
 run "$wl" check "$tmp/ab.conf" bench cycle
 check "check FILE bench cycle: refuses [count]" \
-	'[ "$rc" = 2 ] && [ "$(cat "$tmp/err")" = "$tmp/ab.conf:3: unknown section \"count\"" ]'
+	'[ "$rc" = 2 ] && [ "$(cat "$tmp/err")" = "$tmp/ab.conf:3: unknown section \"count\" (this command reads [bench], [cycle])" ]'
 run "$wl" check "$tmp/ab.conf" bench nope
 check "check FILE with no such stage: exit 2" '[ "$rc" = 2 ] && grep -q "no stage" "$tmp/err"'
 
@@ -148,6 +148,15 @@ LUBENCH_BUILD=$build LUBENCH_RESULTS="$tmp/results" \
 check "run.sh: a bad [count] value exits 2, names the line, runs nothing" \
 	'[ "$rc" = 2 ] && [ ! -e "$tmp/results" ] &&
 	 grep -qxF "$tmp/count.conf:4: --ops: 0 is out of range (1..1048576)" "$tmp/err"'
+
+# A soak scenario given to the main job: its [soak] is another command's.
+rc=0
+LUBENCH_BUILD=$build LUBENCH_RESULTS="$tmp/results" \
+	timeout 600 "$top/scripts/host/run.sh" "$top/workloads/soak.conf" \
+	>"$tmp/out" 2>"$tmp/err" || rc=$?
+check "run.sh: a [soak] section exits 2, names what run reads, runs nothing" \
+	'[ "$rc" = 2 ] && [ ! -e "$tmp/results" ] &&
+	 grep -qxF "$top/workloads/soak.conf:5: unknown section \"soak\" (this command reads [bench], [count], [stress], [cycle])" "$tmp/err"'
 
 # cycle.sh checks its command line with the same table, before anything.
 cyc() {
