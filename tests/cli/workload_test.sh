@@ -130,10 +130,14 @@ check "over 64 KiB: exit 2" '[ "$rc" = 2 ] && grep -qF "big.conf: larger than 65
 
 # The main job refuses a misspelled key of its last stage before the first.
 printf '[bench]\nn = 16\n\n[cycle]\ndevcies = 4096\n' >"$tmp/typo.conf"
-rc=0
-LUBENCH_BUILD=$build LUBENCH_RESULTS="$tmp/results" \
-	timeout 600 "$top/scripts/host/run.sh" "$tmp/typo.conf" \
-	>"$tmp/out" 2>"$tmp/err" || rc=$?
+# The main job on workload $1, its status in rc.
+mainjob() {
+	rc=0
+	LUBENCH_BUILD=$build LUBENCH_RESULTS="$tmp/results" \
+		timeout 600 "$top/scripts/host/run.sh" "$1" \
+		>"$tmp/out" 2>"$tmp/err" || rc=$?
+}
+mainjob "$tmp/typo.conf"
 check "run.sh: a misspelled key exits 2" '[ "$rc" = 2 ]'
 check "run.sh: names file, line and key" \
 	'grep -qxF "$tmp/typo.conf:5: unknown option \"devcies\"" "$tmp/err"'
@@ -141,19 +145,13 @@ check "run.sh: no stage ran, nothing written" \
 	'! grep -q "^== " "$tmp/err" && [ ! -e "$tmp/results" ]'
 # A value lubench count refuses: its own table, at its line.
 printf '[bench]\nn = 16\n[count]\nops = 0\n' >"$tmp/count.conf"
-rc=0
-LUBENCH_BUILD=$build LUBENCH_RESULTS="$tmp/results" \
-	timeout 600 "$top/scripts/host/run.sh" "$tmp/count.conf" \
-	>"$tmp/out" 2>"$tmp/err" || rc=$?
+mainjob "$tmp/count.conf"
 check "run.sh: a bad [count] value exits 2, names the line, runs nothing" \
 	'[ "$rc" = 2 ] && [ ! -e "$tmp/results" ] &&
 	 grep -qxF "$tmp/count.conf:4: --ops: 0 is out of range (1..1048576)" "$tmp/err"'
 
 # A soak scenario given to the main job: its [soak] is another command's.
-rc=0
-LUBENCH_BUILD=$build LUBENCH_RESULTS="$tmp/results" \
-	timeout 600 "$top/scripts/host/run.sh" "$top/workloads/soak.conf" \
-	>"$tmp/out" 2>"$tmp/err" || rc=$?
+mainjob "$top/workloads/soak.conf"
 check "run.sh: a [soak] section exits 2, names what run reads, runs nothing" \
 	'[ "$rc" = 2 ] && [ ! -e "$tmp/results" ] &&
 	 grep -qxF "$top/workloads/soak.conf:5: unknown section \"soak\" (this command reads [bench], [count], [stress], [cycle])" "$tmp/err"'
