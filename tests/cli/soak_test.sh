@@ -181,4 +181,23 @@ sed -i '/"lubench-dmesg"/{/"cycle":2,/s/"cycle":2,/"cycle":9,/}' "$run/results.t
 run "$report" "$run" "$out"
 check "a jump not in the plan: exit 2" '[ "$rc" = 2 ] && grep -q "is not a jump of the plan (1..3)" "$tmp/err"'
 
+copy soak-fixture
+sed -i '/"lubench-soak-clock"/{/"stage":2,/s/"stage":2,/"stage":0,/}' "$run/results.txt"
+run "$report" "$run" "$out"
+check "the soak's clock at stage 0: exit 2, FILE:LINE and why" \
+	'[ "$rc" = 2 ] && grep -qF "results.txt:8: \"stage\": 0 is not a jump of the plan or the one after it (1..4)" "$tmp/err"'
+
+copy soak-fixture
+sed -i '/"lubench-run"/s/"clock":"real"/"clock":"wall"/' "$run/results.txt"
+run "$report" "$run" "$out"
+check "a run on an unknown clock: exit 2" \
+	'[ "$rc" = 2 ] && grep -qF "results.txt:20: \"clock\": \"wall\" is not real or icount" "$tmp/err"'
+
+copy soak-fixture
+grep '"lubench-run"' "$run/results.txt" >"$tmp/run-line"
+cat "$tmp/run-line" >>"$run/results.txt"
+run "$report" "$run" "$out"
+check "a second lubench-run line: exit 2" \
+	'[ "$rc" = 2 ] && grep -qF "results.txt:21: a second lubench-run line" "$tmp/err"'
+
 tap_done

@@ -12,78 +12,13 @@
 #include <math.h>
 
 #include "cycle_report.h"
-#include "fuzz.h"
+#include "fuzz_sections.h"
 
 enum section { PLAN, META, RESULTS, CONSOLE, NR_SECTIONS };
 
-struct input {
-	const char *p, *end;
-	enum section s;
-};
-
-/* The next line of the current section, NUL-terminated; NULL at its end. */
-static char *next_line(struct input *in, size_t *len)
+static int read_line(void *ctx, unsigned int s, const char *line, size_t len)
 {
-	const char *nl;
-	char *line;
-
-	if (in->p >= in->end)
-		return NULL;
-	nl = memchr(in->p, '\n', in->end - in->p);
-	*len = (nl ? nl : in->end) - in->p;
-	if (*len == 2 && !memcmp(in->p, "--", 2)) {
-		in->p += 3;
-		in->s++;
-		return NULL;
-	}
-	line = fuzz_strdup((const uint8_t *)in->p, *len);
-	in->p += *len + 1;
-	return line;
-}
-
-static void check_entry(const struct cp_entry *e)
-{
-	FUZZ_CHECK(memchr(e->variant, '\0', sizeof(e->variant)) &&
-		   memchr(e->fault, '\0', sizeof(e->fault)) && e->variant[0] &&
-		   e->fault[0], "plan names");
-	FUZZ_CHECK(e->devices >= CP_MIN_DEVICES && e->devices <= CP_MAX_DEVICES &&
-		   e->preserve <= e->devices, "plan: N=%u M=%u", e->devices,
-		   e->preserve);
-}
-
-/* The plan section: 1..CP_MAX_CYCLES jumps, as cp_read() wants. */
-static int read_plan(struct input *in, struct cp_plan *p)
-{
-	char why[256] = "", *line;
-	struct cp_entry e;
-	size_t len;
-	int ret = 0;
-
-	memset(p, 0, sizeof(*p));
-	while (in->s == PLAN && (line = next_line(in, &len))) {
-		ret = memchr(line, '\0', len) ? -EINVAL :
-		      cp_parse_line(line, &e, why, sizeof(why));
-		free(line);
-		FUZZ_CHECK(ret == 1 || ret == 0 || ret == -EINVAL,
-			   "cp_parse_line: %d", ret);
-		if (ret < 0)
-			return ret;
-		if (!ret)
-			continue;
-		check_entry(&e);
-		if (p->nr == CP_MAX_CYCLES)
-			return -EINVAL;
-		p->e = realloc(p->e, (p->nr + 1) * sizeof(*p->e));
-		if (!p->e)
-			abort();
-		p->e[p->nr++] = e;
-	}
-	return p->nr ? 0 : -EINVAL;
-}
-
-static int read_line(struct run *r, enum section s, const char *line,
-		     size_t len)
-{
+	struct run *r = ctx;
 	char why[256] = "";
 	int ret;
 
@@ -118,7 +53,7 @@ static void check_cycle(const struct cycle *c, unsigned int i)
 
 	FUZZ_CHECK(c->k == i + 1 && c->rep >= 1 && c->rep <= c->k,
 		   "jump %u: k %u rep %u", i, c->k, c->rep);
-	check_entry(&c->plan);
+	fz_check_entry(&c->plan);
 	FUZZ_CHECK(host_time_ok(c->host_freeze) && host_time_ok(c->host_end) &&
 		   host_time_ok(c->host_boot), "jump %u: host time", i);
 	if (c->has_freeze)
@@ -162,30 +97,19 @@ static void check_run(const struct run *r, unsigned int jumps)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct input in = { (const char *)data, (const char *)data + size,
+	struct fz_input in = { (const char *)data, (const char *)data + size,
 			    PLAN };
 	struct run r = { .dir = "fuzz" };
 	struct cp_plan p;
 	int ret;
 
-	ret = read_plan(&in, &p);
+	ret = fz_read_plan(&in, &p);
 	if (!ret) {
 		ret = cr_set_plan(&r, &p);
 		FUZZ_CHECK(!ret, "cr_set_plan: %d", ret);
 	}
-	while (!ret && in.s < NR_SECTIONS) {
-		enum section s = in.s;
-		size_t len;
-		char *line = next_line(&in, &len);
-
-		if (!line) {
-			if (in.p >= in.end)
-				break;
-			continue;
-		}
-		ret = read_line(&r, s, line, len);
-		free(line);
-	}
+	if (!ret)
+		ret = fz_read_sections(&in, NR_SECTIONS, read_line, &r);
 	if (!ret)
 		check_run(&r, p.nr);
 	cp_free(&p);
