@@ -190,17 +190,15 @@ static bool cycle_table(const char *line)
 		in_legend = true;
 	else if (in_legend && !line[0])
 		in_legend = false;
-	if (in_cycle_table && strstr(line, " cycles verified")) {
-		snprintf(sm_verified, sizeof(sm_verified), "%s", line);
-		return false;
-	}
-	return in_cycle_table && !in_legend;
+	return in_cycle_table && !in_legend &&
+	       !strstr(line, " cycles verified");
 }
 
-/* A first pass that only finds the "cycles verified" line. */
+/* A first pass that only keeps the "N of M cycles verified" line. */
 static bool cycle_verified(const char *line)
 {
-	(void)cycle_table(line);
+	if (strstr(line, " cycles verified"))
+		snprintf(sm_verified, sizeof(sm_verified), "%s", line);
 	return false;
 }
 
@@ -307,7 +305,6 @@ int main(int argc, char **argv)
 	}
 	if (!ret && non_empty(dir, "cycle.txt", path, sizeof(path))) {
 		ret = print_lines(path, cycle_verified, false, NULL, 0);
-		in_cycle_table = in_legend = false;
 		printf("\nLive update in the QEMU guest (kexec; blackout on the TSC)%s%s:\n",
 		       sm_verified[0] ? ", " : "", sm_verified);
 		if (!ret)
