@@ -341,39 +341,6 @@ int cr_console_line(struct run *r, const char *line, char *why,
 		     k, why, whylen);
 }
 
-int cr_meta_line(struct run *r, const char *line, char *why, size_t whylen)
-{
-	const char *eq = strchr(line, '=');
-	size_t klen = eq ? (size_t)(eq - line) : 0;
-
-	if (!*line)
-		return 0;
-	if (!klen || strspn(line, "abcdefghijklmnopqrstuvwxyz_") != klen) {
-		snprintf(why, whylen, "want KEY=VALUE with KEY in [a-z_]");
-		return -EINVAL;
-	}
-	if (r->nr_meta == CR_MAX_META) {
-		snprintf(why, whylen, "more than %d entries", CR_MAX_META);
-		return -EINVAL;
-	}
-	r->meta_key[r->nr_meta] = strndup(line, klen);
-	r->meta_val[r->nr_meta] = strdup(eq + 1);
-	if (!r->meta_key[r->nr_meta] || !r->meta_val[r->nr_meta])
-		return -ENOMEM;
-	r->nr_meta++;
-	return 0;
-}
-
-const char *cr_meta(const struct run *r, const char *key)
-{
-	unsigned int i;
-
-	for (i = 0; i < r->nr_meta; i++)
-		if (!strcmp(r->meta_key[i], key))
-			return r->meta_val[i];
-	return NULL;
-}
-
 int cr_set_plan(struct run *r, const struct cp_plan *p)
 {
 	unsigned int i, j;
@@ -422,7 +389,7 @@ static int read_file(struct run *r, const char *name, enum cr_file kind,
 		else if (kind == CR_CONSOLE)
 			ret = cr_console_line(r, l.line, reason, sizeof(reason));
 		else
-			ret = cr_meta_line(r, l.line, reason, sizeof(reason));
+			ret = cm_line(&r->meta, l.line, reason, sizeof(reason));
 		if (ret == -ENOMEM)
 			snprintf(why, whylen, "out of memory");
 		else if (ret)
@@ -459,13 +426,8 @@ int cr_read_run(struct run *r, char *why, size_t whylen)
 
 void cr_free(struct run *r)
 {
-	unsigned int i;
-
-	for (i = 0; i < r->nr_meta; i++) {
-		free(r->meta_key[i]);
-		free(r->meta_val[i]);
-	}
+	cm_free(&r->meta);
 	free(r->c);
 	r->c = NULL;
-	r->nr = r->nr_meta = 0;
+	r->nr = 0;
 }

@@ -115,7 +115,7 @@ static bool bridges_ok(const struct run *r, const struct cycle *c, char *v,
 {
 	const struct pci_ser_ops *ops = pci_ser_variant(c->plan.variant);
 	const struct cr_restore *o = &c->restore;
-	const char *topo = cr_meta(r, "topology");
+	const char *topo = cm_get(&r->meta, "topology");
 
 	if (!o->has_bridges || !ops)
 		return true;
@@ -337,7 +337,7 @@ static const char *const columns[] = {
 
 static const char *accel(const struct run *r)
 {
-	const char *m = cr_meta(r, "accel");
+	const char *m = cm_get(&r->meta, "accel");
 
 	return r->g.has_run ? r->g.accel : m ? m : "unknown";
 }
@@ -345,7 +345,7 @@ static const char *accel(const struct run *r)
 /* The clock every time of the run is on: real (host-paced) or icount. */
 static const char *run_clock(const struct run *r)
 {
-	const char *m = cr_meta(r, "clock");
+	const char *m = cm_get(&r->meta, "clock");
 
 	return r->g.has_run ? r->g.clock : m ? m : "real";
 }
@@ -387,8 +387,8 @@ static void add_jump(struct res_row *row, const struct run *r,
 	res_add_str(row, "fault", c->plan.fault);
 	res_add_u64(row, "devices", c->plan.devices);
 	res_add_u64(row, "preserved", o ? endpoints(o) : 0);
-	res_add_str(row, "topology", cr_meta(r, "topology") ?
-		    cr_meta(r, "topology") : "flat");
+	res_add_str(row, "topology", cm_get(&r->meta, "topology") ?
+		    cm_get(&r->meta, "topology") : "flat");
 	res_add_u64(row, "bridges", o && o->has_bridges ? o->bridges : 0);
 	res_add_str(row, "accelerator", accel(r));
 	res_add_str(row, "clock", run_clock(r));
@@ -496,8 +496,8 @@ static int write_meta(const struct run *r, const char *out)
 	/* The machine that ran the emulator, as every result records it. */
 	topology_json_host(&j);
 	json_obj_begin(&j, "host");
-	for (i = 0; i < r->nr_meta; i++)
-		json_str(&j, r->meta_key[i], r->meta_val[i]);
+	for (i = 0; i < r->meta.nr; i++)
+		json_str(&j, r->meta.key[i], r->meta.val[i]);
 	json_obj_end(&j);
 	json_obj_end(&j);
 	if (ferror(f) | fclose(f))
@@ -810,7 +810,7 @@ int main(int argc, char **argv)
 		die("%s", why);
 	slash = strrchr(out, '/');
 	snprintf(r.run_id, sizeof(r.run_id), "%s",
-		 cr_meta(&r, "run_id") ? cr_meta(&r, "run_id") :
+		 cm_get(&r.meta, "run_id") ? cm_get(&r.meta, "run_id") :
 		 slash && slash[1] ? slash + 1 : out);
 
 	for (i = 0; i < r.nr; i++) {

@@ -12,11 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cycle_meta.h"
 #include "cycle_plan.h"
 
 #define CR_SCHEMA		"lubench-guest"
 #define CR_SCHEMA_VERSION	1
-#define CR_MAX_META		64
 
 /* lubench-cycle-freeze: what the old kernel reported at the freeze. */
 struct cr_freeze {
@@ -82,10 +82,7 @@ struct run {
 	unsigned int nr;
 	struct cr_guest g;
 	bool pending_preserve;		/* a preserve line waits for its freeze */
-	/* cycle.meta: KEY=VALUE lines from scripts/host/cycle.sh */
-	unsigned int nr_meta;
-	char *meta_key[CR_MAX_META];
-	char *meta_val[CR_MAX_META];
+	struct cycle_meta meta;		/* cycle.meta (scripts/host/cycle.sh) */
 };
 
 /* The plan's jumps into @r (before any other line is read). */
@@ -99,12 +96,9 @@ int cr_result_line(struct run *r, const char *line, size_t len, char *why,
 		   size_t whylen);
 int cr_console_line(struct run *r, const char *line, char *why,
 		    size_t whylen);
-int cr_meta_line(struct run *r, const char *line, char *why, size_t whylen);
 
 /* Read every file of the run directory; 0, or -errno with the reason. */
 int cr_read_run(struct run *r, char *why, size_t whylen);
 void cr_free(struct run *r);
-
-const char *cr_meta(const struct run *r, const char *key);
 
 #endif /* LUBENCH_CYCLE_REPORT_H */

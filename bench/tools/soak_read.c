@@ -252,35 +252,11 @@ int soak_result_line(struct soak *s, const char *line, size_t n, char *why,
 	return ret;
 }
 
-int soak_meta_line(struct soak *s, const char *line)
-{
-	const char *eq = strchr(line, '=');
-	char *k, *v;
-
-	if (!*line)
-		return 0;
-	if (!eq || eq == line || s->nr_meta == SOAK_MAX_META)
-		return -EINVAL;
-	k = strndup(line, eq - line);
-	v = strdup(eq + 1);
-	if (!k || !v) {
-		free(k);
-		free(v);
-		return -ENOMEM;
-	}
-	s->meta_key[s->nr_meta] = k;
-	s->meta_val[s->nr_meta++] = v;
-	return 0;
-}
-
 const char *soak_meta(const struct soak *s, const char *key)
 {
-	unsigned int i;
+	const char *v = cm_get(&s->meta, key);
 
-	for (i = 0; i < s->nr_meta; i++)
-		if (!strcmp(s->meta_key[i], key))
-			return s->meta_val[i];
-	return "";
+	return v ? v : "";
 }
 
 /* Why jump @j did not pass; NULL when it did. */
@@ -320,13 +296,8 @@ const char *soak_jump_fail(const struct soak_jump *j, char *buf, size_t len)
 
 void soak_free(struct soak *s)
 {
-	unsigned int i;
-
-	for (i = 0; i < s->nr_meta; i++) {
-		free(s->meta_key[i]);
-		free(s->meta_val[i]);
-	}
+	cm_free(&s->meta);
 	free(s->j);
 	s->j = NULL;
-	s->nr = s->nr_meta = 0;
+	s->nr = 0;
 }

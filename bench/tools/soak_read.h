@@ -12,9 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cycle_meta.h"
 #include "cycle_plan.h"
-
-#define SOAK_MAX_META	32
 
 struct soak_jump {
 	struct cp_entry plan;
@@ -38,8 +37,7 @@ struct soak {
 	/* stop_stage: the jump the clock found no time for, 1..nr + 1. */
 	uint64_t stop_stage, elapsed_ms, limit_ms, wall_ms, exit_rc;
 	char run_reason[128], clock[16];	/* clock: real or icount */
-	char *meta_key[SOAK_MAX_META], *meta_val[SOAK_MAX_META];
-	unsigned int nr_meta;
+	struct cycle_meta meta;			/* cycle.meta (soak.sh) */
 };
 
 /* The jumps of @p (1 or more), none of them seen yet: 0 or -ENOMEM. */
@@ -51,9 +49,6 @@ int soak_set_plan(struct soak *s, const struct cp_plan *p);
  */
 int soak_result_line(struct soak *s, const char *line, size_t n, char *why,
 		     size_t len);
-
-/* One line of cycle.meta: 0 (blank or KEY=VALUE), -EINVAL, -ENOMEM. */
-int soak_meta_line(struct soak *s, const char *line);
 
 /* The value of cycle.meta's @key, "" when it has none. */
 const char *soak_meta(const struct soak *s, const char *key);

@@ -44,12 +44,10 @@ static int read_lines(struct soak *s, const char *dir, const char *name,
 	while ((ret = lb_lines_next(&l)) > 0) {
 		ret = results ? soak_result_line(s, l.line, l.len, why,
 						 sizeof(why))
-			      : soak_meta_line(s, l.line);
+			      : cm_line(&s->meta, l.line, why, sizeof(why));
 		if (ret) {
 			if (ret == -ENOMEM)
 				snprintf(why, sizeof(why), "out of memory");
-			else if (!results)
-				snprintf(why, sizeof(why), "want KEY=VALUE");
 			snprintf(err, len, "%.300s:%u: %s", path, l.lineno, why);
 			break;
 		}
@@ -222,8 +220,8 @@ int main(int argc, char **argv)
 		json_obj_begin(&j, NULL);
 		json_str(&j, "schema", "lubench-soak-meta");
 		json_u64(&j, "schema_version", SOAK_SCHEMA_VERSION);
-		for (i = 0; i < s.nr_meta; i++)
-			json_str(&j, s.meta_key[i], s.meta_val[i]);
+		for (i = 0; i < s.meta.nr; i++)
+			json_str(&j, s.meta.key[i], s.meta.val[i]);
 		json_obj_end(&j);
 		fputc('\n', mf);
 		fclose(mf);

@@ -202,6 +202,14 @@ line=$(grep -n 'LUBENCH-FREEZE cycle=x1' "$run/console.log" | cut -d: -f1)
 bad "a marker without its number" \
 	"$run/console.log:$line: LUBENCH-FREEZE without a valid cycle="
 copy
+echo "Clock=icount" >>"$run/cycle.meta"
+bad "a cycle.meta key not in [a-z_]" \
+	"$run/cycle.meta:$(wc -l <"$run/cycle.meta"): want KEY=VALUE with KEY in [a-z_]"
+copy
+printf 'clock=icount\nclock=real\n' >>"$run/cycle.meta"
+bad "a cycle.meta key given twice" \
+	"$run/cycle.meta:$(wc -l <"$run/cycle.meta"): clock given twice"
+copy
 rm "$run/results.txt"
 mkdir "$run/results.txt"
 bad "results.txt a directory" "$run/results.txt: is a directory"

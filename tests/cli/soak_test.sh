@@ -200,4 +200,16 @@ run "$report" "$run" "$out"
 check "a second lubench-run line: exit 2" \
 	'[ "$rc" = 2 ] && grep -qF "results.txt:21: a second lubench-run line" "$tmp/err"'
 
+# cycle.meta has cycle.sh's reader (bench/lib/cycle_meta.c).
+copy soak-fixture
+echo "threads=2" >>"$run/cycle.meta"
+run "$report" "$run" "$out"
+check "a cycle.meta key given twice: exit 2, FILE:LINE and why" \
+	'[ "$rc" = 2 ] && grep -qF "cycle.meta:$(wc -l <"$run/cycle.meta"): threads given twice" "$tmp/err"'
+copy soak-fixture
+echo "no equals sign" >>"$run/cycle.meta"
+run "$report" "$run" "$out"
+check "a cycle.meta line without KEY=: exit 2 and why" \
+	'[ "$rc" = 2 ] && grep -qF "want KEY=VALUE with KEY in [a-z_]" "$tmp/err"'
+
 tap_done

@@ -26,7 +26,7 @@ static int read_line(void *ctx, unsigned int s, const char *line, size_t len)
 	if (memchr(line, '\0', len))
 		return -EINVAL;
 	if (s == META)
-		ret = cr_meta_line(r, line, why, sizeof(why));
+		ret = cm_line(&r->meta, line, why, sizeof(why));
 	else if (s == RESULTS)
 		ret = cr_result_line(r, line, len, why, sizeof(why));
 	else
@@ -82,10 +82,10 @@ static void check_run(const struct run *r, unsigned int jumps)
 	FUZZ_CHECK(r->nr == jumps, "%u jumps of %u planned", r->nr, jumps);
 	for (i = 0; i < r->nr; i++)
 		check_cycle(&r->c[i], i);
-	FUZZ_CHECK(r->nr_meta <= CR_MAX_META, "%u meta entries", r->nr_meta);
-	for (i = 0; i < r->nr_meta; i++)
-		FUZZ_CHECK(cr_meta(r, r->meta_key[i]),
-			   "meta \"%s\" not found again", r->meta_key[i]);
+	FUZZ_CHECK(r->meta.nr <= CM_MAX_META, "%u meta entries", r->meta.nr);
+	for (i = 0; i < r->meta.nr; i++)
+		FUZZ_CHECK(cm_get(&r->meta, r->meta.key[i]) == r->meta.val[i],
+			   "meta \"%s\" not found again", r->meta.key[i]);
 	FUZZ_CHECK(terminated(r->g.kernel, sizeof(r->g.kernel)) &&
 		   terminated(r->g.accel, sizeof(r->g.accel)) &&
 		   terminated(r->g.clock, sizeof(r->g.clock)) &&

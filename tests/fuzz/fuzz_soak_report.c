@@ -33,9 +33,10 @@ static int read_line(void *ctx, unsigned int sec, const char *line,
 	if (memchr(line, '\0', len))
 		return -EINVAL;
 	if (sec == META) {
-		ret = soak_meta_line(s, line);
+		ret = cm_line(&s->meta, line, why, sizeof(why));
 		FUZZ_CHECK(!ret || ret == -EINVAL || ret == -ENOMEM,
 			   "meta: %d", ret);
+		FUZZ_CHECK(ret != -EINVAL || why[0], "meta: no reason");
 		return ret;
 	}
 	ret = soak_result_line(s, line, len, why, sizeof(why));
@@ -91,12 +92,12 @@ static void check_soak(const struct soak *s, unsigned int jumps)
 	FUZZ_CHECK(s->nr == jumps, "%u jumps of %u planned", s->nr, jumps);
 	for (i = 0; i < s->nr; i++)
 		check_jump(&s->j[i], i);
-	FUZZ_CHECK(s->nr_meta <= SOAK_MAX_META, "%u meta entries", s->nr_meta);
-	for (i = 0; i < s->nr_meta; i++)
-		FUZZ_CHECK(s->meta_key[i][0] &&
-			   !strchr(s->meta_key[i], '=') &&
-			   soak_meta(s, s->meta_key[i]) != NULL,
-			   "meta \"%s\"", s->meta_key[i]);
+	FUZZ_CHECK(s->meta.nr <= CM_MAX_META, "%u meta entries", s->meta.nr);
+	for (i = 0; i < s->meta.nr; i++)
+		FUZZ_CHECK(s->meta.key[i][0] &&
+			   !strchr(s->meta.key[i], '=') &&
+			   soak_meta(s, s->meta.key[i]) == s->meta.val[i],
+			   "meta \"%s\"", s->meta.key[i]);
 	FUZZ_CHECK(!s->stopped_by_clock ||
 		   (s->stop_stage >= 1 && s->stop_stage <= (uint64_t)s->nr + 1),
 		   "the clock stopped at stage %llu of %u",
