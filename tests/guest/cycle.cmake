@@ -21,7 +21,11 @@ foreach(_mode survives refuses_bad_blob icount_exact bridges)
   set_tests_properties(cycle_${_mode} PROPERTIES
     SKIP_RETURN_CODE 4
     TIMEOUT ${_limit})
-  lubench_guest_test(cycle_${_mode} ${_cost_${_mode}})
+  if(_mode STREQUAL icount_exact)
+    lubench_guest_test(cycle_${_mode} ${_cost_${_mode}} CLOCK icount)
+  else()
+    lubench_guest_test(cycle_${_mode} ${_cost_${_mode}} CLOCK real)
+  endif()
 endforeach()
 
 # The report on a recorded run and broken copies of it: no QEMU needed.

@@ -30,22 +30,32 @@ function(lubench_ktap_entries ktap fixture)
   endforeach()
 endfunction()
 
-# A test that boots the QEMU guest: one at a time (RESOURCE_LOCK qemu),
-# but not alone: the tests that run no guest run beside it.  None of
-# them needs the whole machine (nothing asserts a wall-clock figure), and
-# every guest run's limits are minutes above its quiet time (the boots'
-# wall-clock limits 900 s), so a neighbour that slows a guest two or
-# three times fails nothing; icount guests count instructions and are
-# exact whatever the load.  The guests take most of the suite's time, so
-# one should always be running: ctest starts the tests others need first
-# (guest_dev and guest_fuzz set up the guest/* fixtures), then the
-# costliest test a slot can take, and a guest's COST is 1000 plus its
-# quiet time in seconds, above every other test's (the long ones have
-# their quiet times), so a freed slot goes to the next guest and the long
-# builds start beside the first guests.
+# A test that boots the QEMU guest.  The real-clock guests (two vCPUs
+# under multi-threaded TCG) run one at a time (RESOURCE_LOCK qemu); an
+# icount guest (CLOCK icount: one vCPU, one host thread) takes a lock of
+# its own, qemu_icount, so it runs beside them.  None of them needs the
+# whole machine (nothing asserts a wall-clock figure), and every guest
+# run's limits are minutes above its quiet time (the boots' wall-clock
+# limits 900 s), so a neighbour that slows a guest two or three times
+# fails nothing; icount guests count instructions and are exact whatever
+# the load.  The guests take most of the suite's time, one after another
+# they were its critical path (755 s of a 755 s ctest at 806089b, the
+# other slot idle for its last 300 s), so one should always be running:
+# ctest starts the tests others need first (guest_dev and guest_fuzz set
+# up the guest/* fixtures), then the costliest test a slot can take, and
+# a guest's COST is 1000 plus its quiet time in seconds, above every
+# other test's (the long ones have their quiet times), so a freed slot
+# goes to the next guest and the long builds start beside them.
 function(lubench_guest_test name quiet_s)
+  cmake_parse_arguments(PARSE_ARGV 2 _g "" CLOCK "")
   math(EXPR _cost "1000 + ${quiet_s}")
-  set_tests_properties(${name} PROPERTIES RESOURCE_LOCK qemu COST ${_cost})
+  set(_lock qemu)
+  if(_g_CLOCK STREQUAL icount)
+    set(_lock qemu_icount)
+  elseif(DEFINED _g_CLOCK AND NOT _g_CLOCK STREQUAL real)
+    message(FATAL_ERROR "lubench_guest_test(${name}): CLOCK real or icount, not ${_g_CLOCK}")
+  endif()
+  set_tests_properties(${name} PROPERTIES RESOURCE_LOCK ${_lock} COST ${_cost})
 endfunction()
 
 # One guest boot: runs guest_dev_test in QEMU with this build's
