@@ -7,10 +7,15 @@
  * may run in any order once one is punted to io-wq) no device appears
  * twice, so the expected results do not depend on the order either.
  * Besides its own endpoints a thread preserves VFs (always -EINVAL) and
- * names a device that does not exist (always -ENODEV).
+ * names a device that does not exist (always -ENODEV).  With allocation
+ * faults, a preserve or unpreserve may be -ENOMEM instead of its model's
+ * 0: then it must have changed nothing, so the model goes back, and the
+ * table's check at the end (against the models) shows whether it did.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -19,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dev_stress.h"
 #include "lubench_dev.h"
@@ -54,6 +60,7 @@ struct ds_shared {
 	 * the observer may see (UINT_MAX until the first event measured). */
 	uint32_t n0;
 	atomic_uint n_hi;
+	atomic_bool faults_stop;	/* the others are done */
 };
 
 struct ds_thread {
@@ -65,7 +72,7 @@ struct ds_thread {
 	uint8_t *preserved;		/* the model: one flag per own device */
 	uint64_t rng;
 	uint64_t ops, path_ops[DS_NR_PATHS];
-	uint64_t busy, noent, inval, nodev, observed;
+	uint64_t busy, noent, inval, nodev, nomem, observed;
 	int err;			/* -errno: could not run */
 };
 
@@ -113,6 +120,7 @@ static void count_refusal(struct ds_thread *t, int r)
 	case -ENOENT: t->noent++; break;
 	case -EINVAL: t->inval++; break;
 	case -ENODEV: t->nodev++; break;
+	case -ENOMEM: t->nomem++; break;
 	}
 }
 
@@ -247,6 +255,14 @@ static void *writer(void *arg)
 				count_refusal(t, ops[i].result);
 			if (ops[i].result == want[i])
 				continue;
+			/* An allocation made to fail: nothing happened. */
+			if (t->sh->cfg->fail_alloc && !want[i] &&
+			    ops[i].result == -ENOMEM &&
+			    ops[i].op != LUBENCH_OP_FIND) {
+				t->preserved[who[i]] =
+					ops[i].op == LUBENCH_OP_UNPRESERVE;
+				continue;
+			}
 			/* A VF while the hot-plug thread has SR-IOV off. */
 			if (t->sh->cfg->hotplug && want[i] == -EINVAL &&
 			    ops[i].result == -ENODEV)
@@ -432,6 +448,8 @@ static void *hotplugger(void *arg)
 		kept = !ret;
 		if (ret == -ENOSPC) {
 			r->hp_nospc++;
+		} else if (ret == -ENOMEM && c->fail_alloc) {
+			t->nomem++;
 		} else if (ret ||
 			   lbdev_dev_op(&d, LUBENCH_OP_FIND, dev.domain,
 					dev.bdf, NULL) != 1) {
@@ -459,6 +477,74 @@ static void *hotplugger(void *arg)
 	return NULL;
 }
 
+/* A number from one of the module's parameters' files; -errno. */
+static int64_t read_param(const char *path)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	return buf[0] >= '0' && buf[0] <= '9' ? (int64_t)strtoull(buf, NULL, 10)
+					       : -EIO;
+}
+
+static int write_param(const char *path, uint64_t v)
+{
+	char buf[32];
+	int fd, len, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", v);
+	if (write(fd, buf, len) != len)
+		ret = errno ? -errno : -EIO;
+	close(fd);
+	return ret;
+}
+
+/*
+ * The allocation faults' thread: whenever the module's countdown has
+ * fired (fail_alloc reads 0), it is armed again with 1..K, until the
+ * others are done; ds_run() disarms it and counts the failures.
+ */
+static void *faulter(void *arg)
+{
+	struct ds_thread *t = arg;
+	const struct ds_cfg *c = t->sh->cfg;
+	const struct timespec pause = { .tv_nsec = 200000 };
+	int64_t v;
+	int ret;
+
+	while (!atomic_load(&t->sh->faults_stop)) {
+		v = read_param(c->fail_alloc_param);
+		if (v < 0) {
+			t->err = (int)v;
+			break;
+		}
+		if (!v) {
+			ret = write_param(c->fail_alloc_param,
+					  1 + rnd(&t->rng) % c->fail_alloc);
+			if (ret) {
+				t->err = ret;
+				break;
+			}
+		}
+		nanosleep(&pause, NULL);
+	}
+	if (t->err)
+		atomic_store(&t->sh->stop, true);
+	return NULL;
+}
+
 static int cmp_id(const void *a, const void *b)
 {
 	const struct lubench_devid *x = a, *y = b;
@@ -471,7 +557,8 @@ static int cmp_id(const void *a, const void *b)
 int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 {
 	struct ds_shared sh = { .cfg = cfg, .res = res };
-	struct ds_thread th[DS_MAX_THREADS + 2], *obs, *hp = NULL;
+	struct ds_thread th[DS_MAX_THREADS + 3], *obs, *hp = NULL, *fa = NULL;
+	int64_t hits0 = 0, hits1;
 	uint32_t *order = NULL, i, k;
 	uint64_t seed = cfg->seed * 0x9e3779b97f4a7c15ULL + 1, t0;
 	unsigned int T = cfg->threads, started = 0;
@@ -480,7 +567,9 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 	memset(res, 0, sizeof(*res));
 	memset(th, 0, sizeof(th));
 	if (!T || T > DS_MAX_THREADS || cfg->nr_endpoints < T ||
-	    cfg->hotplug > DS_MAX_HOTPLUG)
+	    cfg->hotplug > DS_MAX_HOTPLUG || cfg->fail_alloc > DS_MAX_FAIL_ALLOC ||
+	    (cfg->fail_alloc && (!cfg->fail_alloc_param ||
+				 !cfg->fail_alloc_hits)))
 		return -EINVAL;
 	pthread_mutex_init(&sh.why_lock, NULL);
 	order = calloc(cfg->nr_endpoints, sizeof(*order));
@@ -531,7 +620,23 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 		}
 		sh.n0 = n;
 	}
+	atomic_init(&sh.faults_stop, false);
+	if (cfg->fail_alloc) {
+		hits0 = read_param(cfg->fail_alloc_hits);
+		if (hits0 < 0) {
+			ret = (int)hits0;
+			goto out;
+		}
+		fa = &th[T + 2];
+		fa->sh = &sh;
+		fa->idx = T + 2;
+		fa->rng = rnd(&seed) | 1;
+	}
 	t0 = now_ns();
+	if (fa && pthread_create(&fa->tid, NULL, faulter, fa)) {
+		ret = -EAGAIN;
+		goto out;
+	}
 	for (k = 0; k < T; k++) {
 		th[k].sh = &sh;
 		th[k].idx = k;
@@ -563,7 +668,21 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 	for (k = 0; k < started; k++)
 		pthread_join(th[k].tid, NULL);
 	res->wall_ns = now_ns() - t0;
-	for (k = 0; k <= T + 1; k++) {
+	if (fa) {
+		int r2;
+
+		atomic_store(&sh.faults_stop, true);
+		pthread_join(fa->tid, NULL);
+		r2 = write_param(cfg->fail_alloc_param, 0);
+		hits1 = read_param(cfg->fail_alloc_hits);
+		if (!r2 && hits1 < 0)
+			r2 = (int)hits1;
+		if (r2 && !ret)
+			ret = r2;
+		if (!r2)
+			res->alloc_faults = hits1 - hits0;
+	}
+	for (k = 0; k <= T + 2; k++) {
 		unsigned int p;
 
 		if (th[k].err && !ret)
@@ -575,6 +694,7 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 		res->refused_noent += th[k].noent;
 		res->refused_inval += th[k].inval;
 		res->refused_nodev += th[k].nodev;
+		res->refused_nomem += th[k].nomem;
 		res->observed += th[k].observed;
 		for (i = 0; k < T && i < th[k].nr_own; i++)
 			if (th[k].preserved[i])
@@ -582,12 +702,20 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 					th[k].own[i];
 	}
 	res->refused = res->refused_busy + res->refused_noent +
-		       res->refused_inval + res->refused_nodev;
+		       res->refused_inval + res->refused_nodev +
+		       res->refused_nomem;
+	/* Each failure reached one caller: none swallowed, none invented. */
+	if (!ret && fa && !res->lost && res->refused_nomem != res->alloc_faults) {
+		res->lost = true;
+		snprintf(res->why, sizeof(res->why), "%" PRIu64 " allocations "
+			 "made to fail, %" PRIu64 " ops saw -ENOMEM",
+			 res->alloc_faults, res->refused_nomem);
+	}
 	if (res->nr_preserved)
 		qsort(res->preserved, res->nr_preserved,
 		      sizeof(*res->preserved), cmp_id);
 out:
-	for (k = 0; k <= T + 1 && k <= DS_MAX_THREADS + 1; k++) {
+	for (k = 0; k <= T + 2 && k <= DS_MAX_THREADS + 2; k++) {
 		free(th[k].own);
 		free(th[k].preserved);
 	}

@@ -46,16 +46,30 @@ struct ds_cfg {
 	 * preserved, then removed; every other event SR-IOV off and on.
 	 */
 	unsigned int hotplug;
+	/*
+	 * Allocation faults while the writers run (0: none), by a thread of
+	 * their own: the module's fail_alloc countdown armed with 1..K
+	 * whenever it has fired, so one allocation of the pci_ser code in
+	 * every K or so fails.  The op it fails must be -ENOMEM with nothing
+	 * changed (the model goes back); every failure injected must reach
+	 * a caller, none swallowed.
+	 */
+	unsigned int fail_alloc;
+	const char *fail_alloc_param;	/* the module's parameters' files */
+	const char *fail_alloc_hits;
 };
 
 #define DS_HOTPLUG_NR	4
 #define DS_MAX_HOTPLUG	1000
+#define DS_MAX_FAIL_ALLOC	1000000
 
 struct ds_result {
 	uint64_t ops;			/* table ops issued, every thread */
 	uint64_t path_ops[DS_NR_PATHS];
 	uint64_t refused;		/* errors the model expected */
 	uint64_t refused_busy, refused_noent, refused_inval, refused_nodev;
+	uint64_t refused_nomem;		/* injected: the op left no trace */
+	uint64_t alloc_faults;		/* allocations the module failed */
 	uint64_t observed;		/* INFO / LIST / STATS by the observer */
 	/* The hot-plug thread: functions added (and removed), of them
 	 * preserved before they went, refused -ENOSPC (a table sized

@@ -83,6 +83,7 @@ static void usage(void)
 "        jump K of the plan as shell assignments (plan_variant=...)\n"
 "  soak-stress --variant NAME --list FILE [--threads T] [--ops K] [--seed S]\n"
 "              [--hotplug E]  E hot-plug events beside the threads\n"
+"              [--fail-alloc A]  one allocation in 1..A made to fail\n"
 "        [--cycle K]  T threads on their own endpoints by ioctl, batch,\n"
 "        uring_cmd and uring batch at once, K ops each, checked against\n"
 "        their models, then the whole table; the table to hand over to\n"
@@ -1630,9 +1631,11 @@ static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
 {
 	const char *variant = NULL, *list = NULL;
 	uint64_t threads = 4, ops = 2000, seed = 1, cycle = 0, hotplug = 0;
+	uint64_t fail_alloc = 0;
 	const struct sub_opt opts[] = {
 		{ "variant", SUB_STR, &variant },
 		{ "hotplug", SUB_NUM, &hotplug, 0, DS_MAX_HOTPLUG },
+		{ "fail-alloc", SUB_NUM, &fail_alloc, 0, DS_MAX_FAIL_ALLOC },
 		{ "threads", SUB_NUM, &threads, 1, DS_MAX_THREADS },
 		{ "ops", SUB_NUM, &ops, 1, 100000000 },
 		{ "seed", SUB_NUM, &seed, 0, UINT32_MAX },
@@ -1679,6 +1682,9 @@ static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
 	cfg.vfs = vfs;
 	cfg.nr_vfs = nvf;
 	cfg.hotplug = hotplug;
+	cfg.fail_alloc = fail_alloc;
+	cfg.fail_alloc_param = "/sys/module/lubench/parameters/fail_alloc";
+	cfg.fail_alloc_hits = "/sys/module/lubench/parameters/fail_alloc_hits";
 	ret = ds_run(&cfg, &res);
 	if (ret)
 		return fail("soak-stress", ret);
@@ -1727,6 +1733,9 @@ static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
 	res_add_u64(&r, "refused_enoent", res.refused_noent);
 	res_add_u64(&r, "refused_einval", res.refused_inval);
 	res_add_u64(&r, "refused_enodev", res.refused_nodev);
+	res_add_u64(&r, "refused_enomem", res.refused_nomem);
+	res_add_u64(&r, "fail_alloc", fail_alloc);
+	res_add_u64(&r, "alloc_faults", res.alloc_faults);
 	res_add_u64(&r, "hotplug_events", res.hp_events);
 	res_add_u64(&r, "hotplug_added", res.hp_added);
 	res_add_u64(&r, "hotplug_beside_writers", res.hp_beside);

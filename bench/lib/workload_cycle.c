@@ -259,6 +259,7 @@ const struct lb_stage cycle_stage = {
 #define SOAK_MAX_THREADS	16	/* lubench-dev soak-stress */
 #define SOAK_MAX_OPS		1000000
 #define SOAK_MAX_HOTPLUG	1000	/* DS_MAX_HOTPLUG, dev_stress.h */
+#define SOAK_MAX_FAIL_ALLOC	1000000	/* DS_MAX_FAIL_ALLOC, dev_stress.h */
 #define SOAK_MAX_DURATION_MS	(24ULL * 3600 * 1000)
 
 struct soak_cfg {
@@ -308,6 +309,7 @@ LB_OPT_NUM_SETTER(soak_set_threads, struct soak_cfg, threads, "--threads", 1,
 		  SOAK_MAX_THREADS)
 LB_OPT_NUM_CHECKER(soak_set_ops, "--ops", 1, SOAK_MAX_OPS)
 LB_OPT_NUM_CHECKER(soak_set_hotplug, "--hotplug", 0, SOAK_MAX_HOTPLUG)
+LB_OPT_NUM_CHECKER(soak_set_fail_alloc, "--fail-alloc", 0, SOAK_MAX_FAIL_ALLOC)
 
 static int soak_set_faults(void *ctx, const char *val, char *err, size_t len)
 {
@@ -335,6 +337,9 @@ static const struct lb_option soak_options[] = {
 	{ "hotplug", "E", "hot-plug events beside the threads in every "
 	  "kernel (default 0):\nfunctions added, one preserved, removed; "
 	  "SR-IOV off and on", .set = soak_set_hotplug },
+	{ "fail-alloc", "A", "A > 0: one allocation of the module's table "
+	  "code in\nevery 1..A fails while the threads run (default 0)",
+	  .set = soak_set_fail_alloc },
 	{ "faults", "LIST", "handover faults, in turn, or all (default) or "
 	  "none:", fault_choices, .set = soak_set_faults },
 	{ "fault-every", "K", "every K-th jump carries a fault (default 4)",

@@ -69,6 +69,8 @@ static int read_stress(struct soak *s, const struct jl_obj *o, char *why,
 	    maybe(o, "hotplug_unplug_preserved", &j->hp_unplug_preserved,
 		  why, len) ||
 	    maybe(o, "sriov_switches", &j->sriov, why, len) ||
+	    maybe(o, "alloc_faults", &j->alloc_faults, why, len) ||
+	    maybe(o, "refused_enomem", &j->refused_nomem, why, len) ||
 	    jl_need_u64(o, "lost", 1, &lost, why, len) ||
 	    jl_need_text(o, "why", j->why, sizeof(j->why), why, len))
 		return -EINVAL;

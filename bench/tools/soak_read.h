@@ -22,6 +22,9 @@ struct soak_jump {
 	uint64_t ops, refused, preserved, entries, bridges, threads;
 	/* The hot-plug thread's (0 in rows written before it existed). */
 	uint64_t hp_events, hp_unplug_preserved, sriov;
+	/* Allocations the module failed during the stress, and the ops
+	 * that saw -ENOMEM (0 in rows written before they existed). */
+	uint64_t alloc_faults, refused_nomem;
 	char why[160];			/* the stress's, or the restore's */
 	uint64_t handed;		/* entries the freeze handed over */
 	bool restore_pass, refused_handover;

@@ -64,7 +64,8 @@ static const char *const columns[] = {
 	"handover", "dmesg_clean", "verdict", "why", "jumps", "planned",
 	"stopped", "faults_injected", "handovers_refused", "lost",
 	"hotplug_events", "hotplug_unplug_preserved", "sriov_switches",
-	"dmesg_dirty", "clock", "guest_ms", "wall_ms", NULL,
+	"dmesg_dirty", "clock", "guest_ms", "wall_ms", "alloc_faults",
+	"refused_enomem", NULL,
 };
 
 int main(int argc, char **argv)
@@ -75,9 +76,10 @@ int main(int argc, char **argv)
 	struct cp_plan p;
 	char err[512] = "", buf[200];
 	uint64_t ops = 0, refused = 0, faults = 0, refusals = 0, lost = 0,
-		 dirty = 0, hp = 0, hp_unpres = 0, sriov = 0, expect;
+		 dirty = 0, hp = 0, hp_unpres = 0, sriov = 0, afaults = 0,
+		 nomem = 0, expect;
 	unsigned int i, done = 0, failed = 0;
-	const char *run_id, *stopped;
+	const char *run_id, *stopped, *fa;
 	FILE *txt, *mf;
 
 	if (argc != 3) {
@@ -136,6 +138,8 @@ int main(int argc, char **argv)
 		hp += j->hp_events;
 		hp_unpres += j->hp_unplug_preserved;
 		sriov += j->sriov;
+		afaults += j->alloc_faults;
+		nomem += j->refused_nomem;
 		lost += (j->stress_lost || (j->has_restore && !j->restore_pass));
 		dirty += j->dmesg_freeze == 0 || j->dmesg_restore == 0;
 		res_row_reset(&r);
@@ -160,6 +164,8 @@ int main(int argc, char **argv)
 		res_add_str(&r, "verdict", why ? "fail" : "pass");
 		res_add_str(&r, "why", why ? why : "");
 		res_add_str(&r, "clock", s.clock);
+		res_add_u64(&r, "alloc_faults", j->alloc_faults);
+		res_add_u64(&r, "refused_enomem", j->refused_nomem);
 		res_write(&w, &r);
 		fprintf(txt, "%-5u %-10s %-9s %8" PRIu64 " %8" PRIu64 " %6"
 			PRIu64 " %7" PRIu64 "  %-9s %-5s %s%s%s\n", i + 1,
@@ -192,6 +198,8 @@ int main(int argc, char **argv)
 	res_add_str(&r, "clock", s.clock);
 	res_add_u64(&r, "guest_ms", s.elapsed_ms);
 	res_add_u64(&r, "wall_ms", s.wall_ms);
+	res_add_u64(&r, "alloc_faults", afaults);
+	res_add_u64(&r, "refused_enomem", nomem);
 	res_write(&w, &r);
 	fprintf(txt, "soak: %u jumps of %u planned (stopped: %s), %" PRIu64
 		" ops, %" PRIu64 " refused as the model said, %" PRIu64
@@ -203,6 +211,12 @@ int main(int argc, char **argv)
 			"(%" PRIu64 " preserved devices unplugged, unpreserved "
 			"as they went), SR-IOV off and on %" PRIu64 " times\n",
 			hp, hp_unpres, sriov);
+	fa = soak_meta(&s, "fail_alloc");
+	if (afaults || (fa[0] && strcmp(fa, "0")))
+		fprintf(txt, "allocation faults beside the stress (fail-alloc "
+			"%s): %" PRIu64 " allocations of the module's table code "
+			"failed, %" PRIu64 " ops -ENOMEM with nothing changed\n",
+			fa[0] ? fa : "?", afaults, nomem);
 	fprintf(txt, "clock: %s; guest TSC since the first stress %" PRIu64
 		" ms%s, host wall %" PRIu64 " ms\n", s.clock, s.elapsed_ms,
 		!strcmp(s.clock, "icount") ? " (icount virtual time)" : "",

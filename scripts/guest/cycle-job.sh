@@ -39,6 +39,7 @@ SOAK=0
 SOAK_THREADS=4
 SOAK_OPS=2000
 SOAK_HOTPLUG=0
+SOAK_FAIL_ALLOC=0
 SOAK_SEED=1
 SOAK_LIMIT_MS=0
 # shellcheck source=/dev/null
@@ -151,7 +152,8 @@ if [ "$stage" -le "$nr" ]; then
 		: >"$list"
 	elif [ "$SOAK" = 1 ]; then
 		lubench-dev soak-stress --variant "$v" --threads "$SOAK_THREADS" \
-			--ops "$SOAK_OPS" --hotplug "$SOAK_HOTPLUG" --seed "$((SOAK_SEED + stage))" \
+			--ops "$SOAK_OPS" --hotplug "$SOAK_HOTPLUG" \
+			--fail-alloc "$SOAK_FAIL_ALLOC" --seed "$((SOAK_SEED + stage))" \
 			--cycle "$stage" --list "$list" >"$res" || {
 			# No jump with a table the models do not know.
 			fail "cycle $stage ($v): the stress scenario lost"

@@ -6,7 +6,7 @@
 #
 # usage: scripts/host/soak.sh [OPTIONS] [WORKLOAD]
 #   OPTIONS: [--variant LIST|all] [--devices N] [--jumps J] [--duration D]
-#            [--threads T] [--ops K] [--hotplug E] [--faults LIST|all|none] [--fault-every K]
+#            [--threads T] [--ops K] [--hotplug E] [--fail-alloc A] [--faults LIST|all|none] [--fault-every K]
 #            [--topology flat|switches] [--seed S] [--clock real|icount]
 #            [--smp N] [--out DIR] [--timeout SECS] [-v]
 #   WORKLOAD  a workload file whose [soak] section (its only section)
@@ -23,6 +23,8 @@
 #   --threads     writer threads of the stress between jumps (default 4)
 #   --ops         ops per thread between jumps (default 2000)
 #   --hotplug     hot-plug events beside the threads in every kernel (default 0)
+#   --fail-alloc  A > 0: while the threads run, one allocation of the
+#                 module's table code in every 1..A fails (default 0: none)
 #   --faults      handover faults (`./lubench list faults`) that every
 #                 --fault-every-th jump carries, in turn (default all)
 #   --fault-every  default 4
@@ -106,6 +108,7 @@ duration=""
 threads=4
 ops=2000
 hotplug=0
+fail_alloc=0
 faults=all
 fault_every=4
 topology=switches
@@ -124,6 +127,7 @@ while [ $# -gt 0 ]; do
 	--threads) threads=$2; shift ;;
 	--ops) ops=$2; shift ;;
 	--hotplug) hotplug=$2; shift ;;
+	--fail-alloc) fail_alloc=$2; shift ;;
 	--faults) faults=$2; shift ;;
 	--fault-every) fault_every=$2; shift ;;
 	--topology) topology=$2; shift ;;
@@ -234,6 +238,7 @@ fi
 	echo "SOAK_THREADS=$threads"
 	echo "SOAK_OPS=$ops"
 	echo "SOAK_HOTPLUG=$hotplug"
+	echo "SOAK_FAIL_ALLOC=$fail_alloc"
 	echo "SOAK_SEED=$seed"
 	echo "SOAK_LIMIT_MS=$limit_ms"
 } >"$rundir/cycle.conf"
@@ -249,7 +254,7 @@ cycle_guest_files soak "$report"
 {
 	echo "run_id=$(basename "$out")"
 	echo "workload=${workload:+$(basename "$workload")}"
-	echo "command=scripts/host/soak.sh --variant $(echo $variants | tr ' ' ,) --devices $devices --jumps $jumps${duration:+ --duration $duration} --threads $threads --ops $ops --hotplug $hotplug --faults ${faults:+$(echo $faults | tr ' ' ,)}${faults:-none} --fault-every $fault_every --topology $topology --seed $seed --clock $clock"
+	echo "command=scripts/host/soak.sh --variant $(echo $variants | tr ' ' ,) --devices $devices --jumps $jumps${duration:+ --duration $duration} --threads $threads --ops $ops --hotplug $hotplug --fail-alloc $fail_alloc --faults ${faults:+$(echo $faults | tr ' ' ,)}${faults:-none} --fault-every $fault_every --topology $topology --seed $seed --clock $clock"
 	echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "git_commit=$commit"
 	echo "host_cpus=$(nproc)"
@@ -258,6 +263,7 @@ cycle_guest_files soak "$report"
 	echo "duration_ms=$limit_ms"
 	echo "threads=$threads"
 	echo "ops=$ops"
+	echo "fail_alloc=$fail_alloc"
 	echo "topology=$topology"
 } >"$rundir/cycle.meta"
 

@@ -46,6 +46,10 @@ soak --ops 0
 refused "--ops 0" 2 "soak: --ops: 0 is out of range (1..1000000)"
 soak --hotplug 1001
 refused "--hotplug 1001" 2 "soak: --hotplug: 1001 is out of range (0..1000)"
+soak --fail-alloc 1000001
+refused "--fail-alloc 1000001" 2 "soak: --fail-alloc: 1000001 is out of range (0..1000000)"
+soak --fail-alloc x
+refused "--fail-alloc x" 2 "soak: --fail-alloc: 'x' is not a number"
 soak --fault-every 0
 refused "--fault-every 0" 2 "soak: --fault-every: 0 is out of range (1..1000)"
 soak --faults nofault

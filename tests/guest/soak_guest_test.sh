@@ -27,7 +27,8 @@ rc=0
 # hot-plug thread beside the writers (2 events of each kind per kernel).
 scen=$build/soak-tests/short.conf
 printf '%s\n' "# soak_short's scenario" "[soak]" "jumps = 3" "devices = 64" \
-	"threads = 2" "ops = 300" "hotplug = 4" "fault-every = 2" >"$scen"
+	"threads = 2" "ops = 300" "hotplug = 4" "fault-every = 2" \
+	"fail-alloc = 1" >"$scen"
 "$top/scripts/host/soak.sh" --timeout 900 --out "$out" "$scen" \
 	>"$out.log" 2>&1 || rc=$?
 if [ "$rc" = 4 ]; then
@@ -58,6 +59,15 @@ for key in ops_ioctl ops_batch ops_uring ops_uring_batch refused_einval refused_
 	[ -n "$fail" ] || ! printf '%s\n' "$stress" | grep -q "\"$key\":0," ||
 		fail="a stress between jumps had no $key"
 done
+# fail-alloc 1: the module's next table allocation fails whenever the
+# last one did; every kernel makes its table at least once, and each
+# failure reached exactly one op (the guest's stress checks it).
+af=$(printf '%s\n' "$total" | sed -n 's/.*"alloc_faults":\([0-9]*\),"refused_enomem":\([0-9]*\).*/\1 \2/p')
+[ -n "$fail" ] || case "$af" in
+"0 "* | "") fail="no allocation fault injected: $total" ;;
+*) [ "${af% *}" = "${af#* }" ] ||
+	fail="$af: allocations failed and ops that saw -ENOMEM differ" ;;
+esac
 if [ -n "$fail" ]; then
 	echo "not ok 1 soak_short # $fail"
 	exit 1
