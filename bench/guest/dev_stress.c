@@ -28,6 +28,7 @@
 
 #include "dev_stress.h"
 #include "lubench_dev.h"
+#include "numparse.h"
 
 /* A domain no module or firmware makes: every op on it is -ENODEV. */
 #define DS_NO_DOMAIN	0xfffffff0u
@@ -480,6 +481,7 @@ static void *hotplugger(void *arg)
 /* A number from one of the module's parameters' files; -errno. */
 static int64_t read_param(const char *path)
 {
+	uint64_t v;
 	char buf[32];
 	ssize_t n;
 	int fd;
@@ -489,11 +491,12 @@ static int64_t read_param(const char *path)
 		return -errno;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (n <= 0)
+	if (n <= 0 || buf[n - 1] != '\n')
 		return -EIO;
-	buf[n] = '\0';
-	return buf[0] >= '0' && buf[0] <= '9' ? (int64_t)strtoull(buf, NULL, 10)
-					       : -EIO;
+	buf[n - 1] = '\0';
+	if (lb_parse_u64(buf, 0, INT64_MAX, &v))
+		return -EIO;
+	return (int64_t)v;
 }
 
 static int write_param(const char *path, uint64_t v)
@@ -558,7 +561,7 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 {
 	struct ds_shared sh = { .cfg = cfg, .res = res };
 	struct ds_thread th[DS_MAX_THREADS + 3], *obs, *hp = NULL, *fa = NULL;
-	int64_t hits0 = 0, hits1;
+	int64_t hits0 = 0;
 	uint32_t *order = NULL, i, k;
 	uint64_t seed = cfg->seed * 0x9e3779b97f4a7c15ULL + 1, t0;
 	unsigned int T = cfg->threads, started = 0;
@@ -669,6 +672,7 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 		pthread_join(th[k].tid, NULL);
 	res->wall_ns = now_ns() - t0;
 	if (fa) {
+		int64_t hits1;
 		int r2;
 
 		atomic_store(&sh.faults_stop, true);
