@@ -137,6 +137,7 @@ icount_check() {
 			printf "lookups do not rank none < cursor < linear: %s %s %s\n", lk["none"], lk["cursor"], lk["linear"]
 	}'
 }
+
 # The kexec loads of an icount run, in guest time from the console: each
 # within 1.5 times the first. The next initrd goes away from the running
 # kernel's own (scripts/guest/guest-init.sh); where it went on top of
@@ -160,7 +161,6 @@ load_check() {
 			print "fewer than two kexec loads on the console"
 	}'
 }
-
 
 rc=0
 "$top/scripts/host/cycle.sh" "$@" --devices 256 --preserve 100 --no-warmup \
