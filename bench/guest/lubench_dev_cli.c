@@ -73,9 +73,11 @@ static void usage(void)
 "        refcounted rules, with their refcounts (\"DDDD:BB:DD.F REF\")\n"
 "  cycle-freeze [--none] [--fault FAULT] [--cycle K] [--list FILE]\n"
 "        hand the table over for kexec (JSON on stdout, marker on stderr)\n"
-"  cycle-restore [--list FILE] [--expect ok|refused] [--cycle K]\n"
-"        after the jump: retrieve FILE's devices, finish, verify the\n"
-"        set and every refcount (JSON)\n"
+"  cycle-restore [--list FILE] [--missing FILE] [--expect ok|refused]\n"
+"                [--cycle K]\n"
+"        after the jump: retrieve the list's devices, finish, verify the\n"
+"        set and every refcount (JSON); --missing: the devices of the\n"
+"        list this kernel does not have (soak-stress --keep-plugged)\n"
 "  guest-info                the guest's kernel and CPU model (JSON)\n"
 "  cycle-plan --plan FILE --kexec-checks 0|1\n"
 "        check the plan; its line for the results (JSON)\n"
@@ -84,6 +86,8 @@ static void usage(void)
 "  soak-stress --variant NAME --list FILE [--threads T] [--ops K] [--seed S]\n"
 "              [--hotplug E]  E hot-plug events beside the threads\n"
 "              [--fail-alloc A]  one allocation in 1..A made to fail\n"
+"              [--keep-plugged FILE]  then one function hot-plugged,\n"
+"              preserved and kept for the jump; FILE lists it\n"
 "        [--cycle K]  T threads on their own endpoints by ioctl, batch,\n"
 "        uring_cmd and uring batch at once, K ops each, checked against\n"
 "        their models, then the whole table; the table to hand over to\n"
@@ -566,7 +570,7 @@ struct sub_opt {
 	uint64_t min, max;
 };
 
-#define SUB_MAX_OPTS	8
+#define SUB_MAX_OPTS	16
 #define SUB_BASE	0x100
 
 /*
@@ -584,6 +588,12 @@ static void sub_args(const struct sub_opt *opts, int argc, char **argv)
 		lo[i] = (struct option){ opts[i].name,
 			opts[i].kind == SUB_FLAG ? no_argument :
 			required_argument, NULL, SUB_BASE + i };
+	/* A table longer than lo[] is this program's bug: say so. */
+	if (opts[i].name) {
+		fprintf(stderr, "lubench-dev: more than %d options for %s: "
+			"raise SUB_MAX_OPTS\n", SUB_MAX_OPTS, argv[0]);
+		exit(3);
+	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (c < SUB_BASE)
@@ -1290,6 +1300,13 @@ struct restore {
 	struct lubench_devid *set;	/* the list that came across */
 	uint16_t *refs;			/* the refcount of each */
 	int n;
+	/*
+	 * What this kernel is to mark: the list but the devices --missing
+	 * names (a copy then, else the list itself), and their refcounts.
+	 */
+	struct lubench_devid *want;
+	uint16_t *wrefs;
+	int nw;
 	struct lubench_cycle cy;
 	struct lubench_info in;
 	struct lubench_retrieve r;
@@ -1305,10 +1322,11 @@ struct restore {
 };
 
 static void restore_args(int argc, char **argv, struct restore *rs,
-			 const char **list)
+			 const char **list, const char **missing)
 {
 	const struct sub_opt opts[] = {
 		{ "list", SUB_STR, list },
+		{ "missing", SUB_STR, missing },
 		{ "expect", SUB_STR, &rs->expect },
 		{ "cycle", SUB_NUM, &rs->cycle, 0, UINT32_MAX },
 		{ }
@@ -1373,7 +1391,7 @@ static int restore_retrieve(struct lbdev *d, struct restore *rs)
 
 /*
  * Every entry that came across, endpoint or bridge, with the refcount the
- * list says (marked and listed are the same sorted set by now).
+ * list says (marked and wanted are the same sorted set by now).
  */
 static void restore_refcounts(struct restore *rs)
 {
@@ -1381,14 +1399,14 @@ static void restore_refcounts(struct restore *rs)
 	int i;
 
 	for (i = 0; i < rs->nm; i++) {
-		if (rs->mrefs[i] == rs->refs[i])
+		if (rs->mrefs[i] == rs->wrefs[i])
 			continue;
 		lbdev_format_bdf(name, sizeof(name), rs->marked[i].domain,
 				 rs->marked[i].bdf);
 		snprintf(rs->why, sizeof(rs->why),
 			 "%s%s came back with refcount %u, expected %u", name,
 			 rs->marked[i].flags & LUBENCH_DEVF_BRIDGE ?
-			 " (bridge)" : "", rs->mrefs[i], rs->refs[i]);
+			 " (bridge)" : "", rs->mrefs[i], rs->wrefs[i]);
 		return;
 	}
 }
@@ -1413,15 +1431,16 @@ static void restore_verify(struct restore *rs)
 			 rs->r.nr_retrieved, cy->nr_lookups);
 	else if (rs->refused)
 		;
-	else if (!same_set(rs->set, n, rs->marked, rs->nm, why, len))
+	else if (!same_set(rs->want, rs->nw, rs->marked, rs->nm, why, len))
 		;
-	else if (cy->nr_incoming != n || cy->nr_in_table != n ||
-		 cy->nr_preserved != n || rs->r.nr_retrieved != n ||
-		 rs->fin.nr_unretrieved)
-		snprintf(why, len, "counts disagree: list %u, record %u, "
-			 "table %u, marked %u, retrieved %u, unretrieved %u",
-			 n, cy->nr_preserved, cy->nr_in_table, cy->nr_incoming,
-			 rs->r.nr_retrieved, rs->fin.nr_unretrieved);
+	else if (cy->nr_incoming != (uint32_t)rs->nw || cy->nr_in_table != n ||
+		 cy->nr_preserved != n || rs->r.nr_retrieved != (uint32_t)rs->nw ||
+		 rs->fin.nr_unretrieved != n - rs->nw)
+		snprintf(why, len, "counts disagree: list %u (%u missing), "
+			 "record %u, table %u, marked %u, retrieved %u, "
+			 "unretrieved %u", n, n - rs->nw, cy->nr_preserved,
+			 cy->nr_in_table, cy->nr_incoming, rs->r.nr_retrieved,
+			 rs->fin.nr_unretrieved);
 	else if (cy->user_hash != rs->hash || cy->table_hash != rs->hash)
 		snprintf(why, len, "set hash disagrees: list %016" PRIx64
 			 ", record %016" PRIx64 ", table %016" PRIx64, rs->hash,
@@ -1429,8 +1448,12 @@ static void restore_verify(struct restore *rs)
 	else if (cy->nr_aliased)
 		snprintf(why, len, "%u devices marked at a BDF that now holds "
 			 "another device", cy->nr_aliased);
-	else if (!cy->all_retrieved_tsc)
+	else if (rs->nw == rs->n && !cy->all_retrieved_tsc)
 		snprintf(why, len, "never all retrieved");
+	/* A missing device is never retrieved: no "all retrieved" stamp. */
+	else if (rs->nw != rs->n && cy->all_retrieved_tsc)
+		snprintf(why, len, "all retrieved, yet %d listed devices are "
+			 "missing", rs->n - rs->nw);
 	else if (cy->nr_in_table &&
 		 cy->nr_lookups < rs->in.nr_functions + rs->in.nr_bridges)
 		snprintf(why, len, "%u lookups for %u functions and %u bridges",
@@ -1491,6 +1514,7 @@ static void restore_emit(const struct restore *rs)
 	res_add_str(&r, "topology", topology_name(rs->in.topology));
 	res_add_u64(&r, "retrieved", rs->r.nr_retrieved);
 	res_add_u64(&r, "unretrieved", rs->fin.nr_unretrieved);
+	res_add_u64(&r, "missing", rs->refused ? 0 : rs->n - rs->nw);
 	res_add_u64(&r, "renumbered", cy->nr_renumbered);
 	res_add_u64(&r, "aliased", cy->nr_aliased);
 	res_add_str(&r, "list_hash", hex64(lh, rs->hash));
@@ -1531,19 +1555,71 @@ static void print_progress(const struct restore *rs)
  * hashes of the record, the table and the list agreeing.  A refused
  * handover must leave no device marked.
  */
+/*
+ * --missing FILE: the listed devices this kernel is not to have (the
+ * old kernel hot-plugged them, preserved them and jumped: soak-stress
+ * --keep-plugged).  rs->want becomes the list without them; each must
+ * be on the list.  Without the option the list itself.
+ */
+static int restore_want(struct restore *rs, const char *missing)
+{
+	struct lubench_devid *gone = NULL;
+	char name[32];
+	int ng, i, j = 0;
+
+	rs->want = rs->set;
+	rs->wrefs = rs->refs;
+	rs->nw = rs->n;
+	if (!missing)
+		return 0;
+	ng = read_list(missing, &gone);
+	if (ng < 0)
+		return fail(missing, ng);
+	rs->want = calloc(rs->n ? rs->n : 1, sizeof(*rs->want));
+	rs->wrefs = calloc(rs->n ? rs->n : 1, sizeof(*rs->wrefs));
+	if (!rs->want || !rs->wrefs) {
+		free(gone);
+		return fail("cycle-restore", -ENOMEM);
+	}
+	rs->nw = 0;
+	/* Both sorted: a merge. */
+	for (i = 0; i < rs->n; i++) {
+		if (j < ng && cmp_devid(&gone[j], &rs->set[i]) < 0)
+			break;	/* gone[j] is not on the list */
+		if (j < ng && !cmp_devid(&gone[j], &rs->set[i])) {
+			j++;
+			continue;
+		}
+		rs->want[rs->nw] = rs->set[i];
+		rs->wrefs[rs->nw++] = rs->refs[i];
+	}
+	if (j < ng) {
+		lbdev_format_bdf(name, sizeof(name), gone[j].domain,
+				 gone[j].bdf);
+		fprintf(stderr, "lubench-dev: %s: %s is not on the list of "
+			"preserved devices\n", missing, name);
+		free(gone);
+		return 1;
+	}
+	free(gone);
+	return 0;
+}
+
 static int cmd_cycle_restore(struct lbdev *d, int argc, char **argv)
 {
 	struct restore rs = { .expect = "ok" };
-	const char *list = NULL;
+	const char *list = NULL, *missing = NULL;
 	int ret;
 
-	restore_args(argc, argv, &rs, &list);
+	restore_args(argc, argv, &rs, &list, &missing);
 	if (list) {
 		rs.n = read_list_refs(list, &rs.set, &rs.refs);
 		if (rs.n < 0)
 			return fail(list, rs.n);
 	}
-	ret = restore_retrieve(d, &rs);
+	ret = restore_want(&rs, missing);
+	if (!ret)
+		ret = restore_retrieve(d, &rs);
 	if (!ret) {
 		restore_verify(&rs);
 		restore_emit(&rs);
@@ -1555,6 +1631,10 @@ static int cmd_cycle_restore(struct lbdev *d, int argc, char **argv)
 	}
 	free(rs.marked);
 	free(rs.mrefs);
+	if (rs.want != rs.set) {
+		free(rs.want);
+		free(rs.wrefs);
+	}
 	free(rs.set);
 	free(rs.refs);
 	return ret;
@@ -1622,6 +1702,77 @@ static void soak_check_table(struct lbdev *d, const struct lubench_devid *all,
 }
 
 /*
+ * soak-stress --keep-plugged FILE: after the check, one function
+ * hot-plugged in a domain of its own and preserved, left in the table
+ * the freeze hands over.  The next kernel does not create it, so the
+ * handover holds a device that kernel never finds: the missing-device
+ * case across a real kexec.  FILE lists it for cycle-restore --missing
+ * (empty when the table has no room for it: -ENOSPC, the function
+ * unplugged again).  @table and @refs grow by it, in order; a failure
+ * of the module's goes to @why (the stress lost), -errno is the tool's.
+ */
+static int keep_plugged(struct lbdev *d, const char *path,
+			struct lubench_devid **table, uint16_t **refs, int *n,
+			bool *kept, char *why, size_t len)
+{
+	struct lubench_devid *ids = NULL, dev, *t;
+	struct lubench_hotplug h;
+	uint16_t *r, one = 1;
+	int nids, i, at, ret;
+
+	*kept = false;
+	ret = lbdev_hotplug(d, 1, &h);
+	if (ret || h.nr_added != 1) {
+		snprintf(why, len, "keep-plugged: adding a function: %s, "
+			 "%u added", strerror(ret ? -ret : EIO), h.nr_added);
+		return 0;
+	}
+	nids = lbdev_list(d, LUBENCH_LIST_OWN, &ids);
+	if (nids < 0)
+		return nids;
+	for (i = 0; i < nids && ids[i].domain != h.domain; i++)
+		;
+	if (i == nids) {
+		free(ids);
+		snprintf(why, len, "keep-plugged: no function in the new "
+			 "domain %#x", h.domain);
+		return 0;
+	}
+	dev = ids[i];
+	dev.flags = 0;
+	free(ids);
+	ret = lbdev_dev_op(d, LUBENCH_OP_PRESERVE, dev.domain, dev.bdf, NULL);
+	if (ret == -ENOSPC) {
+		ret = lbdev_reset(d, LUBENCH_RESET_HOTPLUG);
+		if (ret)
+			snprintf(why, len, "keep-plugged: unplugging it: %s",
+				 strerror(-ret));
+		return write_list(path, NULL, NULL, 0);
+	}
+	if (ret) {
+		snprintf(why, len, "keep-plugged: preserve: %s", strerror(-ret));
+		return 0;
+	}
+	t = realloc(*table, (*n + 1) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	*table = t;
+	r = realloc(*refs, (*n + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	*refs = r;
+	for (at = 0; at < *n && cmp_devid(&t[at], &dev) < 0; at++)
+		;
+	memmove(&t[at + 1], &t[at], (*n - at) * sizeof(*t));
+	memmove(&r[at + 1], &r[at], (*n - at) * sizeof(*r));
+	t[at] = dev;
+	r[at] = 1;
+	(*n)++;
+	*kept = true;
+	return write_list(path, &dev, &one, 1);
+}
+
+/*
  * soak-stress: the guest's stress scenario on the table of one layout
  * (dev_stress.c), then the check of the whole table against the
  * threads' models, and the table to hand over written to --list (as
@@ -1629,7 +1780,7 @@ static void soak_check_table(struct lbdev *d, const struct lubench_devid *all,
  */
 static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
 {
-	const char *variant = NULL, *list = NULL;
+	const char *variant = NULL, *list = NULL, *keep = NULL;
 	uint64_t threads = 4, ops = 2000, seed = 1, cycle = 0, hotplug = 0;
 	uint64_t fail_alloc = 0;
 	const struct sub_opt opts[] = {
@@ -1641,6 +1792,7 @@ static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
 		{ "seed", SUB_NUM, &seed, 0, UINT32_MAX },
 		{ "cycle", SUB_NUM, &cycle, 0, UINT32_MAX },
 		{ "list", SUB_STR, &list },
+		{ "keep-plugged", SUB_STR, &keep },
 		{ }
 	};
 	struct lubench_devid *all, *ep, *vfs, *table = NULL;
@@ -1650,6 +1802,7 @@ static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
 	uint32_t i, nep = 0, nvf = 0, bridges = 0;
 	uint16_t *refs = NULL;
 	char why[256] = "", hash[17], keys[DS_NR_PATHS][32];
+	bool kept = false;
 	struct res_row r;
 	int n, ret;
 
@@ -1698,6 +1851,12 @@ static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
 		if (k < 0)
 			return fail("the bridges in sysfs", k);
 		soak_check_table(d, all, n, table, refs, k, why, sizeof(why));
+		if (!why[0] && keep) {
+			ret = keep_plugged(d, keep, &table, &refs, &k, &kept,
+					   why, sizeof(why));
+			if (ret)
+				return fail(keep, ret);
+		}
 		if (!why[0]) {
 			ret = write_list(list, table, refs, k);
 			if (ret)
@@ -1742,6 +1901,7 @@ static int cmd_soak_stress(struct lbdev *d, int argc, char **argv)
 	res_add_u64(&r, "hotplug_unplug_preserved", res.hp_unplug_preserved);
 	res_add_u64(&r, "hotplug_enospc", res.hp_nospc);
 	res_add_u64(&r, "sriov_switches", res.hp_sriov);
+	res_add_u64(&r, "kept_plugged", kept);
 	res_add_u64(&r, "preserved", res.nr_preserved);
 	res_add_u64(&r, "bridges", bridges);
 	res_add_u64(&r, "wall_ns", res.wall_ns);

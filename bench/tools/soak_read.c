@@ -71,6 +71,7 @@ static int read_stress(struct soak *s, const struct jl_obj *o, char *why,
 	    maybe(o, "sriov_switches", &j->sriov, why, len) ||
 	    maybe(o, "alloc_faults", &j->alloc_faults, why, len) ||
 	    maybe(o, "refused_enomem", &j->refused_nomem, why, len) ||
+	    maybe(o, "kept_plugged", &j->kept_plugged, why, len) ||
 	    jl_need_u64(o, "lost", 1, &lost, why, len) ||
 	    jl_need_text(o, "why", j->why, sizeof(j->why), why, len))
 		return -EINVAL;
@@ -110,6 +111,7 @@ static int read_restore(struct soak *s, const struct jl_obj *o, char *why,
 	}
 	if (jl_need_text(o, "verdict", verdict, sizeof(verdict), why, len) ||
 	    jl_need_bool(o, "refused", &j->refused_handover, why, len) ||
+	    maybe(o, "missing", &j->missing, why, len) ||
 	    jl_need_text(o, "reason", j->reason, sizeof(j->reason), why, len) ||
 	    jl_need_text(o, "why", w, sizeof(w), why, len))
 		return -EINVAL;
@@ -288,6 +290,12 @@ const char *soak_jump_fail(const struct soak_jump *j, char *buf, size_t len)
 	if (j->refused_handover != faulted)
 		return faulted ? "a faulted handover was accepted"
 			       : "a good handover was refused";
+	if (!faulted && j->missing != j->kept_plugged) {
+		snprintf(buf, len, "%" PRIu64 " hot-plugged devices kept "
+			 "across the jump, %" PRIu64 " missing in the next "
+			 "kernel", j->kept_plugged, j->missing);
+		return buf;
+	}
 	if (j->dmesg_restore != 1) {
 		snprintf(buf, len, "the new kernel's log: %s",
 			 j->dmesg_restore < 0 ? "not checked" : j->dmesg_first);

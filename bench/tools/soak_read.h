@@ -25,6 +25,9 @@ struct soak_jump {
 	/* Allocations the module failed during the stress, and the ops
 	 * that saw -ENOMEM (0 in rows written before they existed). */
 	uint64_t alloc_faults, refused_nomem;
+	/* Hot-plugged devices kept preserved across the jump, and the ones
+	 * the next kernel's restore expected missing (0 in older rows). */
+	uint64_t kept_plugged, missing;
 	char why[160];			/* the stress's, or the restore's */
 	uint64_t handed;		/* entries the freeze handed over */
 	bool restore_pass, refused_handover;

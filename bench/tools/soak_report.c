@@ -65,7 +65,7 @@ static const char *const columns[] = {
 	"stopped", "faults_injected", "handovers_refused", "lost",
 	"hotplug_events", "hotplug_unplug_preserved", "sriov_switches",
 	"dmesg_dirty", "clock", "guest_ms", "wall_ms", "alloc_faults",
-	"refused_enomem", NULL,
+	"refused_enomem", "kept_plugged", "missing", NULL,
 };
 
 int main(int argc, char **argv)
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	char err[512] = "", buf[200];
 	uint64_t ops = 0, refused = 0, faults = 0, refusals = 0, lost = 0,
 		 dirty = 0, hp = 0, hp_unpres = 0, sriov = 0, afaults = 0,
-		 nomem = 0, expect;
+		 nomem = 0, kept = 0, missing = 0, expect;
 	unsigned int i, done = 0, failed = 0;
 	const char *run_id, *stopped, *fa;
 	FILE *txt, *mf;
@@ -140,6 +140,8 @@ int main(int argc, char **argv)
 		sriov += j->sriov;
 		afaults += j->alloc_faults;
 		nomem += j->refused_nomem;
+		kept += j->kept_plugged;
+		missing += j->missing;
 		lost += (j->stress_lost || (j->has_restore && !j->restore_pass));
 		dirty += j->dmesg_freeze == 0 || j->dmesg_restore == 0;
 		res_row_reset(&r);
@@ -166,6 +168,8 @@ int main(int argc, char **argv)
 		res_add_str(&r, "clock", s.clock);
 		res_add_u64(&r, "alloc_faults", j->alloc_faults);
 		res_add_u64(&r, "refused_enomem", j->refused_nomem);
+		res_add_u64(&r, "kept_plugged", j->kept_plugged);
+		res_add_u64(&r, "missing", j->missing);
 		res_write(&w, &r);
 		fprintf(txt, "%-5u %-10s %-9s %8" PRIu64 " %8" PRIu64 " %6"
 			PRIu64 " %7" PRIu64 "  %-9s %-5s %s%s%s\n", i + 1,
@@ -200,6 +204,8 @@ int main(int argc, char **argv)
 	res_add_u64(&r, "wall_ms", s.wall_ms);
 	res_add_u64(&r, "alloc_faults", afaults);
 	res_add_u64(&r, "refused_enomem", nomem);
+	res_add_u64(&r, "kept_plugged", kept);
+	res_add_u64(&r, "missing", missing);
 	res_write(&w, &r);
 	fprintf(txt, "soak: %u jumps of %u planned (stopped: %s), %" PRIu64
 		" ops, %" PRIu64 " refused as the model said, %" PRIu64
@@ -211,6 +217,11 @@ int main(int argc, char **argv)
 			"(%" PRIu64 " preserved devices unplugged, unpreserved "
 			"as they went), SR-IOV off and on %" PRIu64 " times\n",
 			hp, hp_unpres, sriov);
+	if (kept)
+		fprintf(txt, "hot-plugged and kept preserved across the jump: "
+			"%" PRIu64 " devices; missing in the next kernel, never "
+			"marked, counted by finish: %" PRIu64 " (the others were "
+			"refused handovers)\n", kept, missing);
 	fa = soak_meta(&s, "fail_alloc");
 	if (afaults || (fa[0] && strcmp(fa, "0")))
 		fprintf(txt, "allocation faults beside the stress (fail-alloc "

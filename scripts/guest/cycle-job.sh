@@ -11,6 +11,8 @@
 #                           read through `lubench-dev cycle-step`
 #   /lubench/cycle.conf     KEXEC_CHECKS=0|1, TOPOLOGY=flat|switches
 #   /lubench/state/preserved.list  the set the last freeze handed over
+#   /lubench/state/missing.list    the devices of it the next kernel lacks
+#                           (a soak with hot-plug: soak-stress --keep-plugged)
 #   /lubench/state/failures        one line per cycle that failed its check
 #
 # Stage S restores cycle S-1 (when S > 1), then freezes cycle S and kexecs
@@ -24,6 +26,7 @@ set -f
 dir=/lubench
 plan=$dir/cycle.plan
 list=$dir/state/preserved.list
+missing=$dir/state/missing.list
 failures=$dir/state/failures
 res=/dev/ttyS1
 [ -c "$res" ] || res=/dev/console
@@ -104,6 +107,10 @@ if [ "$stage" -gt 1 ]; then
 	pv=$plan_variant pf=$plan_fault pn=$plan_devices
 	expect=ok
 	[ "$pf" = none ] || expect=refused
+	# A soak with hot-plug kept one hot-plugged device preserved across
+	# the jump (soak-stress --keep-plugged): this kernel must not have it.
+	gone=""
+	[ ! -s "$missing" ] || gone="--missing $missing"
 	# This kernel speaks the layout the plan froze: a blob of any other
 	# layout must be refused (the `variant` fault).
 	if [ "$pv" = none ]; then
@@ -111,8 +118,9 @@ if [ "$stage" -gt 1 ]; then
 	else
 		load "$pn" restore=1 variant="$pv"
 	fi
+	# shellcheck disable=SC2086 # $gone is empty or two words
 	lubench-dev cycle-restore --cycle "$prev" --list "$list" \
-		--expect "$expect" >"$res" ||
+		--expect "$expect" $gone >"$res" ||
 		fail "cycle $prev ($pv, fault $pf) failed verification"
 	if [ "$SOAK" = 1 ]; then
 		lubench-dev dmesg-check --where after-restore --cycle "$prev" \
@@ -148,11 +156,16 @@ case "$crc" in
 esac
 
 if [ "$stage" -le "$nr" ]; then
+	: >"$missing"
 	if [ "$v" = none ]; then
 		: >"$list"
 	elif [ "$SOAK" = 1 ]; then
+		keep=""
+		[ "$SOAK_HOTPLUG" = 0 ] || keep="--keep-plugged $missing"
+		# shellcheck disable=SC2086 # $keep is empty or two words
 		lubench-dev soak-stress --variant "$v" --threads "$SOAK_THREADS" \
 			--ops "$SOAK_OPS" --hotplug "$SOAK_HOTPLUG" \
+			$keep \
 			--fail-alloc "$SOAK_FAIL_ALLOC" --seed "$((SOAK_SEED + stage))" \
 			--cycle "$stage" --list "$list" >"$res" || {
 			# No jump with a table the models do not know.

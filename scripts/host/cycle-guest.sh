@@ -7,6 +7,7 @@
 cycle_guest_state() {
 	mkdir -p "$rundir/state"
 	: >"$rundir/state/preserved.list"
+	: >"$rundir/state/missing.list"
 	: >"$rundir/state/failures"
 }
 

@@ -5,8 +5,9 @@
 # (tests/data/soak-fixture: 3 jumps, the 2nd faulted; soak-fixture-
 # duration: stopped by --duration after 2 of 5) and on copies broken on
 # purpose: a stress that lost, a dirty kernel log, a faulted handover
-# accepted, a jump missing each fail the verdict; a malformed line is
-# refused with exit 2.
+# accepted, a jump missing, a hot-plugged device kept across a restored
+# jump but not missing after it each fail the verdict (kept and missing
+# both 1 passes); a malformed line is refused with exit 2.
 #
 # usage: tests/cli/soak_test.sh SOURCE_DIR BUILD_DIR LUBENCH_SOAK_REPORT
 set -eu
@@ -163,6 +164,18 @@ sed -i '/"where":"after-restore"/{/"cycle":1,/s/"clean":true,"matches":0,"first"
 run "$report" "$run" "$out"
 check "a dirty log: fails" '[ "$rc" = 1 ] && total | grep -q "\"dmesg_dirty\":1,"'
 check "a dirty log: names the line" 'grep -q "WARNING: CPU: 0 PID: 1 at x" "$tmp/out"'
+
+copy soak-fixture
+sed -i '/"lubench-soak-stress"/{/"cycle":1,/s/"lost":0,/"kept_plugged":1,"lost":0,/}' "$run/results.txt"
+sed -i '/"lubench-cycle-restore"/{/"cycle":1,/s/"unretrieved":0,/"unretrieved":1,"missing":1,/}' "$run/results.txt"
+run "$report" "$run" "$out"
+check "a kept hot-plugged device missing after the jump: passes" '[ "$rc" = 0 ] && total | grep -q "\"kept_plugged\":1,\"missing\":1}"'
+check "a kept hot-plugged device: its line" 'grep -q "^hot-plugged and kept preserved across the jump: 1 devices; missing in the next kernel, never marked, counted by finish: 1" "$tmp/out"'
+
+copy soak-fixture
+sed -i '/"lubench-soak-stress"/{/"cycle":1,/s/"lost":0,/"kept_plugged":1,"lost":0,/}' "$run/results.txt"
+run "$report" "$run" "$out"
+check "a kept hot-plugged device not missing after the jump: fails" '[ "$rc" = 1 ] && grep -q "FAIL: 1 hot-plugged devices kept across the jump, 0 missing in the next kernel" "$tmp/out"'
 
 copy soak-fixture
 sed -i '/"lubench-cycle-restore"/{/"cycle":2,/s/"refused":true/"refused":false/}' "$run/results.txt"
