@@ -1548,14 +1548,6 @@ static void print_progress(const struct restore *rs)
 }
 
 /*
- * cycle-restore: in the kernel after the jump, retrieve every device the
- * previous kernel's user space preserved (its list came across in a
- * boot-time file), finish, then check what came across: exactly the
- * preserved set marked incoming and nothing else, and the counts and
- * hashes of the record, the table and the list agreeing.  A refused
- * handover must leave no device marked.
- */
-/*
  * --missing FILE: the listed devices this kernel is not to have (the
  * old kernel hot-plugged them, preserved them and jumped: soak-stress
  * --keep-plugged).  rs->want becomes the list without them; each must
@@ -1605,6 +1597,15 @@ static int restore_want(struct restore *rs, const char *missing)
 	return 0;
 }
 
+/*
+ * cycle-restore: in the kernel after the jump, retrieve every device the
+ * previous kernel's user space preserved (its list came across in a
+ * boot-time file), finish, then check what came across: exactly the
+ * preserved set marked incoming and nothing else, and the counts and
+ * hashes of the record, the table and the list agreeing (less the
+ * devices --missing names, which must not come back).  A refused
+ * handover must leave no device marked.
+ */
 static int cmd_cycle_restore(struct lbdev *d, int argc, char **argv)
 {
 	struct restore rs = { .expect = "ok" };
