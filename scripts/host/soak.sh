@@ -251,10 +251,12 @@ cycle_guest_module
 report=$build/bench/lubench-soak-report
 cycle_guest_files soak "$report"
 [ -z "$workload" ] || cp "$workload" "$out/workload.conf"
+# The faults as --faults takes them: a comma list, or none.
+fault_list=$(echo $faults | tr ' ' ,)
 {
 	echo "run_id=$(basename "$out")"
 	echo "workload=${workload:+$(basename "$workload")}"
-	echo "command=scripts/host/soak.sh --variant $(echo $variants | tr ' ' ,) --devices $devices --jumps $jumps${duration:+ --duration $duration} --threads $threads --ops $ops --hotplug $hotplug --fail-alloc $fail_alloc --faults ${faults:+$(echo $faults | tr ' ' ,)}${faults:-none} --fault-every $fault_every --topology $topology --seed $seed --clock $clock"
+	echo "command=scripts/host/soak.sh --variant $(echo $variants | tr ' ' ,) --devices $devices --jumps $jumps${duration:+ --duration $duration} --threads $threads --ops $ops --hotplug $hotplug --fail-alloc $fail_alloc --faults ${fault_list:-none} --fault-every $fault_every --topology $topology --seed $seed --clock $clock"
 	echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "git_commit=$commit"
 	echo "host_cpus=$(nproc)"

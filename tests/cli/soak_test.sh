@@ -125,6 +125,8 @@ check "a workload: its keys, --ops over its ops" \
 	'grep -q "^soak: up to 2 jumps: .* at N=32, 3 threads x 60 ops between jumps" "$tmp/err"'
 check "a workload: its seed in the guest's cycle.conf" \
 	'[ -n "$guestrun" ] && grep -qx "SOAK_SEED=7" "$guestrun/cycle.conf"'
+check "a workload: the command in cycle.meta, its faults listed once" \
+	'[ -n "$guestrun" ] && grep -q "^command=.* --faults [a-z,-]* --fault-every " "$guestrun/cycle.meta"'
 check "a workload: a copy in the result directory" 'cmp -s "$tmp/ok.conf" "$tmp/okout/workload.conf"'
 [ -z "$guestrun" ] || case "$guestrun" in "$build"/runs/soak-*) rm -rf "$guestrun" ;; esac
 
