@@ -1535,10 +1535,14 @@ static void restore_emit(const struct restore *rs)
 static void print_progress(const struct restore *rs)
 {
 	const struct lubench_cycle *cy = &rs->cy;
+	/* The population's N: the old kernel's functions but a soak's kept
+	 * hot-plugged ones (--missing). */
+	uint32_t kept = (uint32_t)(rs->n - rs->nw);
+	uint32_t n = cy->old_nr_functions;
 
 	fprintf(stderr, "LUBENCH-PROGRESS cycle=%" PRIu64 " variant=%s n=%u",
 		rs->cycle, cy->mode == LUBENCH_MODE_NONE ? "none" : cy->variant,
-		cy->old_nr_functions);
+		n > kept ? n - kept : n);
 	if (!rs->refused && cy->tsc_khz && cy->finish_tsc > cy->freeze_tsc)
 		fprintf(stderr, " blackout_ms=%.1f",
 			(double)(cy->finish_tsc - cy->freeze_tsc) /
