@@ -217,11 +217,16 @@ int main(int argc, char **argv)
 			"(%" PRIu64 " preserved devices unplugged, unpreserved "
 			"as they went), SR-IOV off and on %" PRIu64 " times\n",
 			hp, hp_unpres, sriov);
-	if (kept)
-		fprintf(txt, "hot-plugged and kept preserved across the jump: "
-			"%" PRIu64 " devices; missing in the next kernel, never "
-			"marked, counted by finish: %" PRIu64 " (the others were "
-			"refused handovers)\n", kept, missing);
+	if (kept) {
+		fprintf(txt, "devices hot-plugged and kept preserved across "
+			"a jump: %" PRIu64 "; found missing in the next kernel "
+			"(never marked, counted by finish): %" PRIu64, kept,
+			missing);
+		if (missing < kept)
+			fprintf(txt, "; the other %" PRIu64 " went with refused "
+				"handovers", kept - missing);
+		fputc('\n', txt);
+	}
 	fa = soak_meta(&s, "fail_alloc");
 	if (afaults || (fa[0] && strcmp(fa, "0")))
 		fprintf(txt, "allocation faults beside the stress (fail-alloc "
