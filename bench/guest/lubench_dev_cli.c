@@ -1319,6 +1319,8 @@ struct restore {
 	uint32_t state;
 	bool refused;
 	char why[160];			/* "" when the verdict is pass */
+	/* After finish: a second finish and a retrieve, -errno each. */
+	int finish_again, retrieve_again;
 };
 
 static void restore_args(int argc, char **argv, struct restore *rs,
@@ -1372,6 +1374,19 @@ static int restore_retrieve(struct lbdev *d, struct restore *rs)
 	else
 		fprintf(stderr, "LUBENCH-RETRIEVED cycle=%" PRIu64
 			" devices=%u\n", rs->cycle, rs->r.nr_retrieved);
+	/*
+	 * Finish twice, and a retrieve after it: no cycle is open, so both
+	 * must be -ENOENT and change nothing, across a real jump as after a
+	 * module reload (guest/module.reload_outcomes).  After the marker:
+	 * the blackout ended at the first finish.
+	 */
+	rs->finish_again = lbdev_finish(d, NULL);
+	rs->retrieve_again = -ENOENT;
+	if (rs->n) {
+		struct lubench_devid one = rs->set[0];
+
+		rs->retrieve_again = lbdev_retrieve(d, &one, 1, NULL);
+	}
 	/* The state after finish, and what the kernel marked incoming. */
 	ret = lbdev_cycle(d, &rs->cy);
 	if (ret)
@@ -1429,6 +1444,10 @@ static void restore_verify(struct restore *rs)
 	else if (rs->refused && (rs->r.nr_retrieved || cy->nr_lookups))
 		snprintf(why, len, "refused, yet %u retrieved, %u lookups",
 			 rs->r.nr_retrieved, cy->nr_lookups);
+	else if (rs->finish_again != -ENOENT || rs->retrieve_again != -ENOENT)
+		snprintf(why, len, "after finish, a second finish gave %d and "
+			 "a retrieve %d, not -ENOENT (%d)", rs->finish_again,
+			 rs->retrieve_again, -ENOENT);
 	else if (rs->refused)
 		;
 	else if (!same_set(rs->want, rs->nw, rs->marked, rs->nm, why, len))
@@ -1515,6 +1534,8 @@ static void restore_emit(const struct restore *rs)
 	res_add_u64(&r, "retrieved", rs->r.nr_retrieved);
 	res_add_u64(&r, "unretrieved", rs->fin.nr_unretrieved);
 	res_add_u64(&r, "missing", rs->refused ? 0 : rs->n - rs->nw);
+	res_add_i64(&r, "finish_again", rs->finish_again);
+	res_add_i64(&r, "retrieve_again", rs->retrieve_again);
 	res_add_u64(&r, "renumbered", cy->nr_renumbered);
 	res_add_u64(&r, "aliased", cy->nr_aliased);
 	res_add_str(&r, "list_hash", hex64(lh, rs->hash));
