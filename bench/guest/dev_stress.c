@@ -343,10 +343,8 @@ static void *observer(void *arg)
 	return NULL;
 }
 
-/* The module's own devices: their number, and the first at or above
- * @domain (an endpoint, not a bridge) in @first when @first is not 0. */
-static int own_count(struct lbdev *d, uint32_t domain,
-		     struct lubench_devid *first)
+/* dev_stress.h: the number of the module's own devices, the first endpoint. */
+int ds_own_count(struct lbdev *d, uint32_t domain, struct lubench_devid *first)
 {
 	struct lubench_devid *ids;
 	int n, i;
@@ -403,7 +401,7 @@ static void *hotplugger(void *arg)
 					  "removed of %u", ret, nvf, c->nr_vfs);
 				break;
 			}
-			n = own_count(&d, 0, NULL);
+			n = ds_own_count(&d, 0, NULL);
 			if (n < 0 || (uint32_t)n + c->nr_vfs != t->sh->n0) {
 				violation(t, "hotplug: %d devices with SR-IOV "
 					  "off, not %u - %u", n, t->sh->n0,
@@ -412,7 +410,7 @@ static void *hotplugger(void *arg)
 			}
 			ret = lbdev_vfs_switch(&d, LUBENCH_HOTPLUG_VFS_ON,
 					       &nvf);
-			n = ret ? ret : own_count(&d, 0, NULL);
+			n = ret ? ret : ds_own_count(&d, 0, NULL);
 			if (ret || nvf != c->nr_vfs ||
 			    (uint32_t)n != t->sh->n0) {
 				violation(t, "hotplug: SR-IOV on: %d, %u VFs "
@@ -429,7 +427,7 @@ static void *hotplugger(void *arg)
 				  DS_HOTPLUG_NR, ret, h.nr_added);
 			break;
 		}
-		n = own_count(&d, h.domain, &dev);
+		n = ds_own_count(&d, h.domain, &dev);
 		if (n < 0 || (delta && (uint32_t)n != t->sh->n0 + delta) ||
 		    (uint32_t)n < t->sh->n0 + DS_HOTPLUG_NR) {
 			violation(t, "hotplug: %d devices after adding %u to "
@@ -459,7 +457,7 @@ static void *hotplugger(void *arg)
 			break;
 		}
 		ret = lbdev_reset(&d, LUBENCH_RESET_HOTPLUG);
-		n = ret ? ret : own_count(&d, 0, NULL);
+		n = ret ? ret : ds_own_count(&d, 0, NULL);
 		if (ret || (uint32_t)n != t->sh->n0) {
 			violation(t, "hotplug: removing them: %d, %d devices "
 				  "of %u", ret, n, t->sh->n0);
@@ -615,7 +613,7 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res)
 		int n;
 
 		ret = lbdev_open(&d, cfg->dev);
-		n = ret ? ret : own_count(&d, 0, NULL);
+		n = ret ? ret : ds_own_count(&d, 0, NULL);
 		lbdev_close(&d);
 		if (n < 0) {
 			ret = n;

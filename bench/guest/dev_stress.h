@@ -89,4 +89,13 @@ int ds_run(const struct ds_cfg *cfg, struct ds_result *res);
 
 const char *ds_path_name(enum ds_path p);
 
+struct lbdev;
+
+/*
+ * The module's own devices (LUBENCH_LIST_OWN on @d): their number, and
+ * the first endpoint at or above @domain in *@first when @first is not
+ * 0 (-ENODEV when there is none).
+ */
+int ds_own_count(struct lbdev *d, uint32_t domain, struct lubench_devid *first);
+
 #endif /* LUBENCH_DEV_STRESS_H */

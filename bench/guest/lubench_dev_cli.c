@@ -1741,10 +1741,10 @@ static int keep_plugged(struct lbdev *d, const char *path,
 			struct lubench_devid **table, uint16_t **refs, int *n,
 			bool *kept, char *why, size_t len)
 {
-	struct lubench_devid *ids = NULL, dev, *t;
+	struct lubench_devid dev, *t;
 	struct lubench_hotplug h;
 	uint16_t *r, one = 1;
-	int nids, i, at, ret;
+	int at, ret;
 
 	*kept = false;
 	ret = lbdev_hotplug(d, 1, &h);
@@ -1753,20 +1753,15 @@ static int keep_plugged(struct lbdev *d, const char *path,
 			 "%u added", strerror(ret ? -ret : EIO), h.nr_added);
 		return 0;
 	}
-	nids = lbdev_list(d, LUBENCH_LIST_OWN, &ids);
-	if (nids < 0)
-		return nids;
-	for (i = 0; i < nids && ids[i].domain != h.domain; i++)
-		;
-	if (i == nids) {
-		free(ids);
+	ret = ds_own_count(d, h.domain, &dev);
+	if (ret == -ENODEV) {
 		snprintf(why, len, "keep-plugged: no function in the new "
 			 "domain %#x", h.domain);
 		return 0;
 	}
-	dev = ids[i];
+	if (ret < 0)
+		return ret;
 	dev.flags = 0;
-	free(ids);
 	ret = lbdev_dev_op(d, LUBENCH_OP_PRESERVE, dev.domain, dev.bdf, NULL);
 	if (ret == -ENOSPC) {
 		ret = lbdev_reset(d, LUBENCH_RESET_HOTPLUG);
